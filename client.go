@@ -1,0 +1,127 @@
+package sessionkit
+
+import (
+	"golang.org/x/time/rate"
+
+	"github.com/sessionkit/sessionkit-go/internal/engine"
+	"github.com/sessionkit/sessionkit-go/sessions"
+	"github.com/sessionkit/sessionkit-go/traces"
+	"github.com/sessionkit/sessionkit-go/users"
+)
+
+// Version is the SDK's version, sent in the default User-Agent.
+const Version = "0.1.0"
+
+// API names one of the four APIs the client talks to.
+type API = engine.API
+
+// The four APIs, for ForAPI.
+const (
+	// Ductape is the Ductape sessions API (Sessions.FetchUsers,
+	// Sessions.FetchUserDetails).
+	Ductape API = engine.Ductape
+	// Zoom is the Zoom Video SDK API (Sessions.ListUsers).
+	Zoom API = engine.Zoom
+	// Arthur is the Arthur GenAI Engine API (Traces.Users, Traces.User).
+	Arthur API = engine.Arthur
+	// MonoCloud is the MonoCloud management API (Users.Sessions).
+	MonoCloud API = engine.MonoCloud
+)
+
+// Client talks to the four APIs. Build one with NewClient and share it: it
+// is safe for concurrent use.
+type Client struct {
+	// Sessions calls Ductape's session users and Zoom's Video SDK session
+	// users.
+	Sessions *sessions.Service
+	// Traces calls the Arthur GenAI Engine's trace users.
+	Traces *traces.Service
+	// Users calls MonoCloud's user sessions.
+	Users *users.Service
+
+	common engine.Service
+}
+
+// NewClient returns a Client configured by opts. It makes no network call.
+// A bad option value gives an error satisfying errors.Is(err,
+// ErrInvalidOptions) that names the option.
+func NewClient(opts ...Option) (*Client, error) {
+	s := &settings{
+		maxRetries: DefaultMaxRetries,
+		retryMin:   DefaultRetryWaitMin,
+		retryMax:   DefaultRetryWaitMax,
+		userAgent:  "sessionkit-go/" + Version,
+	}
+	s.target = &s.global
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(s); err != nil {
+			return nil, err
+		}
+	}
+	cfg, err := s.resolve()
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{}
+	c.common.Client = engine.New(cfg)
+	c.Sessions = (*sessions.Service)(&c.common)
+	c.Traces = (*traces.Service)(&c.common)
+	c.Users = (*users.Service)(&c.common)
+	return c, nil
+}
+
+// resolve merges global and scoped options into the engine's Config.
+func (s *settings) resolve() (engine.Config, error) {
+	cfg := engine.Config{
+		HTTPClient:     s.httpClient,
+		MaxRetries:     s.maxRetries,
+		RetryWaitMin:   s.retryMin,
+		RetryWaitMax:   s.retryMax,
+		AttemptTimeout: s.attemptTimeout,
+		Logger:         s.logger,
+		UserAgent:      s.userAgent,
+		Prefetch:       s.prefetch,
+		WorkspaceID:    s.workspaceID,
+		Now:            s.now,
+	}
+	for _, api := range engine.APIs {
+		eff := s.global
+		sc := s.scoped[api]
+		if sc.baseURL != nil {
+			eff.baseURL = sc.baseURL
+		}
+		if sc.cred != nil {
+			eff.cred = sc.cred
+		}
+		if sc.limit != nil {
+			eff.limit = sc.limit
+		}
+		ac := &cfg.APIs[api]
+		ac.BaseURL = eff.baseURL
+		if ac.BaseURL == nil && api.DefaultBaseURL() != "" {
+			u, err := parseBaseURL(api.DefaultBaseURL())
+			if err != nil {
+				return cfg, err
+			}
+			ac.BaseURL = u
+		}
+		if eff.cred != nil {
+			cred, err := eff.cred(api)
+			if err != nil {
+				return cfg, err
+			}
+			ac.Credential = cred
+		}
+		if eff.limit != nil {
+			ac.Limiter = rate.NewLimiter(rate.Limit(eff.limit.rps), eff.limit.burst)
+		}
+	}
+	return cfg, nil
+}
+
+// CloseIdleConnections closes the idle connections of the client's
+// transport (the SDK's own, or the one given with WithHTTPClient).
+func (c *Client) CloseIdleConnections() { c.common.Client.CloseIdleConnections() }

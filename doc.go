@@ -1,0 +1,35 @@
+// Package sessionkit is a Go client for four public APIs about sessions and
+// their users: Ductape sessions, the Zoom Video SDK, the Arthur GenAI
+// Engine and MonoCloud's management API.
+//
+// One Client, built with functional options, carries a typed service per
+// concern:
+//
+//	client, err := sessionkit.NewClient(
+//		sessionkit.WithAPIKey(os.Getenv("DUCTAPE_KEY")),
+//		sessionkit.WithWorkspaceID("ws_123"),
+//	)
+//	if err != nil {
+//		log.Fatal(err)
+//	}
+//	page, err := client.Sessions.FetchUsers(ctx, sessions.FetchUsersOptions{
+//		Product: "my-product", Session: "user-session",
+//	})
+//
+// Each API keeps its own host, credential, pagination style and error
+// body; the SDK sends one key the way each API expects it, and ForAPI
+// gives an API its own base URL, credential or rate limit.
+//
+// Every list call has an ...Iter twin that returns an iter.Seq2, lazy and
+// re-rangeable, with optional prefetch (WithPrefetch). Failures are typed:
+// *APIError for answers the API marked as failed, ErrInvalidOptions before
+// any request is sent, ErrMalformedResponse for undecodable bodies, and
+// *PageError from iterators with the point to resume from.
+//
+// Requests are retried (429, 500, 502, 503, 504 and connection errors) with
+// capped, jittered, cancellable backoff that honours Retry-After, and
+// credentials are only ever sent to their API's own origin.
+//
+// Package sessionkittest serves all four APIs in-process, for tests and for
+// the quickstart (go run ./examples/quickstart).
+package sessionkit

@@ -1,0 +1,131 @@
+package engine
+
+import (
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// APIConfig is the resolved configuration of one API.
+type APIConfig struct {
+	// BaseURL is the API's base URL; nil when none was configured and the
+	// API has no default.
+	BaseURL *url.URL
+	// Credential supplies the API's secret; nil sends none.
+	Credential Credential
+	// Limiter, when set, paces every attempt to this API.
+	Limiter *rate.Limiter
+}
+
+// Config is everything the engine needs; the root package builds it from
+// options.
+type Config struct {
+	APIs           [numAPIs]APIConfig
+	HTTPClient     *http.Client // the caller's client; never mutated
+	MaxRetries     int
+	RetryWaitMin   time.Duration
+	RetryWaitMax   time.Duration
+	AttemptTimeout time.Duration
+	Logger         *slog.Logger
+	UserAgent      string
+	Prefetch       int
+	WorkspaceID    string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Client sends requests for every service. It is safe for concurrent use.
+type Client struct {
+	cfg  Config
+	apis [numAPIs]APIConfig
+	hc   http.Client // template: transport, jar, redirect policy, timeout
+	now  func() time.Time
+}
+
+// Service is the shared state of every service; the service packages
+// define their Service types on it.
+type Service struct {
+	Client *Client
+}
+
+// DefaultMaxConnsPerHost bounds the connections the SDK's own transport
+// opens to one host (and keeps idle for it).
+const DefaultMaxConnsPerHost = 64
+
+// New returns a Client for cfg. It makes no network call.
+func New(cfg Config) *Client {
+	c := &Client{cfg: cfg, apis: cfg.APIs, now: cfg.Now}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	if cfg.HTTPClient != nil {
+		c.hc = http.Client{
+			Transport:     cfg.HTTPClient.Transport,
+			CheckRedirect: cfg.HTTPClient.CheckRedirect,
+			Jar:           cfg.HTTPClient.Jar,
+			Timeout:       cfg.HTTPClient.Timeout,
+		}
+	}
+	if c.hc.Transport == nil {
+		c.hc.Transport = defaultTransport()
+	}
+	if c.hc.CheckRedirect == nil {
+		c.hc.CheckRedirect = limitRedirects
+	}
+	if cfg.AttemptTimeout > 0 {
+		c.hc.Timeout = cfg.AttemptTimeout
+	}
+	return c
+}
+
+func defaultTransport() http.RoundTripper {
+	return &http.Transport{
+		Proxy: http.ProxyFromEnvironment,
+		DialContext: (&net.Dialer{
+			Timeout:   30 * time.Second,
+			KeepAlive: 30 * time.Second,
+		}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          4 * DefaultMaxConnsPerHost,
+		MaxIdleConnsPerHost:   DefaultMaxConnsPerHost,
+		MaxConnsPerHost:       DefaultMaxConnsPerHost,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: 1 * time.Second,
+	}
+}
+
+// maxRedirects is how many redirects one attempt follows.
+const maxRedirects = 10
+
+var errTooManyRedirects = errors.New("stopped after 10 redirects")
+
+func limitRedirects(_ *http.Request, via []*http.Request) error {
+	if len(via) >= maxRedirects {
+		return errTooManyRedirects
+	}
+	return nil
+}
+
+// Prefetch returns the configured prefetch depth.
+func (c *Client) Prefetch() int { return c.cfg.Prefetch }
+
+// WorkspaceID returns the configured Ductape workspace ID.
+func (c *Client) WorkspaceID() string { return c.cfg.WorkspaceID }
+
+// BaseURL returns the configured base URL of api, or nil.
+func (c *Client) BaseURL(api API) *url.URL {
+	if u := c.apis[api].BaseURL; u != nil {
+		cp := *u
+		return &cp
+	}
+	return nil
+}
+
+// CloseIdleConnections closes idle connections of the SDK's transport.
+func (c *Client) CloseIdleConnections() { c.hc.CloseIdleConnections() }

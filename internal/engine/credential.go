@@ -1,0 +1,57 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// Credential supplies the secret sent to one API. Token is asked before
+// every attempt (and every redirect hop to the API's own origin), so a
+// source that rotates keys is always current.
+type Credential interface {
+	Token(ctx context.Context) (string, error)
+}
+
+// Renewer is a Credential that can fetch a new secret after the API
+// rejected the current one with 401. The engine then retries once.
+type Renewer interface {
+	Credential
+	// Renew drops the rejected secret so that the next Token call returns
+	// a fresh one.
+	Renew(rejected string)
+}
+
+// StaticKey is a fixed API key or token. It is never renewed, so a 401 is
+// returned at once.
+type StaticKey string
+
+// Token returns the key.
+func (k StaticKey) Token(context.Context) (string, error) { return string(k), nil }
+
+// TokenFunc asks a function for the secret before every attempt. A 401 is
+// retried once, asking the function again.
+type TokenFunc func(ctx context.Context) (string, error)
+
+// Token calls f.
+func (f TokenFunc) Token(ctx context.Context) (string, error) { return f(ctx) }
+
+// Renew does nothing: the function is asked again on the next attempt.
+func (f TokenFunc) Renew(string) {}
+
+// credentialError marks a failure to obtain a credential; it is not retried.
+type credentialError struct {
+	api API
+	err error
+}
+
+func (e *credentialError) Error() string {
+	return fmt.Sprintf("sessionkit: %s credential: %v", e.api, e.err)
+}
+
+func (e *credentialError) Unwrap() error { return e.err }
+
+func isCredentialError(err error) bool {
+	var ce *credentialError
+	return errors.As(err, &ce)
+}

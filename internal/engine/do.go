@@ -1,0 +1,307 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/google/go-querystring/query"
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Response describes a successful answer.
+type Response struct {
+	// StatusCode is the HTTP status.
+	StatusCode int
+	// Header is the response header.
+	Header http.Header
+	// Attempts is the number of requests made, retries included.
+	Attempts int
+}
+
+// Checker is implemented by wire bodies that can report a failure inside a
+// 2xx answer (Ductape's envelope) or a body that decoded but is unusable.
+// Check returns nil when the body is good, an *APIError (the engine fills in
+// the request details) when the API marked the answer as failed, or any
+// other error when the body is malformed.
+type Checker interface {
+	Check() error
+}
+
+// drainLimit is how much of an unread body is read to keep the connection
+// reusable; larger remainders close the connection instead.
+const drainLimit = 256 << 10
+
+// headSize is how much of a 2xx body's start is kept while decoding: enough
+// for a whole failure envelope, and for the snippet of a malformed body.
+const headSize = 4 << 10
+
+// Get sends GET {base}/{path}?{query} to api and decodes a 2xx JSON body into
+// out. path is already escaped (see Segment); query is a go-querystring
+// struct (or nil).
+func (c *Client) Get(ctx context.Context, api API, path string, q any, out any) (*Response, error) {
+	u, err := c.url(api, path, q)
+	if err != nil {
+		return nil, err
+	}
+	st := &call{c: c, api: api, method: http.MethodGet, path: u.EscapedPath()}
+	resp, err := st.do(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	return st.decode(resp, out)
+}
+
+// url builds the request URL for api.
+func (c *Client) url(api API, path string, q any) (*url.URL, error) {
+	if !api.Valid() {
+		return nil, Invalidf("unknown API %v", api)
+	}
+	base := c.apis[api].BaseURL
+	if base == nil {
+		return nil, Invalidf("%s base URL is not set: use WithBaseURL (inside ForAPI(%s, ...) to set it for this API only)", api, api)
+	}
+	u := *base
+	u.RawPath = joinPath(base.EscapedPath(), path)
+	p, err := url.PathUnescape(u.RawPath)
+	if err != nil {
+		return nil, Invalidf("path %q: %v", path, err)
+	}
+	u.Path = p
+	u.RawQuery, u.Fragment, u.RawFragment = "", "", ""
+	if q != nil {
+		v, err := query.Values(q)
+		if err != nil {
+			return nil, Invalidf("query: %v", err)
+		}
+		u.RawQuery = v.Encode()
+	}
+	return &u, nil
+}
+
+// call is the state of one Get: attempts, the last failure, the secret
+// sent. It is used by one goroutine at a time.
+type call struct {
+	c              *Client
+	api            API
+	method, path   string
+	attempts       int // attempts made so far, over every Do
+	attemptsBefore int // attempts made by earlier Do rounds (401 renewal)
+	last           *APIError
+	lastResp       *http.Response
+	nextWait       time.Duration
+	token          string
+}
+
+func (st *call) do(ctx context.Context, u *url.URL) (*http.Response, error) {
+	for renewed := false; ; renewed = true {
+		resp, err := st.send(ctx, u)
+		if err != nil {
+			return nil, err
+		}
+		if resp.StatusCode == http.StatusUnauthorized && !renewed {
+			if r, ok := st.c.apis[st.api].Credential.(Renewer); ok {
+				closeBody(resp)
+				r.Renew(st.token)
+				st.attemptsBefore = st.attempts
+				continue
+			}
+		}
+		if resp.StatusCode < 200 || resp.StatusCode > 299 {
+			return nil, st.apiError(resp)
+		}
+		return resp, nil
+	}
+}
+
+func (st *call) send(ctx context.Context, u *url.URL) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, st.method, u.String(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("sessionkit: %s %s: %w", st.method, st.path, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	if ua := st.c.cfg.UserAgent; ua != "" {
+		req.Header.Set("User-Agent", ua)
+	}
+	rreq, err := retryablehttp.FromRequest(req)
+	if err != nil {
+		return nil, fmt.Errorf("sessionkit: %s %s: %w", st.method, st.path, err)
+	}
+	hc := st.c.hc
+	hc.Transport = &authTransport{base: st.c.hc.Transport, st: st}
+	rc := &retryablehttp.Client{
+		HTTPClient:     &hc,
+		RetryWaitMin:   st.c.cfg.RetryWaitMin,
+		RetryWaitMax:   st.c.cfg.RetryWaitMax,
+		RetryMax:       st.c.cfg.MaxRetries,
+		CheckRetry:     st.checkRetry,
+		Backoff:        st.backoff,
+		ErrorHandler:   st.giveUp,
+		RequestLogHook: st.beforeAttempt,
+	}
+	resp, err := rc.Do(rreq)
+	if err != nil {
+		return nil, st.transportError(ctx, err)
+	}
+	return resp, nil
+}
+
+// transportError maps a failed exchange to the error the caller sees.
+func (st *call) transportError(ctx context.Context, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil && st.last != nil {
+		st.last.Attempts = st.attempts
+		return &canceledError{ctxErr: ctxErr, last: st.last}
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		redacted := *ue
+		if u, perr := url.Parse(ue.URL); perr == nil {
+			redacted.URL = redactURL(u)
+		} else {
+			redacted.URL = st.path
+		}
+		err = &redacted
+	}
+	return fmt.Errorf("sessionkit: %s %s: after %d attempt(s): %w", st.method, st.path, st.attempts, err)
+}
+
+func (st *call) giveUp(resp *http.Response, err error, _ int) (*http.Response, error) {
+	closeBody(resp)
+	return nil, err
+}
+
+func (st *call) beforeAttempt(_ retryablehttp.Logger, _ *http.Request, i int) {
+	st.attempts = st.attemptsBefore + i + 1
+}
+
+// apiError returns the APIError for a non-2xx answer, reading its body.
+func (st *call) apiError(resp *http.Response) *APIError {
+	if st.last == nil || st.lastResp != resp {
+		st.readAPIError(resp)
+	}
+	st.last.Attempts = st.attempts
+	return st.last
+}
+
+// readAPIError reads up to MaxErrorBody bytes of resp's body into a new
+// APIError, stores it as the call's last failure and closes the body.
+func (st *call) readAPIError(resp *http.Response) *APIError {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody))
+	closeBody(resp)
+	resp.Body = http.NoBody
+	e := &APIError{
+		API:        st.api,
+		Method:     st.method,
+		Path:       st.path,
+		StatusCode: resp.StatusCode,
+		Attempts:   st.attempts,
+		Header:     resp.Header,
+		Body:       body,
+	}
+	if wait, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), st.c.now()); ok {
+		e.RetryAfter = wait
+	}
+	fillFromBody(e)
+	st.last, st.lastResp = e, resp
+	return e
+}
+
+// decode stream-decodes a 2xx body into out and closes it.
+func (st *call) decode(resp *http.Response, out any) (*Response, error) {
+	defer closeBody(resp)
+	r := &Response{StatusCode: resp.StatusCode, Header: resp.Header, Attempts: st.attempts}
+	if out == nil {
+		return r, nil
+	}
+	head := &headBuffer{}
+	if err := checkContentType(resp.Header.Get("Content-Type")); err != nil {
+		_, _ = io.Copy(head, io.LimitReader(resp.Body, headSize))
+		return nil, st.malformed(resp, head, err)
+	}
+	dec := json.NewDecoder(io.TeeReader(resp.Body, head))
+	if err := dec.Decode(out); err != nil {
+		return nil, st.malformed(resp, head, err)
+	}
+	if ch, ok := out.(Checker); ok {
+		if err := ch.Check(); err != nil {
+			var ae *APIError
+			if errors.As(err, &ae) {
+				ae.API, ae.Method, ae.Path = st.api, st.method, st.path
+				ae.StatusCode, ae.Header, ae.Attempts = resp.StatusCode, resp.Header, st.attempts
+				ae.Body = head.Bytes()
+				if ae.Code == "" && ae.Message == "" {
+					fillFromBody(ae)
+				}
+				return nil, ae
+			}
+			return nil, st.malformed(resp, head, err)
+		}
+	}
+	return r, nil
+}
+
+func (st *call) malformed(resp *http.Response, head *headBuffer, err error) error {
+	return &MalformedError{
+		API:         st.api,
+		Method:      st.method,
+		Path:        st.path,
+		StatusCode:  resp.StatusCode,
+		ContentType: resp.Header.Get("Content-Type"),
+		Snippet:     plainMessage(head.Bytes()),
+		Err:         err,
+	}
+}
+
+// checkContentType rejects 2xx bodies that declare themselves as HTML or
+// plain text; a missing or JSON-ish type is decoded.
+func checkContentType(ct string) error {
+	if ct == "" {
+		return nil
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return nil
+	}
+	if mt == "text/html" || mt == "text/plain" || mt == "application/xml" || mt == "text/xml" {
+		return fmt.Errorf("unexpected content type %q", mt)
+	}
+	return nil
+}
+
+// headBuffer keeps the first headSize bytes written to it.
+type headBuffer struct{ b []byte }
+
+func (h *headBuffer) Write(p []byte) (int, error) {
+	if room := headSize - len(h.b); room > 0 {
+		h.b = append(h.b, p[:min(room, len(p))]...)
+	}
+	return len(p), nil
+}
+
+func (h *headBuffer) Bytes() []byte { return h.b }
+
+// closeBody drains a bounded remainder (so the connection can be reused)
+// and closes the body.
+func closeBody(resp *http.Response) {
+	if resp == nil || resp.Body == nil {
+		return
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, drainLimit))
+	_ = resp.Body.Close()
+}
+
+// Redact returns s with every occurrence of secret replaced, for texts
+// that might echo a credential.
+func Redact(s, secret string) string {
+	if secret == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, secret, "[REDACTED]")
+}

@@ -1,0 +1,85 @@
+package engine
+
+import (
+	"errors"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// Time decodes the time formats the four APIs send: RFC 3339 strings (with
+// or without fractional seconds), ISO 8601 date-times without a zone (taken
+// as UTC), Unix epoch seconds as a JSON number, and null or "" (zero time).
+type Time time.Time
+
+// zonelessLayouts are tried, as UTC, when a string carries no offset.
+var zonelessLayouts = []string{"2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999"}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (t *Time) UnmarshalJSON(b []byte) error {
+	if len(b) == 0 || string(b) == "null" {
+		return nil
+	}
+	if b[0] != '"' {
+		secs, err := strconv.ParseFloat(string(b), 64)
+		if err != nil {
+			return errors.New("time: expected a string or Unix seconds, got " + strconv.Quote(string(b[:min(len(b), 32)])))
+		}
+		whole := int64(secs)
+		*t = Time(time.Unix(whole, int64((secs-float64(whole))*1e9)).UTC())
+		return nil
+	}
+	if len(b) < 2 || b[len(b)-1] != '"' {
+		return errors.New("time: unterminated string")
+	}
+	s := string(b[1 : len(b)-1])
+	if s == "" {
+		*t = Time{}
+		return nil
+	}
+	parsed, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		for _, layout := range zonelessLayouts {
+			if p, zerr := time.ParseInLocation(layout, s, time.UTC); zerr == nil {
+				parsed, err = p, nil
+				break
+			}
+		}
+	}
+	if err != nil {
+		return errors.New("time: cannot parse " + strconv.Quote(s[:min(len(s), 64)]))
+	}
+	*t = Time(parsed)
+	return nil
+}
+
+// Std returns t as a time.Time.
+func (t Time) Std() time.Time { return time.Time(t) }
+
+// QueryTime is a time.Time that go-querystring encodes as RFC 3339 with the
+// time's own offset, keeping its fractional seconds (3, 6 or 9 digits, as
+// many as the value needs). The zero time is omitted.
+type QueryTime time.Time
+
+// FormatQueryTime formats t as QueryTime encodes it.
+func FormatQueryTime(t time.Time) string {
+	layout := "2006-01-02T15:04:05Z07:00"
+	switch ns := t.Nanosecond(); {
+	case ns == 0:
+	case ns%int(time.Millisecond) == 0:
+		layout = "2006-01-02T15:04:05.000Z07:00"
+	case ns%int(time.Microsecond) == 0:
+		layout = "2006-01-02T15:04:05.000000Z07:00"
+	default:
+		layout = "2006-01-02T15:04:05.000000000Z07:00"
+	}
+	return t.Format(layout)
+}
+
+// EncodeValues implements go-querystring's Encoder.
+func (t QueryTime) EncodeValues(key string, v *url.Values) error {
+	if tt := time.Time(t); !tt.IsZero() {
+		v.Set(key, FormatQueryTime(tt))
+	}
+	return nil
+}

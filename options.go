@@ -1,0 +1,322 @@
+package sessionkit
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/sessionkit/sessionkit-go/internal/engine"
+)
+
+// Option configures a Client. Options apply in order, a later one
+// overriding an earlier one of the same scope; an option scoped to one API
+// with ForAPI always wins, for that API, over the same option given
+// globally.
+type Option func(*settings) error
+
+// Default values of the retry options.
+const (
+	DefaultMaxRetries   = 3
+	DefaultRetryWaitMin = 500 * time.Millisecond
+	DefaultRetryWaitMax = 30 * time.Second
+	// MaxPrefetch is the largest value WithPrefetch accepts.
+	MaxPrefetch = 64
+)
+
+// perAPI holds the options that ForAPI can scope. The zero value means
+// "not set".
+type perAPI struct {
+	baseURL *url.URL
+	cred    func(api API) (engine.Credential, error)
+	limit   *rateLimit
+}
+
+type rateLimit struct {
+	rps   float64
+	burst int
+}
+
+// settings collects options before NewClient validates and resolves them.
+type settings struct {
+	global perAPI
+	scoped [len(engine.APIs)]perAPI
+	// target is where scopable options write: &global, or one API's entry
+	// while ForAPI applies its options.
+	target *perAPI
+	scope  string
+
+	httpClient     *http.Client
+	maxRetries     int
+	retryMin       time.Duration
+	retryMax       time.Duration
+	attemptTimeout time.Duration
+	logger         *slog.Logger
+	userAgent      string
+	prefetch       int
+	workspaceID    string
+	now            func() time.Time
+}
+
+func invalid(option, format string, args ...any) error {
+	return engine.Invalidf("%s: "+format, append([]any{option}, args...)...)
+}
+
+// globalOnly wraps an option that ForAPI cannot scope.
+func globalOnly(name string, apply func(*settings) error) Option {
+	return func(s *settings) error {
+		if s.scope != "" {
+			return invalid(name, "cannot be scoped with ForAPI(%s, ...): it applies to the whole client", s.scope)
+		}
+		return apply(s)
+	}
+}
+
+// ForAPI applies opts to one API only. For that API they win over the same
+// options given globally, whatever the order. WithBaseURL, WithAPIKey,
+// WithTokenFunc, WithTokenSource, WithVideoSDKCredentials and
+// WithRateLimit can be scoped; scoping any other option, or nesting ForAPI,
+// makes NewClient fail with ErrInvalidOptions.
+func ForAPI(api API, opts ...Option) Option {
+	return func(s *settings) error {
+		if s.scope != "" {
+			return invalid("ForAPI", "cannot be nested inside ForAPI(%s, ...)", s.scope)
+		}
+		if !api.Valid() {
+			return invalid("ForAPI", "unknown API %v", api)
+		}
+		s.target, s.scope = &s.scoped[api], api.String()
+		defer func() { s.target, s.scope = &s.global, "" }()
+		for _, opt := range opts {
+			if opt == nil {
+				continue
+			}
+			if err := opt(s); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// WithBaseURL sets the base URL: of every API, or of one inside ForAPI. It
+// must be an absolute http or https URL without user info, query or
+// fragment; it may carry a path prefix, with or without a trailing slash.
+func WithBaseURL(baseURL string) Option {
+	return func(s *settings) error {
+		u, err := parseBaseURL(baseURL)
+		if err != nil {
+			return err
+		}
+		s.target.baseURL = u
+		return nil
+	}
+}
+
+func parseBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, invalid("WithBaseURL", "cannot parse the base URL: %v", stripURLError(err))
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, invalid("WithBaseURL", "base URL must be absolute http or https, got scheme %q", u.Scheme)
+	case u.Host == "":
+		return nil, invalid("WithBaseURL", "base URL has no host")
+	case u.User != nil:
+		return nil, invalid("WithBaseURL", "base URL must not carry user info; use WithAPIKey")
+	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
+		return nil, invalid("WithBaseURL", "base URL must not carry a query or fragment")
+	}
+	return u, nil
+}
+
+// stripURLError drops the echoed input from a url.Parse error, which could
+// contain a secret.
+func stripURLError(err error) error {
+	if ue, ok := err.(*url.Error); ok {
+		return ue.Err
+	}
+	return err
+}
+
+// WithAPIKey sets the static credential: of every API, or of one inside
+// ForAPI. Ductape, Zoom and Arthur receive it as "Authorization: Bearer
+// <key>", MonoCloud as "X-API-KEY: <key>". It replaces any other
+// credential option of the same scope.
+func WithAPIKey(key string) Option {
+	return func(s *settings) error {
+		if key == "" {
+			return invalid("WithAPIKey", "key is empty")
+		}
+		s.target.cred = func(API) (engine.Credential, error) { return engine.StaticKey(key), nil }
+		return nil
+	}
+}
+
+// WithTokenFunc makes the credential come from fn, asked before every
+// attempt, so a retry after a long wait sends a fresh secret. When the API
+// answers 401, fn is asked again and the request retried once.
+func WithTokenFunc(fn func(ctx context.Context) (string, error)) Option {
+	return func(s *settings) error {
+		if fn == nil {
+			return invalid("WithTokenFunc", "function is nil")
+		}
+		s.target.cred = func(API) (engine.Credential, error) { return engine.TokenFunc(fn), nil }
+		return nil
+	}
+}
+
+// WithTokenSource makes the credential come from an oauth2.TokenSource (or
+// anything with its Token method); the access token is sent the way the
+// API expects a key. Wrap it in oauth2.ReuseTokenSource to cache it.
+func WithTokenSource(ts oauth2.TokenSource) Option {
+	return func(s *settings) error {
+		if ts == nil {
+			return invalid("WithTokenSource", "token source is nil")
+		}
+		fn := func(context.Context) (string, error) {
+			tok, err := ts.Token()
+			if err != nil {
+				return "", err
+			}
+			if tok == nil || tok.AccessToken == "" {
+				return "", fmt.Errorf("token source returned an empty access token")
+			}
+			return tok.AccessToken, nil
+		}
+		s.target.cred = func(API) (engine.Credential, error) { return engine.TokenFunc(fn), nil }
+		return nil
+	}
+}
+
+// WithWorkspaceID sets the Ductape workspace, part of every Ductape path.
+// It must not be "." or ".." nor contain "/".
+func WithWorkspaceID(id string) Option {
+	return globalOnly("WithWorkspaceID", func(s *settings) error {
+		if id == "." || id == ".." || strings.Contains(id, "/") {
+			return invalid("WithWorkspaceID", "workspace ID %q must not be a dot-segment or contain '/'", id)
+		}
+		s.workspaceID = id
+		return nil
+	})
+}
+
+// WithHTTPClient sends requests through a copy of hc: its Transport, Jar,
+// CheckRedirect and Timeout are used, and hc itself is never modified.
+// Credentials are still attached only to each API's own origin.
+func WithHTTPClient(hc *http.Client) Option {
+	return globalOnly("WithHTTPClient", func(s *settings) error {
+		if hc == nil {
+			return invalid("WithHTTPClient", "client is nil")
+		}
+		s.httpClient = hc
+		return nil
+	})
+}
+
+// WithMaxRetries sets how many times a failed attempt is retried (0: never;
+// default 3).
+func WithMaxRetries(n int) Option {
+	return globalOnly("WithMaxRetries", func(s *settings) error {
+		if n < 0 {
+			return invalid("WithMaxRetries", "must not be negative, got %d", n)
+		}
+		s.maxRetries = n
+		return nil
+	})
+}
+
+// WithRetryWait sets the bounds of the exponential backoff between retries
+// (default 500 ms and 30 s). max is also the longest wait a server may ask
+// for with Retry-After; a longer request is returned at once as an
+// *APIError with RetryAfter set.
+func WithRetryWait(min, max time.Duration) Option {
+	return globalOnly("WithRetryWait", func(s *settings) error {
+		switch {
+		case min < 0 || max < 0:
+			return invalid("WithRetryWait", "waits must not be negative (min %s, max %s)", min, max)
+		case min > max:
+			return invalid("WithRetryWait", "min %s is greater than max %s", min, max)
+		}
+		s.retryMin, s.retryMax = min, max
+		return nil
+	})
+}
+
+// WithAttemptTimeout bounds each attempt (connect, headers and body), so a
+// server that accepts the connection and never answers costs at most d per
+// attempt before the retry policy takes over. 0, the default, leaves only
+// the context's deadline.
+func WithAttemptTimeout(d time.Duration) Option {
+	return globalOnly("WithAttemptTimeout", func(s *settings) error {
+		if d < 0 {
+			return invalid("WithAttemptTimeout", "must not be negative, got %s", d)
+		}
+		s.attemptTimeout = d
+		return nil
+	})
+}
+
+// WithLogger sets the logger. At Debug level it writes one record per
+// attempt: API, method, path (no query), attempt number, status or error,
+// and the wait before the next attempt. Credentials never appear. The
+// default is no logging.
+func WithLogger(l *slog.Logger) Option {
+	return globalOnly("WithLogger", func(s *settings) error {
+		s.logger = l
+		return nil
+	})
+}
+
+// WithUserAgent sets the User-Agent header (default "sessionkit-go/" +
+// Version).
+func WithUserAgent(ua string) Option {
+	return globalOnly("WithUserAgent", func(s *settings) error {
+		if strings.ContainsAny(ua, "\r\n") {
+			return invalid("WithUserAgent", "must not contain line breaks")
+		}
+		s.userAgent = ua
+		return nil
+	})
+}
+
+// WithPrefetch makes iterators fetch up to n pages ahead of the loop body
+// (0, the default, fetches strictly one page at a time). When the first
+// page tells the total (Ductape, Arthur, MonoCloud with X-Pagination), up to
+// n pages are fetched in parallel; Zoom's cursor pages are fetched one
+// after another. Items always come out in order.
+func WithPrefetch(n int) Option {
+	return globalOnly("WithPrefetch", func(s *settings) error {
+		if n < 0 || n > MaxPrefetch {
+			return invalid("WithPrefetch", "must be between 0 and %d, got %d", MaxPrefetch, n)
+		}
+		s.prefetch = n
+		return nil
+	})
+}
+
+// WithRateLimit paces requests on the client side: at most
+// requestsPerSecond on average with bursts of up to burst. Given globally,
+// each API gets its own limiter with these values; inside ForAPI it applies
+// to that API only. Every attempt waits its turn: retries, redirects and
+// prefetched pages included. For Zoom's Heavy-labelled Video SDK calls use
+// 10 (Pro) or 40 (Business and above).
+func WithRateLimit(requestsPerSecond float64, burst int) Option {
+	return func(s *settings) error {
+		if !(requestsPerSecond > 0) || math.IsInf(requestsPerSecond, 0) {
+			return invalid("WithRateLimit", "requestsPerSecond must be a positive number, got %v", requestsPerSecond)
+		}
+		if burst < 1 {
+			return invalid("WithRateLimit", "burst must be at least 1, got %d", burst)
+		}
+		s.target.limit = &rateLimit{rps: requestsPerSecond, burst: burst}
+		return nil
+	}
+}

@@ -1,0 +1,27 @@
+// Package sessions calls the session-user listings of Ductape and of the
+// Zoom Video SDK API.
+//
+// Programs get a *Service from sessionkit.Client.Sessions:
+//
+//	client, err := sessionkit.NewClient(sessionkit.WithAPIKey(key), sessionkit.WithWorkspaceID("ws_123"))
+//	if err != nil { ... }
+//	for user, err := range client.Sessions.FetchUsersIter(ctx, sessions.FetchUsersOptions{
+//		Product: "my-product", Session: "user-session",
+//	}) {
+//		if err != nil { ... }
+//		fmt.Println(user.Identifier, user.LastSeen)
+//	}
+//
+// FetchUsers and FetchUserDetails speak Ductape (page/limit pagination,
+// totals in the body); ListUsers speaks Zoom (page_size and a
+// next_page_token cursor that expires after 15 minutes). Every list call
+// has an ...Iter twin returning an iter.Seq2 that is lazy, can be ranged
+// again from the same start, never changes the options it was given, and
+// yields a *sessionkit.PageError that says where to resume.
+package sessions
+
+import "github.com/sessionkit/sessionkit-go/internal/engine"
+
+// Service calls Ductape's and Zoom's session-user endpoints. Get one from
+// sessionkit.Client.Sessions; the zero value is not usable.
+type Service engine.Service

@@ -1,0 +1,268 @@
+package sessions
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"time"
+
+	"github.com/sessionkit/sessionkit-go/internal/engine"
+)
+
+// FetchUsersOptions selects the users of one Ductape session. Product and
+// Session are required; a zero Env, Page or Limit is not sent (the server
+// defaults are page 1 and 20 users per page).
+type FetchUsersOptions struct {
+	// Product is the product tag (sent as product_tag).
+	Product string
+	// Session is the session tag (sent as session_tag).
+	Session string
+	// Env filters by environment, e.g. "production".
+	Env string
+	// Page is the 1-based page number.
+	Page int
+	// Limit is the number of users per page.
+	Limit int
+}
+
+// UsersPage is one page of Ductape session users.
+type UsersPage struct {
+	// Users are the page's users.
+	Users []User
+	// Total is the number of users over all pages.
+	Total int
+	// Page is the 1-based page number.
+	Page int
+	// Limit is the page size the server used.
+	Limit int
+	// TotalPages is ceil(Total/Limit).
+	TotalPages int
+}
+
+// User is a user seen in a Ductape session.
+type User struct {
+	// ID is the record's document ID (_id).
+	ID string
+	// DuctapeUserID is Ductape's own user identifier.
+	DuctapeUserID string
+	// ProductTag and SessionTag name the product and session.
+	ProductTag, SessionTag string
+	// Identifier is the app's identifier for the user (an e-mail, say).
+	Identifier string
+	// Env is the environment.
+	Env string
+	// FirstSeen and LastSeen bound the user's activity.
+	FirstSeen, LastSeen time.Time
+	// CreatedAt and UpdatedAt are the record's timestamps.
+	CreatedAt, UpdatedAt time.Time
+}
+
+// FetchUserDetailsOptions selects one user of a Ductape session. Product,
+// Session and Identifier are required.
+type FetchUserDetailsOptions struct {
+	// Product is the product tag (sent as product_tag).
+	Product string
+	// Session is the session tag (sent as session_tag).
+	Session string
+	// Identifier is the user's identifier, sent as one path segment.
+	Identifier string
+	// Env filters by environment.
+	Env string
+}
+
+// UserDetails is a Ductape user with their session history.
+type UserDetails struct {
+	User
+	// Sessions is the user's session history.
+	Sessions []SessionInfo
+	// TotalSessions counts the user's sessions.
+	TotalSessions int
+	// ActiveSessionsCount counts the sessions still active.
+	ActiveSessionsCount int
+}
+
+// SessionInfo is one session in a user's history.
+type SessionInfo struct {
+	// SessionID identifies the session.
+	SessionID string
+	// StartAt and EndAt bound the session (EndAt is its expiry).
+	StartAt, EndAt time.Time
+	// Active reports whether the session is still active.
+	Active bool
+}
+
+type ductapeQuery struct {
+	Product string `url:"product_tag"`
+	Session string `url:"session_tag"`
+	Env     string `url:"env,omitempty"`
+	Page    int    `url:"page,omitempty"`
+	Limit   int    `url:"limit,omitempty"`
+}
+
+const usersRoute = "integrations/v1/session/users/"
+
+// FetchUsers returns one page of the users of a Ductape session.
+func (s *Service) FetchUsers(ctx context.Context, opts FetchUsersOptions) (*UsersPage, error) {
+	path, err := s.ductapeUsersPath("FetchUsersOptions", opts.Product, opts.Session)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkPaging("FetchUsersOptions", opts.Page, opts.Limit); err != nil {
+		return nil, err
+	}
+	var body envelope[usersData]
+	q := ductapeQuery{Product: opts.Product, Session: opts.Session, Env: opts.Env, Page: opts.Page, Limit: opts.Limit}
+	if _, err := s.Client.Get(ctx, engine.Ductape, path, q, &body); err != nil {
+		return nil, err
+	}
+	return body.Data.page(), nil
+}
+
+// FetchUsersIter walks the users of a Ductape session from opts.Page (else
+// page 1) to the last page, lazily; see the package documentation for
+// iterators and prefetch.
+func (s *Service) FetchUsersIter(ctx context.Context, opts FetchUsersOptions) iter.Seq2[User, error] {
+	start := engine.Cursor{Page: max(opts.Page, 1)}
+	if _, err := s.ductapeUsersPath("FetchUsersOptions", opts.Product, opts.Session); err != nil {
+		return engine.Fail[User](start, err)
+	}
+	if err := checkPaging("FetchUsersOptions", opts.Page, opts.Limit); err != nil {
+		return engine.Fail[User](start, err)
+	}
+	return engine.Walk(ctx, s.Client.Prefetch(), start, func(ctx context.Context, at engine.Cursor) (engine.Page[User], error) {
+		o := opts
+		o.Page = at.Page
+		p, err := s.FetchUsers(ctx, o)
+		if err != nil {
+			return engine.Page[User]{}, err
+		}
+		return engine.NumberedPage(p.Users, at.Page, p.TotalPages, p.TotalPages > 0, opts.Limit), nil
+	})
+}
+
+// FetchUserDetails returns one Ductape user with their session history.
+func (s *Service) FetchUserDetails(ctx context.Context, opts FetchUserDetailsOptions) (*UserDetails, error) {
+	path, err := s.ductapeUsersPath("FetchUserDetailsOptions", opts.Product, opts.Session)
+	if err != nil {
+		return nil, err
+	}
+	id, err := engine.Segment("FetchUserDetailsOptions.Identifier", opts.Identifier)
+	if err != nil {
+		return nil, err
+	}
+	var body envelope[userDetails]
+	q := ductapeQuery{Product: opts.Product, Session: opts.Session, Env: opts.Env}
+	if _, err := s.Client.Get(ctx, engine.Ductape, path+"/"+id, q, &body); err != nil {
+		return nil, err
+	}
+	return body.Data.details(), nil
+}
+
+// ductapeUsersPath validates the fields every Ductape call needs and
+// returns the users route of the configured workspace.
+func (s *Service) ductapeUsersPath(typeName, product, session string) (string, error) {
+	if product == "" {
+		return "", engine.Invalidf("%s.Product is required", typeName)
+	}
+	if session == "" {
+		return "", engine.Invalidf("%s.Session is required", typeName)
+	}
+	ws, err := engine.Segment("workspace ID (WithWorkspaceID)", s.Client.WorkspaceID())
+	if err != nil {
+		return "", err
+	}
+	return usersRoute + ws, nil
+}
+
+func checkPaging(typeName string, page, limit int) error {
+	if page < 0 {
+		return engine.Invalidf("%s.Page must not be negative, got %d", typeName, page)
+	}
+	if limit < 0 {
+		return engine.Invalidf("%s.Limit must not be negative, got %d", typeName, limit)
+	}
+	return nil
+}
+
+// envelope is Ductape's {status|success, data} wrapper.
+type envelope[T any] struct {
+	Status  *bool `json:"status"`
+	Success *bool `json:"success"`
+	Data    *T    `json:"data"`
+}
+
+var errNoData = errors.New(`envelope has no "data"`)
+
+// Check reports a failed envelope as an API error and a missing payload as
+// malformed.
+func (e *envelope[T]) Check() error {
+	if (e.Status != nil && !*e.Status) || (e.Success != nil && !*e.Success) {
+		return &engine.APIError{}
+	}
+	if e.Data == nil {
+		return errNoData
+	}
+	return nil
+}
+
+type wireUser struct {
+	ID            string      `json:"_id"`
+	DuctapeUserID string      `json:"ductape_user_id"`
+	ProductTag    string      `json:"product_tag"`
+	SessionTag    string      `json:"session_tag"`
+	Identifier    string      `json:"identifier"`
+	Env           string      `json:"env"`
+	FirstSeen     engine.Time `json:"first_seen"`
+	LastSeen      engine.Time `json:"last_seen"`
+	CreatedAt     engine.Time `json:"createdAt"`
+	UpdatedAt     engine.Time `json:"updatedAt"`
+}
+
+func (w *wireUser) user() User {
+	return User{
+		ID: w.ID, DuctapeUserID: w.DuctapeUserID, ProductTag: w.ProductTag, SessionTag: w.SessionTag,
+		Identifier: w.Identifier, Env: w.Env,
+		FirstSeen: w.FirstSeen.Std(), LastSeen: w.LastSeen.Std(),
+		CreatedAt: w.CreatedAt.Std(), UpdatedAt: w.UpdatedAt.Std(),
+	}
+}
+
+type usersData struct {
+	Users      []wireUser `json:"users"`
+	Total      int        `json:"total"`
+	Page       int        `json:"page"`
+	Limit      int        `json:"limit"`
+	TotalPages int        `json:"totalPages"`
+}
+
+func (d *usersData) page() *UsersPage {
+	p := &UsersPage{Total: d.Total, Page: d.Page, Limit: d.Limit, TotalPages: d.TotalPages}
+	p.Users = make([]User, len(d.Users))
+	for i := range d.Users {
+		p.Users[i] = d.Users[i].user()
+	}
+	return p
+}
+
+type wireSessionInfo struct {
+	SessionID string      `json:"session_id"`
+	StartAt   engine.Time `json:"start_at"`
+	EndAt     engine.Time `json:"end_at"`
+	Active    bool        `json:"active"`
+}
+
+type userDetails struct {
+	wireUser
+	Sessions            []wireSessionInfo `json:"sessions"`
+	TotalSessions       int               `json:"totalSessions"`
+	ActiveSessionsCount int               `json:"activeSessionsCount"`
+}
+
+func (d *userDetails) details() *UserDetails {
+	u := &UserDetails{User: d.user(), TotalSessions: d.TotalSessions, ActiveSessionsCount: d.ActiveSessionsCount}
+	u.Sessions = make([]SessionInfo, len(d.Sessions))
+	for i, s := range d.Sessions {
+		u.Sessions[i] = SessionInfo{SessionID: s.SessionID, StartAt: s.StartAt.Std(), EndAt: s.EndAt.Std(), Active: s.Active}
+	}
+	return u
+}

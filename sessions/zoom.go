@@ -1,0 +1,244 @@
+package sessions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/sessionkit/sessionkit-go/internal/engine"
+)
+
+// SessionType selects live or past Video SDK sessions.
+type SessionType string
+
+// The session types Zoom knows. The zero value is not sent (Zoom then
+// defaults to Live).
+const (
+	// Live selects the users of a session in progress.
+	Live SessionType = "live"
+	// Past selects the users of an ended session.
+	Past SessionType = "past"
+)
+
+// MaxZoomPageSize is the largest page size Zoom accepts.
+const MaxZoomPageSize = 300
+
+// ListUsersOptions selects the users of one Zoom Video SDK session. Zero
+// fields are not sent (Zoom's defaults: live, 30 per page).
+type ListUsersOptions struct {
+	// Type selects live or past sessions.
+	Type SessionType
+	// PageSize is the number of users per page, at most 300.
+	PageSize int
+	// NextPageToken continues a listing; it expires 15 minutes after Zoom
+	// issued it.
+	NextPageToken string
+}
+
+// ListUsersPage is one page of Video SDK session users. There is no
+// total: the last page has an empty NextPageToken.
+type ListUsersPage struct {
+	// PageSize is the page size Zoom used.
+	PageSize int
+	// NextPageToken continues the listing; "" on the last page.
+	NextPageToken string
+	// Users are the page's users; a user who rejoined appears once per
+	// join.
+	Users []VideoUser
+}
+
+// VideoUser is one join of a user to a Video SDK session. Enumerated
+// fields (Device, NetworkType, the qualities) are plain strings, so values
+// Zoom adds later decode too.
+type VideoUser struct {
+	ID, Name, Device, IPAddress, Location, NetworkType, Microphone, Speaker, Camera string
+	DataCenter, ConnectionType, UserKey, ParticipantUUID                            string
+	Client, OS, OSVersion, BrowserName, BrowserVersion                              string
+	AudioQuality, VideoQuality, ScreenShareQuality                                  string
+	// IsOriginalHost reports whether the user started the session.
+	IsOriginalHost bool
+	// AudioCall lists the user's phone legs.
+	AudioCall []AudioCall
+	// JoinTime is when the user joined; LeaveTime when they left, zero
+	// when they have not left yet.
+	JoinTime, LeaveTime time.Time
+}
+
+// AudioCall is one phone leg of a Video SDK user.
+type AudioCall struct {
+	CallNumber, CallType, ZoomNumber string
+}
+
+type zoomQuery struct {
+	Type          SessionType `url:"type,omitempty"`
+	PageSize      int         `url:"page_size,omitempty"`
+	NextPageToken string      `url:"next_page_token,omitempty"`
+}
+
+// ListUsers returns one page of the users of a Zoom Video SDK session. A
+// rejected or expired NextPageToken gives an error that satisfies
+// errors.Is(err, sessionkit.ErrPageTokenExpired) and still holds the
+// *APIError.
+func (s *Service) ListUsers(ctx context.Context, sessionID string, opts ListUsersOptions) (*ListUsersPage, error) {
+	path, err := zoomUsersPath(sessionID, opts)
+	if err != nil {
+		return nil, err
+	}
+	var body wireListUsers
+	q := zoomQuery(opts)
+	if _, err := s.Client.Get(ctx, engine.Zoom, path, q, &body); err != nil {
+		if opts.NextPageToken != "" && tokenRejected(err) {
+			return nil, fmt.Errorf("%w: %w", engine.ErrPageTokenExpired, err)
+		}
+		return nil, err
+	}
+	return body.page(), nil
+}
+
+// ListUsersIter walks the users of a Zoom Video SDK session from
+// opts.NextPageToken (else the first page) to the page with an empty
+// token, lazily. A token that comes back twice ends the walk with an error
+// satisfying errors.Is(err, sessionkit.ErrPaginationLoop).
+func (s *Service) ListUsersIter(ctx context.Context, sessionID string, opts ListUsersOptions) iter.Seq2[VideoUser, error] {
+	start := engine.Cursor{Token: opts.NextPageToken}
+	if _, err := zoomUsersPath(sessionID, opts); err != nil {
+		return engine.Fail[VideoUser](start, err)
+	}
+	return engine.Walk(ctx, s.Client.Prefetch(), start, func(ctx context.Context, at engine.Cursor) (engine.Page[VideoUser], error) {
+		o := opts
+		o.NextPageToken = at.Token
+		p, err := s.ListUsers(ctx, sessionID, o)
+		if err != nil {
+			return engine.Page[VideoUser]{}, err
+		}
+		return engine.CursorPage(p.Users, p.NextPageToken), nil
+	})
+}
+
+func zoomUsersPath(sessionID string, opts ListUsersOptions) (string, error) {
+	if err := engine.CheckSegment("sessionID", sessionID); err != nil {
+		return "", err
+	}
+	switch opts.Type {
+	case "", Live, Past:
+	default:
+		return "", engine.Invalidf("ListUsersOptions.Type must be %q or %q, got %q", Live, Past, opts.Type)
+	}
+	if opts.PageSize < 0 || opts.PageSize > MaxZoomPageSize {
+		return "", engine.Invalidf("ListUsersOptions.PageSize must be between 0 and %d, got %d", MaxZoomPageSize, opts.PageSize)
+	}
+	return "videosdk/sessions/" + zoomSessionSegment(sessionID) + "/users", nil
+}
+
+// zoomSessionSegment escapes a Video SDK session ID as Zoom requires:
+// encodeURIComponent once, and a second time when the ID begins with "/" or
+// contains "//". The result goes into the path verbatim.
+func zoomSessionSegment(id string) string {
+	seg := engine.EscapeComponent(id)
+	if strings.HasPrefix(id, "/") || strings.Contains(id, "//") {
+		seg = engine.EscapeComponent(seg)
+	}
+	return seg
+}
+
+// tokenRejected reports whether Zoom's answer to a request that carried a
+// next_page_token means the token was not accepted.
+func tokenRejected(err error) bool {
+	var ae *engine.APIError
+	if !errors.As(err, &ae) {
+		return false
+	}
+	switch ae.Code {
+	case "200", "12702", "3001": // not a Video SDK account, session too old, unknown session
+		return false
+	}
+	switch ae.StatusCode {
+	case http.StatusBadRequest, http.StatusGone:
+		return true
+	case http.StatusNotFound, http.StatusUnprocessableEntity:
+		return strings.Contains(strings.ToLower(ae.Message), "token")
+	}
+	return false
+}
+
+type wireAudioCall struct {
+	CallNumber string `json:"call_number"`
+	CallType   string `json:"call_type"`
+	ZoomNumber string `json:"zoom_number"`
+}
+
+type wireVideoUser struct {
+	ID                 string          `json:"id"`
+	Name               string          `json:"name"`
+	Device             string          `json:"device"`
+	IPAddress          string          `json:"ip_address"`
+	Location           string          `json:"location"`
+	NetworkType        string          `json:"network_type"`
+	Microphone         string          `json:"microphone"`
+	Speaker            string          `json:"speaker"`
+	Camera             string          `json:"camera"`
+	DataCenter         string          `json:"data_center"`
+	ConnectionType     string          `json:"connection_type"`
+	JoinTime           engine.Time     `json:"join_time"`
+	LeaveTime          engine.Time     `json:"leave_time"`
+	UserKey            string          `json:"user_key"`
+	ParticipantUUID    string          `json:"participant_uuid"`
+	Client             string          `json:"client"`
+	OS                 string          `json:"os"`
+	OSVersion          string          `json:"os_version"`
+	BrowserName        string          `json:"browser_name"`
+	BrowserVersion     string          `json:"browser_version"`
+	AudioQuality       string          `json:"audio_quality"`
+	VideoQuality       string          `json:"video_quality"`
+	ScreenShareQuality string          `json:"screen_share_quality"`
+	IsOriginalHost     bool            `json:"is_original_host"`
+	AudioCall          []wireAudioCall `json:"audio_call"`
+}
+
+func (w *wireVideoUser) user() VideoUser {
+	u := VideoUser{
+		ID: w.ID, Name: w.Name, Device: w.Device, IPAddress: w.IPAddress, Location: w.Location,
+		NetworkType: w.NetworkType, Microphone: w.Microphone, Speaker: w.Speaker, Camera: w.Camera,
+		DataCenter: w.DataCenter, ConnectionType: w.ConnectionType, UserKey: w.UserKey,
+		ParticipantUUID: w.ParticipantUUID, Client: w.Client, OS: w.OS, OSVersion: w.OSVersion,
+		BrowserName: w.BrowserName, BrowserVersion: w.BrowserVersion, AudioQuality: w.AudioQuality,
+		VideoQuality: w.VideoQuality, ScreenShareQuality: w.ScreenShareQuality,
+		IsOriginalHost: w.IsOriginalHost, JoinTime: w.JoinTime.Std(), LeaveTime: w.LeaveTime.Std(),
+	}
+	if len(w.AudioCall) > 0 {
+		u.AudioCall = make([]AudioCall, len(w.AudioCall))
+		for i, a := range w.AudioCall {
+			u.AudioCall[i] = AudioCall(a)
+		}
+	}
+	return u
+}
+
+type wireListUsers struct {
+	PageSize      int             `json:"page_size"`
+	NextPageToken string          `json:"next_page_token"`
+	Users         []wireVideoUser `json:"users"`
+}
+
+var errNoUsers = errors.New(`body has no "users" array`)
+
+// Check rejects a body without a users array (such as a JSON null).
+func (w *wireListUsers) Check() error {
+	if w.Users == nil && w.PageSize == 0 && w.NextPageToken == "" {
+		return errNoUsers
+	}
+	return nil
+}
+
+func (w *wireListUsers) page() *ListUsersPage {
+	p := &ListUsersPage{PageSize: w.PageSize, NextPageToken: w.NextPageToken}
+	p.Users = make([]VideoUser, len(w.Users))
+	for i := range w.Users {
+		p.Users[i] = w.Users[i].user()
+	}
+	return p
+}

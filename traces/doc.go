@@ -1,0 +1,25 @@
+// Package traces calls the trace-user endpoints of the Arthur GenAI Engine:
+// users aggregated over sessions and traces, per task.
+//
+// Programs get a *Service from sessionkit.Client.Traces. Arthur is
+// self-hosted, so the client needs its base URL:
+//
+//	client, err := sessionkit.NewClient(
+//		sessionkit.ForAPI(sessionkit.Arthur,
+//			sessionkit.WithBaseURL("https://arthur.example.com"),
+//			sessionkit.WithAPIKey(key)))
+//	if err != nil { ... }
+//	for u, err := range client.Traces.UsersIter(ctx, traces.UsersOptions{TaskIDs: []string{"t-1"}}) {
+//		if err != nil { ... }
+//		fmt.Println(u.UserID, u.TraceCount)
+//	}
+//
+// Pages are 0-based; the body's count gives the total, so WithPrefetch can
+// fetch pages in parallel.
+package traces
+
+import "github.com/sessionkit/sessionkit-go/internal/engine"
+
+// Service calls Arthur's trace-user endpoints. Get one from
+// sessionkit.Client.Traces; the zero value is not usable.
+type Service engine.Service

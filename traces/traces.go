@@ -1,0 +1,240 @@
+package traces
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"time"
+
+	"github.com/sessionkit/sessionkit-go/internal/engine"
+)
+
+// Sort orders users by their earliest start time.
+type Sort string
+
+// The sort orders Arthur knows. The zero value is not sent (Arthur then
+// sorts descending).
+const (
+	// Asc sorts oldest first.
+	Asc Sort = "asc"
+	// Desc sorts newest first.
+	Desc Sort = "desc"
+)
+
+// MaxPageSize is the largest page size Arthur accepts.
+const MaxPageSize = 5000
+
+// DefaultPageSize is the page size Arthur uses when none is sent.
+const DefaultPageSize = 10
+
+// UsersOptions selects trace users. TaskIDs is required; zero fields are
+// not sent.
+type UsersOptions struct {
+	// TaskIDs are the tasks to list; at least one, none empty. Sent as
+	// repeated task_ids keys.
+	TaskIDs []string
+	// StartTime (inclusive) and EndTime (exclusive) bound the users'
+	// earliest start time. They are sent as RFC 3339 with their own offset
+	// and fractional seconds; the zero time is not sent.
+	StartTime, EndTime time.Time
+	// Sort orders by earliest start time.
+	Sort Sort
+	// PageSize is the number of users per page, at most 5000.
+	PageSize int
+	// Page is the 0-based page number.
+	Page int
+}
+
+// UsersPage is one page of trace users.
+type UsersPage struct {
+	// Count is the number of rows over all pages.
+	Count int
+	// Users are the page's rows, one per user and task.
+	Users []UserMetadata
+	// DisplayCurrency is the currency of the cost fields.
+	DisplayCurrency string
+}
+
+// UserMetadata aggregates one user's sessions and traces within one task.
+// Token counts and costs are nil when Arthur does not know them, so
+// "unknown" and zero differ.
+type UserMetadata struct {
+	UserID, TaskID                                          string
+	SessionIDs, TraceIDs                                    []string
+	SessionCount, TraceCount, SpanCount                     int
+	EarliestStartTime, LatestEndTime                        time.Time
+	PromptTokenCount, CompletionTokenCount, TotalTokenCount *int
+	PromptTokenCost, CompletionTokenCost, TotalTokenCost    *float64
+}
+
+// UserOptions selects the tasks for one user's details. TaskIDs is
+// required.
+type UserOptions struct {
+	// TaskIDs are the tasks to look in; at least one, none empty.
+	TaskIDs []string
+}
+
+type usersQuery struct {
+	TaskIDs   []string         `url:"task_ids"`
+	StartTime engine.QueryTime `url:"start_time,omitempty"`
+	EndTime   engine.QueryTime `url:"end_time,omitempty"`
+	Sort      Sort             `url:"sort,omitempty"`
+	PageSize  int              `url:"page_size,omitempty"`
+	Page      int              `url:"page,omitempty"`
+}
+
+type userQuery struct {
+	TaskIDs []string `url:"task_ids"`
+}
+
+const usersRoute = "api/v1/traces/users"
+
+// Users returns one page of trace users.
+func (s *Service) Users(ctx context.Context, opts UsersOptions) (*UsersPage, error) {
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	q := usersQuery{
+		TaskIDs: opts.TaskIDs, StartTime: engine.QueryTime(opts.StartTime), EndTime: engine.QueryTime(opts.EndTime),
+		Sort: opts.Sort, PageSize: opts.PageSize, Page: opts.Page,
+	}
+	var body wireUsersPage
+	if _, err := s.Client.Get(ctx, engine.Arthur, usersRoute, q, &body); err != nil {
+		return nil, err
+	}
+	return body.page(), nil
+}
+
+// UsersIter walks trace users from opts.Page (0-based) to the last page
+// that Count implies, lazily; an empty page ends the walk early.
+func (s *Service) UsersIter(ctx context.Context, opts UsersOptions) iter.Seq2[UserMetadata, error] {
+	start := engine.Cursor{Page: opts.Page}
+	if err := opts.validate(); err != nil {
+		return engine.Fail[UserMetadata](start, err)
+	}
+	size := opts.PageSize
+	if size == 0 {
+		size = DefaultPageSize
+	}
+	return engine.Walk(ctx, s.Client.Prefetch(), start, func(ctx context.Context, at engine.Cursor) (engine.Page[UserMetadata], error) {
+		o := opts
+		o.Page = at.Page
+		p, err := s.Users(ctx, o)
+		if err != nil {
+			return engine.Page[UserMetadata]{}, err
+		}
+		lastPage := (p.Count+size-1)/size - 1
+		return engine.NumberedPage(p.Users, at.Page, lastPage, true, size), nil
+	})
+}
+
+// User returns one user's metadata.
+func (s *Service) User(ctx context.Context, userID string, opts UserOptions) (*UserMetadata, error) {
+	seg, err := engine.Segment("userID", userID)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkTaskIDs("UserOptions", opts.TaskIDs); err != nil {
+		return nil, err
+	}
+	var body wireUser
+	if _, err := s.Client.Get(ctx, engine.Arthur, usersRoute+"/"+seg, userQuery(opts), &body); err != nil {
+		return nil, err
+	}
+	u := body.metadata()
+	return &u, nil
+}
+
+func (o *UsersOptions) validate() error {
+	if err := checkTaskIDs("UsersOptions", o.TaskIDs); err != nil {
+		return err
+	}
+	switch o.Sort {
+	case "", Asc, Desc:
+	default:
+		return engine.Invalidf("UsersOptions.Sort must be %q or %q, got %q", Asc, Desc, o.Sort)
+	}
+	if o.PageSize < 0 || o.PageSize > MaxPageSize {
+		return engine.Invalidf("UsersOptions.PageSize must be between 0 and %d, got %d", MaxPageSize, o.PageSize)
+	}
+	if o.Page < 0 {
+		return engine.Invalidf("UsersOptions.Page must not be negative, got %d", o.Page)
+	}
+	return nil
+}
+
+func checkTaskIDs(typeName string, ids []string) error {
+	if len(ids) == 0 {
+		return engine.Invalidf("%s.TaskIDs is required: give at least one task ID", typeName)
+	}
+	for i, id := range ids {
+		if id == "" {
+			return engine.Invalidf("%s.TaskIDs[%d] is empty", typeName, i)
+		}
+	}
+	return nil
+}
+
+type wireUser struct {
+	UserID               string      `json:"user_id"`
+	TaskID               string      `json:"task_id"`
+	SessionIDs           []string    `json:"session_ids"`
+	SessionCount         int         `json:"session_count"`
+	TraceIDs             []string    `json:"trace_ids"`
+	TraceCount           int         `json:"trace_count"`
+	SpanCount            int         `json:"span_count"`
+	EarliestStartTime    engine.Time `json:"earliest_start_time"`
+	LatestEndTime        engine.Time `json:"latest_end_time"`
+	PromptTokenCount     *int        `json:"prompt_token_count"`
+	CompletionTokenCount *int        `json:"completion_token_count"`
+	TotalTokenCount      *int        `json:"total_token_count"`
+	PromptTokenCost      *float64    `json:"prompt_token_cost"`
+	CompletionTokenCost  *float64    `json:"completion_token_cost"`
+	TotalTokenCost       *float64    `json:"total_token_cost"`
+}
+
+var errNoUser = errors.New(`body has no "user_id"`)
+
+// Check rejects a body that is not a user object (such as a JSON null).
+func (w *wireUser) Check() error {
+	if w.UserID == "" {
+		return errNoUser
+	}
+	return nil
+}
+
+func (w *wireUser) metadata() UserMetadata {
+	return UserMetadata{
+		UserID: w.UserID, TaskID: w.TaskID, SessionIDs: w.SessionIDs, TraceIDs: w.TraceIDs,
+		SessionCount: w.SessionCount, TraceCount: w.TraceCount, SpanCount: w.SpanCount,
+		EarliestStartTime: w.EarliestStartTime.Std(), LatestEndTime: w.LatestEndTime.Std(),
+		PromptTokenCount: w.PromptTokenCount, CompletionTokenCount: w.CompletionTokenCount,
+		TotalTokenCount: w.TotalTokenCount, PromptTokenCost: w.PromptTokenCost,
+		CompletionTokenCost: w.CompletionTokenCost, TotalTokenCost: w.TotalTokenCost,
+	}
+}
+
+type wireUsersPage struct {
+	Count           *int       `json:"count"`
+	Users           []wireUser `json:"users"`
+	DisplayCurrency string     `json:"display_currency"`
+}
+
+var errNoCount = errors.New(`body has no "count"`)
+
+// Check rejects a body without the required count (such as a JSON null).
+func (w *wireUsersPage) Check() error {
+	if w.Count == nil {
+		return errNoCount
+	}
+	return nil
+}
+
+func (w *wireUsersPage) page() *UsersPage {
+	p := &UsersPage{Count: *w.Count, DisplayCurrency: w.DisplayCurrency}
+	p.Users = make([]UserMetadata, len(w.Users))
+	for i := range w.Users {
+		p.Users[i] = w.Users[i].metadata()
+	}
+	return p
+}

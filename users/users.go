@@ -1,0 +1,275 @@
+package users
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/sessionkit/sessionkit-go/internal/engine"
+)
+
+// SortKey is a field MonoCloud can sort sessions by.
+type SortKey string
+
+// The sort keys MonoCloud knows.
+const (
+	SortBySessionID   SortKey = "session_id"
+	SortByInitiatedAt SortKey = "initiated_at"
+	SortByExpiresAt   SortKey = "expires_at"
+	SortByLastUpdated SortKey = "last_updated"
+)
+
+// SortOrder is a sort direction.
+type SortOrder int
+
+// The sort orders, as MonoCloud spells them.
+const (
+	Ascending  SortOrder = 1
+	Descending SortOrder = -1
+)
+
+// Sort orders sessions; it is sent as sort=key:order. The zero value is
+// not sent; setting only one of Key and Order is an error.
+type Sort struct {
+	Key   SortKey
+	Order SortOrder
+}
+
+// EncodeValues implements go-querystring's Encoder.
+func (s Sort) EncodeValues(key string, v *url.Values) error {
+	if s != (Sort{}) {
+		v.Set(key, string(s.Key)+":"+strconv.Itoa(int(s.Order)))
+	}
+	return nil
+}
+
+// SessionsOptions selects a user's sessions. Zero fields are not sent
+// (MonoCloud's defaults: page 1, 10 per page).
+type SessionsOptions struct {
+	// Page is the 1-based page number.
+	Page int
+	// Size is the number of sessions per page.
+	Size int
+	// ClientID filters by client (sent as client_id).
+	ClientID string
+	// Sort orders the sessions.
+	Sort Sort
+}
+
+// SessionsPage is one page of a user's sessions.
+type SessionsPage struct {
+	// Sessions are the page's sessions.
+	Sessions []Session
+	// Pagination is the X-Pagination header, nil when the server sent none
+	// (the totals are then unknown, not zero).
+	Pagination *Pagination
+}
+
+// Pagination is MonoCloud's X-Pagination header.
+type Pagination struct {
+	TotalCount  int  `json:"total_count"`
+	PageSize    int  `json:"page_size"`
+	CurrentPage int  `json:"current_page"`
+	HasNext     bool `json:"has_next"`
+	HasPrevious bool `json:"has_previous"`
+}
+
+// Session is one of a user's sessions.
+type Session struct {
+	// SessionID identifies the session.
+	SessionID string
+	// SessionKey is the session's key; "" when MonoCloud omits it.
+	SessionKey string
+	// ClientIDs lists the clients the session was used with.
+	ClientIDs []string
+	// InitiatedAt, ExpiresAt and LastUpdated come from Unix seconds.
+	InitiatedAt, ExpiresAt, LastUpdated time.Time
+	// LastMetadata describes the session's last request.
+	LastMetadata Metadata
+}
+
+// Metadata describes where a session was last used. Fields MonoCloud sends
+// as null are "".
+type Metadata struct {
+	Country, City, Region, Latitude, Longitude, IPAddress, UserAgent string
+}
+
+type sessionsQuery struct {
+	Page     int    `url:"page,omitempty"`
+	Size     int    `url:"size,omitempty"`
+	ClientID string `url:"client_id,omitempty"`
+	Sort     Sort   `url:"sort,omitempty"`
+}
+
+// Sessions returns one page of a user's sessions.
+func (s *Service) Sessions(ctx context.Context, userID string, opts SessionsOptions) (*SessionsPage, error) {
+	path, err := sessionsPath(userID, opts)
+	if err != nil {
+		return nil, err
+	}
+	var body wireSessions
+	resp, err := s.Client.Get(ctx, engine.MonoCloud, path, sessionsQuery(opts), &body)
+	if err != nil {
+		return nil, err
+	}
+	p := &SessionsPage{Pagination: ParsePagination(resp.Header.Get("X-Pagination"))}
+	p.Sessions = make([]Session, len(body))
+	for i := range body {
+		p.Sessions[i] = body[i].session()
+	}
+	return p, nil
+}
+
+// SessionsIter walks a user's sessions from opts.Page (else page 1) to the
+// last page, lazily: X-Pagination's has_next ends it without an extra
+// request; without the header, a short or empty page ends it.
+func (s *Service) SessionsIter(ctx context.Context, userID string, opts SessionsOptions) iter.Seq2[Session, error] {
+	start := engine.Cursor{Page: max(opts.Page, 1)}
+	if _, err := sessionsPath(userID, opts); err != nil {
+		return engine.Fail[Session](start, err)
+	}
+	return engine.Walk(ctx, s.Client.Prefetch(), start, func(ctx context.Context, at engine.Cursor) (engine.Page[Session], error) {
+		o := opts
+		o.Page = at.Page
+		p, err := s.Sessions(ctx, userID, o)
+		if err != nil {
+			return engine.Page[Session]{}, err
+		}
+		pg := p.Pagination
+		if pg == nil {
+			return engine.NumberedPage(p.Sessions, at.Page, 0, false, opts.Size), nil
+		}
+		lastPage, known := 0, pg.PageSize > 0
+		if known {
+			lastPage = (pg.TotalCount + pg.PageSize - 1) / pg.PageSize
+		}
+		page := engine.NumberedPage(p.Sessions, at.Page, lastPage, known, opts.Size)
+		page.Last = len(p.Sessions) == 0 || !pg.HasNext
+		return page, nil
+	})
+}
+
+func sessionsPath(userID string, opts SessionsOptions) (string, error) {
+	seg, err := engine.Segment("userID", userID)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case opts.Page < 0:
+		return "", engine.Invalidf("SessionsOptions.Page must not be negative, got %d", opts.Page)
+	case opts.Size < 0:
+		return "", engine.Invalidf("SessionsOptions.Size must not be negative, got %d", opts.Size)
+	}
+	if err := opts.Sort.validate(); err != nil {
+		return "", err
+	}
+	return "api/users/" + seg + "/sessions", nil
+}
+
+func (s Sort) validate() error {
+	if s == (Sort{}) {
+		return nil
+	}
+	switch s.Key {
+	case SortBySessionID, SortByInitiatedAt, SortByExpiresAt, SortByLastUpdated:
+	case "":
+		return engine.Invalidf("SessionsOptions.Sort.Key is required when Sort.Order is set")
+	default:
+		return engine.Invalidf("SessionsOptions.Sort.Key %q is not one of session_id, initiated_at, expires_at, last_updated", s.Key)
+	}
+	switch s.Order {
+	case Ascending, Descending:
+	case 0:
+		return engine.Invalidf("SessionsOptions.Sort.Order is required when Sort.Key is set")
+	default:
+		return engine.Invalidf("SessionsOptions.Sort.Order must be Ascending (1) or Descending (-1), got %d", s.Order)
+	}
+	return nil
+}
+
+// ParsePagination decodes an X-Pagination header value. It returns nil
+// when the header is missing or is not a JSON object, since the totals are
+// then unknown.
+func ParsePagination(header string) *Pagination {
+	if header == "" {
+		return nil
+	}
+	var p Pagination
+	if err := json.Unmarshal([]byte(header), &p); err != nil {
+		return nil
+	}
+	return &p
+}
+
+type nullableString string
+
+func (s *nullableString) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	switch t := v.(type) {
+	case string:
+		*s = nullableString(t)
+	case float64:
+		*s = nullableString(strconv.FormatFloat(t, 'f', -1, 64))
+	default:
+		return fmt.Errorf("expected a string, got %s", b)
+	}
+	return nil
+}
+
+type wireMetadata struct {
+	Country   nullableString `json:"country"`
+	City      nullableString `json:"city"`
+	Region    nullableString `json:"region"`
+	Latitude  nullableString `json:"latitude"`
+	Longitude nullableString `json:"longitude"`
+	IPAddress nullableString `json:"ip_address"`
+	UserAgent nullableString `json:"user_agent"`
+}
+
+type wireSession struct {
+	SessionID    string        `json:"session_id"`
+	SessionKey   string        `json:"session_key"`
+	ClientIDs    []string      `json:"client_ids"`
+	InitiatedAt  engine.Time   `json:"initiated_at"`
+	ExpiresAt    engine.Time   `json:"expires_at"`
+	LastUpdated  engine.Time   `json:"last_updated"`
+	LastMetadata *wireMetadata `json:"last_metadata"`
+}
+
+func (w *wireSession) session() Session {
+	s := Session{
+		SessionID: w.SessionID, SessionKey: w.SessionKey, ClientIDs: w.ClientIDs,
+		InitiatedAt: w.InitiatedAt.Std(), ExpiresAt: w.ExpiresAt.Std(), LastUpdated: w.LastUpdated.Std(),
+	}
+	if m := w.LastMetadata; m != nil {
+		s.LastMetadata = Metadata{
+			Country: string(m.Country), City: string(m.City), Region: string(m.Region),
+			Latitude: string(m.Latitude), Longitude: string(m.Longitude),
+			IPAddress: string(m.IPAddress), UserAgent: string(m.UserAgent),
+		}
+	}
+	return s
+}
+
+type wireSessions []wireSession
+
+var errNotArray = errors.New("body is not a JSON array of sessions")
+
+// Check rejects a body that is not an array (such as a JSON null).
+func (w *wireSessions) Check() error {
+	if *w == nil {
+		return errNotArray
+	}
+	return nil
+}
