@@ -260,7 +260,8 @@ func (st *call) malformed(resp *http.Response, head *headBuffer, err error) erro
 }
 
 // checkContentType rejects 2xx bodies that declare themselves as HTML or
-// plain text; a missing or JSON-ish type is decoded.
+// XML (a proxy's error page, say). Other types are decoded: many servers
+// label JSON as text/plain.
 func checkContentType(ct string) error {
 	if ct == "" {
 		return nil
@@ -269,7 +270,7 @@ func checkContentType(ct string) error {
 	if err != nil {
 		return nil
 	}
-	if mt == "text/html" || mt == "text/plain" || mt == "application/xml" || mt == "text/xml" {
+	if mt == "text/html" || mt == "application/xhtml+xml" || mt == "application/xml" || mt == "text/xml" {
 		return fmt.Errorf("unexpected content type %q", mt)
 	}
 	return nil
