@@ -87,7 +87,7 @@ func (s *Server) arthurUsers(w http.ResponseWriter, r *http.Request, _ []string)
 		if v := q.Get(field); v != "" {
 			t, err := parseISO(v)
 			if err != nil {
-				bad(field, "Input should be a valid datetime, "+err.Error(), "datetime_parsing")
+				bad(field, "Input should be a valid datetime", "datetime_parsing")
 			}
 			bounds[i] = t
 		}

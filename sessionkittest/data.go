@@ -36,7 +36,8 @@ type Dataset struct {
 	MonoCloudSessions map[string][]MonoCloudSession
 }
 
-// DuctapeUser is one user of a Ductape session, as listed by the users call.
+// DuctapeUser is one user of a Ductape session, as listed by the users call. Its fields carry the
+// JSON keys of the wire contract.
 type DuctapeUser struct {
 	ID            string `json:"_id"`
 	DuctapeUserID string `json:"ductape_user_id"`
@@ -53,7 +54,7 @@ type DuctapeUser struct {
 	Sessions []DuctapeSession `json:"-"`
 }
 
-// DuctapeSession is one session in a Ductape user's details.
+// DuctapeSession is one session in a Ductape user's details, with the wire contract's JSON keys.
 type DuctapeSession struct {
 	SessionID string `json:"session_id"`
 	StartAt   string `json:"start_at"` // RFC 3339
@@ -61,7 +62,8 @@ type DuctapeSession struct {
 	Active    bool   `json:"active"`
 }
 
-// ZoomUser is one join of a user to a Zoom Video SDK session.
+// ZoomUser is one join of a user to a Zoom Video SDK session. Its fields carry the JSON keys of the
+// wire contract; the enumerated ones (device, network_type, qualities) use the documented values.
 type ZoomUser struct {
 	ID                 string      `json:"id"`
 	Name               string      `json:"name"`
@@ -90,7 +92,7 @@ type ZoomUser struct {
 	AudioCall          []AudioCall `json:"audio_call,omitempty"`
 }
 
-// AudioCall is a phone call a Zoom user joined or bound the audio with.
+// AudioCall is a phone call a Zoom user joined or bound the audio with, with the wire contract's JSON keys.
 type AudioCall struct {
 	CallNumber string `json:"call_number"`
 	CallType   string `json:"call_type"`
@@ -117,7 +119,8 @@ type ArthurUser struct {
 	TotalTokenCost       *float64 `json:"total_token_cost,omitempty"`
 }
 
-// MonoCloudSession is one session of a MonoCloud user. Times are Unix seconds.
+// MonoCloudSession is one session of a MonoCloud user, with the wire contract's JSON keys. Times are
+// Unix seconds; SessionKey is omitted when empty.
 type MonoCloudSession struct {
 	SessionID    string            `json:"session_id"`
 	SessionKey   string            `json:"session_key,omitempty"`
@@ -274,35 +277,26 @@ func genDuctape(d *Dataset, g *gen, n int) {
 		}
 		seen[ident] = true
 
-		// Sessions oldest first, then reversed: newest first.
-		start := baseTime.Add(-g.dur(10*24*time.Hour, 50*24*time.Hour))
+		// Sessions newest first, walking back from the latest; the latest may still be active.
+		active := g.chance(0.3)
+		at := baseTime.Add(-g.dur(time.Hour, 20*24*time.Hour)).Truncate(time.Second)
+		if active {
+			at = baseTime.Add(-g.dur(time.Minute, 2*time.Hour)).Truncate(time.Second)
+		}
+		lastSeen := at.Add(g.dur(5*time.Minute, 40*time.Minute)).Truncate(time.Second)
 		var sessions []DuctapeSession
+		var first time.Time
 		for k := range 1 + g.n(6) {
-			if k > 0 {
-				start = start.Add(g.dur(3*time.Hour, 6*24*time.Hour))
+			end := at.Add(g.dur(5*time.Minute, 3*time.Hour)).Truncate(time.Second)
+			switch {
+			case k == 0 && active:
+				end, lastSeen = at.Add(2*time.Hour), baseTime.Add(-g.dur(time.Second, time.Minute)).Truncate(time.Second)
+			case k == 0:
+				end = lastSeen
 			}
-			if start.After(baseTime) {
-				break
-			}
-			end := start.Add(g.dur(5*time.Minute, 3*time.Hour))
-			sessions = append(sessions, DuctapeSession{SessionID: "s_" + g.hex(12), StartAt: start.Format(time.RFC3339), EndAt: end.Format(time.RFC3339)})
-		}
-		if last := &sessions[len(sessions)-1]; g.chance(0.3) {
-			st, _ := time.Parse(time.RFC3339, last.StartAt)
-			if baseTime.Sub(st) > 2*time.Hour {
-				st = baseTime.Add(-g.dur(time.Minute, 2*time.Hour))
-				last.StartAt = st.Format(time.RFC3339)
-			}
-			last.EndAt, last.Active = st.Add(2*time.Hour).Format(time.RFC3339), true
-		}
-		first, _ := time.Parse(time.RFC3339, sessions[0].StartAt)
-		first = first.Add(time.Duration(g.n(1000)) * time.Millisecond)
-		lastSeen, _ := time.Parse(time.RFC3339, sessions[len(sessions)-1].EndAt)
-		if lastSeen.After(baseTime) {
-			lastSeen = baseTime.Add(-g.dur(time.Second, time.Minute)).Truncate(time.Second)
-		}
-		for a, b := 0, len(sessions)-1; a < b; a, b = a+1, b-1 {
-			sessions[a], sessions[b] = sessions[b], sessions[a]
+			sessions = append(sessions, DuctapeSession{SessionID: "s_" + g.hex(12), StartAt: at.Format(time.RFC3339), EndAt: end.Format(time.RFC3339), Active: k == 0 && active})
+			first = at.Add(time.Duration(g.n(1000)) * time.Millisecond)
+			at = at.Add(-g.dur(3*time.Hour, 6*24*time.Hour)).Truncate(time.Second)
 		}
 		d.DuctapeUsers = append(d.DuctapeUsers, DuctapeUser{
 			ID:            fmt.Sprintf("%08x", first.Unix()) + g.hex(16),
