@@ -62,6 +62,14 @@ type settings struct {
 	prefetch       int
 	workspaceID    string
 	now            func() time.Time
+
+	// Credentials (see credentials.go): the global WithAPIKey,
+	// WithTokenFunc or WithTokenSource, and the global
+	// WithVideoSDKCredentials (Zoom only), kept apart so that neither
+	// replaces the other; global.cred reads them.
+	globalCred       func(api API) (engine.Credential, error)
+	videoSDK         func(api API) (engine.Credential, error)
+	videoSDKLifetime time.Duration
 }
 
 func invalid(option, format string, args ...any) error {
@@ -80,9 +88,10 @@ func globalOnly(name string, apply func(*settings) error) Option {
 
 // ForAPI applies opts to one API only. For that API they win over the same
 // options given globally, whatever the order. WithBaseURL, WithAPIKey,
-// WithTokenFunc, WithTokenSource, WithVideoSDKCredentials and
-// WithRateLimit can be scoped; scoping any other option, or nesting ForAPI,
-// makes NewClient fail with ErrInvalidOptions.
+// WithTokenFunc, WithTokenSource, WithRateLimit and (for Zoom only)
+// WithVideoSDKCredentials and WithVideoSDKTokenLifetime can be scoped;
+// scoping any other option, or nesting ForAPI, makes NewClient fail with
+// ErrInvalidOptions.
 func ForAPI(api API, opts ...Option) Option {
 	return func(s *settings) error {
 		if s.scope != "" {
@@ -149,13 +158,14 @@ func stripURLError(err error) error {
 // WithAPIKey sets the static credential: of every API, or of one inside
 // ForAPI. Ductape, Zoom and Arthur receive it as "Authorization: Bearer
 // <key>", MonoCloud as "X-API-KEY: <key>". It replaces any other
-// credential option of the same scope.
+// credential option of the same scope; given globally after a global
+// WithVideoSDKCredentials it replaces that one for Zoom too.
 func WithAPIKey(key string) Option {
 	return func(s *settings) error {
 		if key == "" {
 			return invalid("WithAPIKey", "key is empty")
 		}
-		s.target.cred = func(API) (engine.Credential, error) { return engine.StaticKey(key), nil }
+		s.setCredential(func(API) (engine.Credential, error) { return engine.StaticKey(key), nil })
 		return nil
 	}
 }
@@ -168,14 +178,17 @@ func WithTokenFunc(fn func(ctx context.Context) (string, error)) Option {
 		if fn == nil {
 			return invalid("WithTokenFunc", "function is nil")
 		}
-		s.target.cred = func(API) (engine.Credential, error) { return engine.TokenFunc(fn), nil }
+		s.setCredential(func(API) (engine.Credential, error) { return engine.TokenFunc(fn), nil })
 		return nil
 	}
 }
 
 // WithTokenSource makes the credential come from an oauth2.TokenSource (or
 // anything with its Token method); the access token is sent the way the
-// API expects a key. Wrap it in oauth2.ReuseTokenSource to cache it.
+// API expects a key. Wrap it in oauth2.ReuseTokenSource to cache it. It is
+// asked before every attempt; after a 401 it is asked again and the request
+// retried once (a caching source hands back the same token until it
+// expires).
 func WithTokenSource(ts oauth2.TokenSource) Option {
 	return func(s *settings) error {
 		if ts == nil {
@@ -191,7 +204,7 @@ func WithTokenSource(ts oauth2.TokenSource) Option {
 			}
 			return tok.AccessToken, nil
 		}
-		s.target.cred = func(API) (engine.Credential, error) { return engine.TokenFunc(fn), nil }
+		s.setCredential(func(API) (engine.Credential, error) { return engine.TokenFunc(fn), nil })
 		return nil
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 )
 
 // Credential supplies the secret sent to one API. Token is asked before
@@ -28,6 +29,15 @@ type StaticKey string
 
 // Token returns the key.
 func (k StaticKey) Token(context.Context) (string, error) { return string(k), nil }
+
+// String hides the key, so that printing a configuration does not show it.
+func (k StaticKey) String() string { return "[REDACTED]" }
+
+// GoString hides the key from %#v.
+func (k StaticKey) GoString() string { return "engine.StaticKey([REDACTED])" }
+
+// LogValue hides the key from slog.
+func (k StaticKey) LogValue() slog.Value { return slog.StringValue("[REDACTED]") }
 
 // TokenFunc asks a function for the secret before every attempt. A 401 is
 // retried once, asking the function again.
