@@ -12,7 +12,8 @@ import (
 // Version is the SDK's version, sent in the default User-Agent.
 const Version = "0.1.0"
 
-// API names one of the four APIs the client talks to.
+// API names one of the four APIs the client talks to. Its String method
+// returns the lower-case name ("ductape", "zoom", "arthur", "monocloud").
 type API = engine.API
 
 // The four APIs, for ForAPI.

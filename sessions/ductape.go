@@ -2,8 +2,10 @@ package sessions
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
+	"strings"
 	"time"
 
 	"github.com/sessionkit/sessionkit-go/internal/engine"
@@ -110,12 +112,16 @@ func (s *Service) FetchUsers(ctx context.Context, opts FetchUsersOptions) (*User
 	if err := checkPaging("FetchUsersOptions", opts.Page, opts.Limit); err != nil {
 		return nil, err
 	}
-	var body envelope[usersData]
+	body := envelope[usersData]{Data: &usersData{sizeHint: opts.Limit}}
 	q := ductapeQuery{Product: opts.Product, Session: opts.Session, Env: opts.Env, Page: opts.Page, Limit: opts.Limit}
 	if _, err := s.Client.Get(ctx, engine.Ductape, path, q, &body); err != nil {
 		return nil, err
 	}
-	return body.Data.page(), nil
+	p := &body.Data.UsersPage
+	if p.Users == nil {
+		p.Users = []User{}
+	}
+	return p, nil
 }
 
 // FetchUsersIter walks the users of a Ductape session from opts.Page (else
@@ -184,11 +190,52 @@ func checkPaging(typeName string, page, limit int) error {
 	return nil
 }
 
-// envelope is Ductape's {status|success, data} wrapper.
+// envelope is Ductape's {status|success, data} wrapper. A Data set before
+// decoding is the value "data" decodes into; it is nil afterwards when the
+// body has no "data" (or a null one).
 type envelope[T any] struct {
 	Status  *bool `json:"status"`
 	Success *bool `json:"success"`
 	Data    *T    `json:"data"`
+}
+
+// streamer is a payload that decodes itself from the token stream; present
+// is false for a JSON null.
+type streamer interface {
+	decodeStream(dec *json.Decoder) (present bool, err error)
+}
+
+// DecodeStream implements engine.StreamDecoder: a payload that is a
+// streamer is decoded element by element, any other with dec.Decode.
+func (e *envelope[T]) DecodeStream(dec *json.Decoder) error {
+	target := e.Data
+	e.Data = nil
+	_, err := engine.StreamObject(dec, func(key string) error {
+		switch strings.ToLower(key) {
+		case "status":
+			return dec.Decode(&e.Status)
+		case "success":
+			return dec.Decode(&e.Success)
+		case "data":
+			d := target
+			if d == nil {
+				d = new(T)
+			}
+			st, ok := any(d).(streamer)
+			if !ok {
+				e.Data = d
+				return dec.Decode(&e.Data)
+			}
+			present, err := st.decodeStream(dec)
+			e.Data = nil
+			if present {
+				e.Data = d
+			}
+			return err
+		}
+		return engine.SkipValue(dec)
+	})
+	return err
 }
 
 var errNoData = errors.New(`envelope has no "data"`)
@@ -227,21 +274,73 @@ func (w *wireUser) user() User {
 	}
 }
 
-type usersData struct {
-	Users      []wireUser `json:"users"`
-	Total      int        `json:"total"`
-	Page       int        `json:"page"`
-	Limit      int        `json:"limit"`
-	TotalPages int        `json:"totalPages"`
+// userFields decodes one element of "users" straight into a User: each
+// field points at its destination (rebound per element).
+type userFields struct {
+	ID            *string      `json:"_id"`
+	DuctapeUserID *string      `json:"ductape_user_id"`
+	ProductTag    *string      `json:"product_tag"`
+	SessionTag    *string      `json:"session_tag"`
+	Identifier    *string      `json:"identifier"`
+	Env           *string      `json:"env"`
+	FirstSeen     *engine.Time `json:"first_seen"`
+	LastSeen      *engine.Time `json:"last_seen"`
+	CreatedAt     *engine.Time `json:"createdAt"`
+	UpdatedAt     *engine.Time `json:"updatedAt"`
 }
 
-func (d *usersData) page() *UsersPage {
-	p := &UsersPage{Total: d.Total, Page: d.Page, Limit: d.Limit, TotalPages: d.TotalPages}
-	p.Users = make([]User, len(d.Users))
-	for i := range d.Users {
-		p.Users[i] = d.Users[i].user()
+func (f *userFields) bind(u *User) {
+	*f = userFields{
+		ID: &u.ID, DuctapeUserID: &u.DuctapeUserID, ProductTag: &u.ProductTag, SessionTag: &u.SessionTag,
+		Identifier: &u.Identifier, Env: &u.Env,
+		FirstSeen: (*engine.Time)(&u.FirstSeen), LastSeen: (*engine.Time)(&u.LastSeen),
+		CreatedAt: (*engine.Time)(&u.CreatedAt), UpdatedAt: (*engine.Time)(&u.UpdatedAt),
 	}
-	return p
+}
+
+// usersData is the payload of a users page, stream-decoded into its public
+// form.
+type usersData struct {
+	UsersPage
+	// sizeHint is the expected number of users (the requested limit).
+	sizeHint int
+}
+
+// maxPrealloc bounds the room reserved for a page's items before they
+// arrive.
+const maxPrealloc = 5000
+
+func (d *usersData) decodeStream(dec *json.Decoder) (bool, error) {
+	return engine.StreamObject(dec, func(key string) error {
+		switch strings.ToLower(key) {
+		case "users":
+			return d.decodeUsers(dec)
+		case "total":
+			return dec.Decode(&d.Total)
+		case "page":
+			return dec.Decode(&d.Page)
+		case "limit":
+			return dec.Decode(&d.Limit)
+		case "totalpages":
+			return dec.Decode(&d.TotalPages)
+		}
+		return engine.SkipValue(dec)
+	})
+}
+
+func (d *usersData) decodeUsers(dec *json.Decoder) error {
+	users := make([]User, 0, min(max(d.sizeHint, d.Limit, 0), maxPrealloc))
+	var f userFields
+	present, err := engine.StreamArray(dec, func() error {
+		users = append(users, User{})
+		f.bind(&users[len(users)-1])
+		return dec.Decode(&f)
+	})
+	d.Users = nil
+	if present {
+		d.Users = users
+	}
+	return err
 }
 
 type wireSessionInfo struct {

@@ -2,6 +2,7 @@ package sessions
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -88,7 +89,7 @@ func (s *Service) ListUsers(ctx context.Context, sessionID string, opts ListUser
 	if err != nil {
 		return nil, err
 	}
-	var body wireListUsers
+	body := wireListUsers{sizeHint: opts.PageSize}
 	q := zoomQuery(opts)
 	if _, err := s.Client.Get(ctx, engine.Zoom, path, q, &body); err != nil {
 		if opts.NextPageToken != "" && tokenRejected(err) {
@@ -96,7 +97,10 @@ func (s *Service) ListUsers(ctx context.Context, sessionID string, opts ListUser
 		}
 		return nil, err
 	}
-	return body.page(), nil
+	if body.Users == nil {
+		body.Users = []VideoUser{}
+	}
+	return &body.ListUsersPage, nil
 }
 
 // ListUsersIter walks the users of a Zoom Video SDK session from
@@ -171,57 +175,55 @@ type wireAudioCall struct {
 	ZoomNumber string `json:"zoom_number"`
 }
 
-type wireVideoUser struct {
-	ID                 string          `json:"id"`
-	Name               string          `json:"name"`
-	Device             string          `json:"device"`
-	IPAddress          string          `json:"ip_address"`
-	Location           string          `json:"location"`
-	NetworkType        string          `json:"network_type"`
-	Microphone         string          `json:"microphone"`
-	Speaker            string          `json:"speaker"`
-	Camera             string          `json:"camera"`
-	DataCenter         string          `json:"data_center"`
-	ConnectionType     string          `json:"connection_type"`
-	JoinTime           engine.Time     `json:"join_time"`
-	LeaveTime          engine.Time     `json:"leave_time"`
-	UserKey            string          `json:"user_key"`
-	ParticipantUUID    string          `json:"participant_uuid"`
-	Client             string          `json:"client"`
-	OS                 string          `json:"os"`
-	OSVersion          string          `json:"os_version"`
-	BrowserName        string          `json:"browser_name"`
-	BrowserVersion     string          `json:"browser_version"`
-	AudioQuality       string          `json:"audio_quality"`
-	VideoQuality       string          `json:"video_quality"`
-	ScreenShareQuality string          `json:"screen_share_quality"`
-	IsOriginalHost     bool            `json:"is_original_host"`
-	AudioCall          []wireAudioCall `json:"audio_call"`
+// videoUserFields decodes one element of "users" straight into a
+// VideoUser: each field points at its destination (rebound per element).
+// Only audio_call goes through a scratch slice, reused across elements.
+type videoUserFields struct {
+	ID                 *string          `json:"id"`
+	Name               *string          `json:"name"`
+	Device             *string          `json:"device"`
+	IPAddress          *string          `json:"ip_address"`
+	Location           *string          `json:"location"`
+	NetworkType        *string          `json:"network_type"`
+	Microphone         *string          `json:"microphone"`
+	Speaker            *string          `json:"speaker"`
+	Camera             *string          `json:"camera"`
+	DataCenter         *string          `json:"data_center"`
+	ConnectionType     *string          `json:"connection_type"`
+	JoinTime           *engine.Time     `json:"join_time"`
+	LeaveTime          *engine.Time     `json:"leave_time"`
+	UserKey            *string          `json:"user_key"`
+	ParticipantUUID    *string          `json:"participant_uuid"`
+	Client             *string          `json:"client"`
+	OS                 *string          `json:"os"`
+	OSVersion          *string          `json:"os_version"`
+	BrowserName        *string          `json:"browser_name"`
+	BrowserVersion     *string          `json:"browser_version"`
+	AudioQuality       *string          `json:"audio_quality"`
+	VideoQuality       *string          `json:"video_quality"`
+	ScreenShareQuality *string          `json:"screen_share_quality"`
+	IsOriginalHost     *bool            `json:"is_original_host"`
+	AudioCall          *[]wireAudioCall `json:"audio_call"`
 }
 
-func (w *wireVideoUser) user() VideoUser {
-	u := VideoUser{
-		ID: w.ID, Name: w.Name, Device: w.Device, IPAddress: w.IPAddress, Location: w.Location,
-		NetworkType: w.NetworkType, Microphone: w.Microphone, Speaker: w.Speaker, Camera: w.Camera,
-		DataCenter: w.DataCenter, ConnectionType: w.ConnectionType, UserKey: w.UserKey,
-		ParticipantUUID: w.ParticipantUUID, Client: w.Client, OS: w.OS, OSVersion: w.OSVersion,
-		BrowserName: w.BrowserName, BrowserVersion: w.BrowserVersion, AudioQuality: w.AudioQuality,
-		VideoQuality: w.VideoQuality, ScreenShareQuality: w.ScreenShareQuality,
-		IsOriginalHost: w.IsOriginalHost, JoinTime: w.JoinTime.Std(), LeaveTime: w.LeaveTime.Std(),
+func (f *videoUserFields) bind(u *VideoUser, calls *[]wireAudioCall) {
+	*f = videoUserFields{
+		ID: &u.ID, Name: &u.Name, Device: &u.Device, IPAddress: &u.IPAddress, Location: &u.Location,
+		NetworkType: &u.NetworkType, Microphone: &u.Microphone, Speaker: &u.Speaker, Camera: &u.Camera,
+		DataCenter: &u.DataCenter, ConnectionType: &u.ConnectionType,
+		JoinTime: (*engine.Time)(&u.JoinTime), LeaveTime: (*engine.Time)(&u.LeaveTime),
+		UserKey: &u.UserKey, ParticipantUUID: &u.ParticipantUUID, Client: &u.Client, OS: &u.OS,
+		OSVersion: &u.OSVersion, BrowserName: &u.BrowserName, BrowserVersion: &u.BrowserVersion,
+		AudioQuality: &u.AudioQuality, VideoQuality: &u.VideoQuality, ScreenShareQuality: &u.ScreenShareQuality,
+		IsOriginalHost: &u.IsOriginalHost, AudioCall: calls,
 	}
-	if len(w.AudioCall) > 0 {
-		u.AudioCall = make([]AudioCall, len(w.AudioCall))
-		for i, a := range w.AudioCall {
-			u.AudioCall[i] = AudioCall(a)
-		}
-	}
-	return u
 }
 
+// wireListUsers is a Zoom page, stream-decoded into its public form.
 type wireListUsers struct {
-	PageSize      int             `json:"page_size"`
-	NextPageToken string          `json:"next_page_token"`
-	Users         []wireVideoUser `json:"users"`
+	ListUsersPage
+	// sizeHint is the expected number of users (the requested page size).
+	sizeHint int
 }
 
 var errNoUsers = errors.New(`body has no "users" array`)
@@ -234,11 +236,52 @@ func (w *wireListUsers) Check() error {
 	return nil
 }
 
-func (w *wireListUsers) page() *ListUsersPage {
-	p := &ListUsersPage{PageSize: w.PageSize, NextPageToken: w.NextPageToken}
-	p.Users = make([]VideoUser, len(w.Users))
-	for i := range w.Users {
-		p.Users[i] = w.Users[i].user()
+// DecodeStream implements engine.StreamDecoder.
+func (w *wireListUsers) DecodeStream(dec *json.Decoder) error {
+	_, err := engine.StreamObject(dec, func(key string) error {
+		switch strings.ToLower(key) {
+		case "page_size":
+			return dec.Decode(&w.PageSize)
+		case "next_page_token":
+			return dec.Decode(&w.NextPageToken)
+		case "users":
+			return w.decodeUsers(dec)
+		}
+		return engine.SkipValue(dec)
+	})
+	return err
+}
+
+func (w *wireListUsers) decodeUsers(dec *json.Decoder) error {
+	hint := w.sizeHint
+	if hint == 0 {
+		hint = w.PageSize
 	}
-	return p
+	users := make([]VideoUser, 0, min(max(hint, 0), MaxZoomPageSize))
+	var (
+		f     videoUserFields
+		calls []wireAudioCall
+	)
+	present, err := engine.StreamArray(dec, func() error {
+		users = append(users, VideoUser{})
+		u := &users[len(users)-1]
+		clear(calls[:cap(calls)]) // json merges into elements it reuses
+		calls = calls[:0]
+		f.bind(u, &calls)
+		if err := dec.Decode(&f); err != nil {
+			return err
+		}
+		if len(calls) > 0 {
+			u.AudioCall = make([]AudioCall, len(calls))
+			for i, c := range calls {
+				u.AudioCall[i] = AudioCall(c)
+			}
+		}
+		return nil
+	})
+	w.Users = nil
+	if present {
+		w.Users = users
+	}
+	return err
 }

@@ -2,8 +2,10 @@ package traces
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
+	"strings"
 	"time"
 
 	"github.com/sessionkit/sessionkit-go/internal/engine"
@@ -98,11 +100,14 @@ func (s *Service) Users(ctx context.Context, opts UsersOptions) (*UsersPage, err
 		TaskIDs: opts.TaskIDs, StartTime: engine.QueryTime(opts.StartTime), EndTime: engine.QueryTime(opts.EndTime),
 		Sort: opts.Sort, PageSize: opts.PageSize, Page: opts.Page,
 	}
-	var body wireUsersPage
+	body := wireUsersPage{sizeHint: opts.PageSize}
 	if _, err := s.Client.Get(ctx, engine.Arthur, usersRoute, q, &body); err != nil {
 		return nil, err
 	}
-	return body.page(), nil
+	if body.Users == nil {
+		body.Users = []UserMetadata{}
+	}
+	return &body.UsersPage, nil
 }
 
 // UsersIter walks trace users from opts.Page (0-based) to the last page
@@ -214,27 +219,96 @@ func (w *wireUser) metadata() UserMetadata {
 	}
 }
 
+// userMetadataFields decodes one element of "users" straight into a
+// UserMetadata: each field points at its destination (rebound per
+// element).
+type userMetadataFields struct {
+	UserID               *string      `json:"user_id"`
+	TaskID               *string      `json:"task_id"`
+	SessionIDs           *[]string    `json:"session_ids"`
+	SessionCount         *int         `json:"session_count"`
+	TraceIDs             *[]string    `json:"trace_ids"`
+	TraceCount           *int         `json:"trace_count"`
+	SpanCount            *int         `json:"span_count"`
+	EarliestStartTime    *engine.Time `json:"earliest_start_time"`
+	LatestEndTime        *engine.Time `json:"latest_end_time"`
+	PromptTokenCount     **int        `json:"prompt_token_count"`
+	CompletionTokenCount **int        `json:"completion_token_count"`
+	TotalTokenCount      **int        `json:"total_token_count"`
+	PromptTokenCost      **float64    `json:"prompt_token_cost"`
+	CompletionTokenCost  **float64    `json:"completion_token_cost"`
+	TotalTokenCost       **float64    `json:"total_token_cost"`
+}
+
+func (f *userMetadataFields) bind(u *UserMetadata) {
+	*f = userMetadataFields{
+		UserID: &u.UserID, TaskID: &u.TaskID, SessionIDs: &u.SessionIDs, SessionCount: &u.SessionCount,
+		TraceIDs: &u.TraceIDs, TraceCount: &u.TraceCount, SpanCount: &u.SpanCount,
+		EarliestStartTime: (*engine.Time)(&u.EarliestStartTime), LatestEndTime: (*engine.Time)(&u.LatestEndTime),
+		PromptTokenCount: &u.PromptTokenCount, CompletionTokenCount: &u.CompletionTokenCount,
+		TotalTokenCount: &u.TotalTokenCount, PromptTokenCost: &u.PromptTokenCost,
+		CompletionTokenCost: &u.CompletionTokenCost, TotalTokenCost: &u.TotalTokenCost,
+	}
+}
+
+// wireUsersPage is a page of trace users, stream-decoded into its public
+// form.
 type wireUsersPage struct {
-	Count           *int       `json:"count"`
-	Users           []wireUser `json:"users"`
-	DisplayCurrency string     `json:"display_currency"`
+	UsersPage
+	hasCount bool
+	// sizeHint is the expected number of users (the requested page size).
+	sizeHint int
 }
 
 var errNoCount = errors.New(`body has no "count"`)
 
 // Check rejects a body without the required count (such as a JSON null).
 func (w *wireUsersPage) Check() error {
-	if w.Count == nil {
+	if !w.hasCount {
 		return errNoCount
 	}
 	return nil
 }
 
-func (w *wireUsersPage) page() *UsersPage {
-	p := &UsersPage{Count: *w.Count, DisplayCurrency: w.DisplayCurrency}
-	p.Users = make([]UserMetadata, len(w.Users))
-	for i := range w.Users {
-		p.Users[i] = w.Users[i].metadata()
+// DecodeStream implements engine.StreamDecoder.
+func (w *wireUsersPage) DecodeStream(dec *json.Decoder) error {
+	_, err := engine.StreamObject(dec, func(key string) error {
+		switch strings.ToLower(key) {
+		case "count":
+			var n *int
+			if err := dec.Decode(&n); err != nil {
+				return err
+			}
+			w.hasCount = n != nil
+			if n != nil {
+				w.Count = *n
+			}
+			return nil
+		case "users":
+			return w.decodeUsers(dec)
+		case "display_currency":
+			return dec.Decode(&w.DisplayCurrency)
+		}
+		return engine.SkipValue(dec)
+	})
+	return err
+}
+
+func (w *wireUsersPage) decodeUsers(dec *json.Decoder) error {
+	hint := w.sizeHint
+	if hint == 0 {
+		hint = DefaultPageSize
 	}
-	return p
+	users := make([]UserMetadata, 0, min(max(hint, 0), MaxPageSize))
+	var f userMetadataFields
+	present, err := engine.StreamArray(dec, func() error {
+		users = append(users, UserMetadata{})
+		f.bind(&users[len(users)-1])
+		return dec.Decode(&f)
+	})
+	w.Users = nil
+	if present {
+		w.Users = users
+	}
+	return err
 }

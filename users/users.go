@@ -1,6 +1,7 @@
 package users
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sessionkit/sessionkit-go/internal/engine"
 )
@@ -112,16 +114,13 @@ func (s *Service) Sessions(ctx context.Context, userID string, opts SessionsOpti
 	if err != nil {
 		return nil, err
 	}
-	var body wireSessions
+	body := wireSessions{sizeHint: opts.Size}
 	resp, err := s.Client.Get(ctx, engine.MonoCloud, path, sessionsQuery(opts), &body)
 	if err != nil {
 		return nil, err
 	}
-	p := &SessionsPage{Pagination: ParsePagination(resp.Header.Get("X-Pagination"))}
-	p.Sessions = make([]Session, len(body))
-	for i := range body {
-		p.Sessions[i] = body[i].session()
-	}
+	p := &SessionsPage{Pagination: parsePagination(resp.Header.Get("X-Pagination"))}
+	p.Sessions = body.sessions
 	return p, nil
 }
 
@@ -192,10 +191,10 @@ func (s Sort) validate() error {
 	return nil
 }
 
-// ParsePagination decodes an X-Pagination header value. It returns nil
+// parsePagination decodes an X-Pagination header value. It returns nil
 // when the header is missing or is not a JSON object, since the totals are
 // then unknown.
-func ParsePagination(header string) *Pagination {
+func parsePagination(header string) *Pagination {
 	if header == "" {
 		return nil
 	}
@@ -206,9 +205,19 @@ func ParsePagination(header string) *Pagination {
 	return &p
 }
 
+// nullableString is a string that may come as null (left empty) or, from
+// lenient servers, as a number (kept as its decimal text).
 type nullableString string
 
 func (s *nullableString) UnmarshalJSON(b []byte) error {
+	// Fast path: a string without escapes, in valid UTF-8, is its own
+	// text (what encoding/json itself does for a string field).
+	if n := len(b); n >= 2 && b[0] == '"' && b[n-1] == '"' {
+		if inner := b[1 : n-1]; bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+			*s = nullableString(inner)
+			return nil
+		}
+	}
 	if string(b) == "null" {
 		return nil
 	}
@@ -227,48 +236,79 @@ func (s *nullableString) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-type wireMetadata struct {
-	Country   nullableString `json:"country"`
-	City      nullableString `json:"city"`
-	Region    nullableString `json:"region"`
-	Latitude  nullableString `json:"latitude"`
-	Longitude nullableString `json:"longitude"`
-	IPAddress nullableString `json:"ip_address"`
-	UserAgent nullableString `json:"user_agent"`
+// metadataFields decodes last_metadata straight into a Metadata.
+type metadataFields struct {
+	Country   *nullableString `json:"country"`
+	City      *nullableString `json:"city"`
+	Region    *nullableString `json:"region"`
+	Latitude  *nullableString `json:"latitude"`
+	Longitude *nullableString `json:"longitude"`
+	IPAddress *nullableString `json:"ip_address"`
+	UserAgent *nullableString `json:"user_agent"`
 }
 
-type wireSession struct {
-	SessionID    string        `json:"session_id"`
-	SessionKey   string        `json:"session_key"`
-	ClientIDs    []string      `json:"client_ids"`
-	InitiatedAt  engine.Time   `json:"initiated_at"`
-	ExpiresAt    engine.Time   `json:"expires_at"`
-	LastUpdated  engine.Time   `json:"last_updated"`
-	LastMetadata *wireMetadata `json:"last_metadata"`
+// sessionFields decodes one session straight into a Session: each field
+// points at its destination (rebound per element).
+type sessionFields struct {
+	SessionID    *string        `json:"session_id"`
+	SessionKey   *string        `json:"session_key"`
+	ClientIDs    *[]string      `json:"client_ids"`
+	InitiatedAt  *engine.Time   `json:"initiated_at"`
+	ExpiresAt    *engine.Time   `json:"expires_at"`
+	LastUpdated  *engine.Time   `json:"last_updated"`
+	LastMetadata metadataFields `json:"last_metadata"`
 }
 
-func (w *wireSession) session() Session {
-	s := Session{
-		SessionID: w.SessionID, SessionKey: w.SessionKey, ClientIDs: w.ClientIDs,
-		InitiatedAt: w.InitiatedAt.Std(), ExpiresAt: w.ExpiresAt.Std(), LastUpdated: w.LastUpdated.Std(),
+func (f *sessionFields) bind(s *Session) {
+	m := &s.LastMetadata
+	*f = sessionFields{
+		SessionID: &s.SessionID, SessionKey: &s.SessionKey, ClientIDs: &s.ClientIDs,
+		InitiatedAt: (*engine.Time)(&s.InitiatedAt), ExpiresAt: (*engine.Time)(&s.ExpiresAt),
+		LastUpdated: (*engine.Time)(&s.LastUpdated),
+		LastMetadata: metadataFields{
+			Country: (*nullableString)(&m.Country), City: (*nullableString)(&m.City),
+			Region: (*nullableString)(&m.Region), Latitude: (*nullableString)(&m.Latitude),
+			Longitude: (*nullableString)(&m.Longitude), IPAddress: (*nullableString)(&m.IPAddress),
+			UserAgent: (*nullableString)(&m.UserAgent),
+		},
 	}
-	if m := w.LastMetadata; m != nil {
-		s.LastMetadata = Metadata{
-			Country: string(m.Country), City: string(m.City), Region: string(m.Region),
-			Latitude: string(m.Latitude), Longitude: string(m.Longitude),
-			IPAddress: string(m.IPAddress), UserAgent: string(m.UserAgent),
-		}
-	}
-	return s
 }
 
-type wireSessions []wireSession
+// wireSessions is the bare JSON array of sessions, stream-decoded into its
+// public form.
+type wireSessions struct {
+	sessions []Session
+	present  bool
+	// sizeHint is the expected number of sessions (the requested size).
+	sizeHint int
+}
+
+// maxPrealloc bounds the room reserved for a page's sessions before they
+// arrive.
+const maxPrealloc = 5000
+
+// DecodeStream implements engine.StreamDecoder.
+func (w *wireSessions) DecodeStream(dec *json.Decoder) error {
+	hint := w.sizeHint
+	if hint == 0 {
+		hint = 10 // MonoCloud's default page size
+	}
+	w.sessions = make([]Session, 0, min(max(hint, 0), maxPrealloc))
+	var f sessionFields
+	var err error
+	w.present, err = engine.StreamArray(dec, func() error {
+		w.sessions = append(w.sessions, Session{})
+		f.bind(&w.sessions[len(w.sessions)-1])
+		return dec.Decode(&f)
+	})
+	return err
+}
 
 var errNotArray = errors.New("body is not a JSON array of sessions")
 
 // Check rejects a body that is not an array (such as a JSON null).
 func (w *wireSessions) Check() error {
-	if *w == nil {
+	if !w.present {
 		return errNotArray
 	}
 	return nil

@@ -106,7 +106,7 @@ func (st *call) do(ctx context.Context, u *url.URL) (*http.Response, error) {
 		if err != nil {
 			return nil, err
 		}
-		if resp.StatusCode == http.StatusUnauthorized && !renewed {
+		if resp.StatusCode == http.StatusUnauthorized && !renewed && st.sentCredential(resp) {
 			if r, ok := st.c.apis[st.api].Credential.(Renewer); ok {
 				closeBody(resp)
 				r.Renew(st.token)
@@ -119,6 +119,17 @@ func (st *call) do(ctx context.Context, u *url.URL) (*http.Response, error) {
 		}
 		return resp, nil
 	}
+}
+
+// sentCredential reports whether the request that got resp carried the
+// API's credential: a 401 from another origin (after a redirect) is not
+// cured by renewing it.
+func (st *call) sentCredential(resp *http.Response) bool {
+	if st.token == "" {
+		return false
+	}
+	base := st.c.apis[st.api].BaseURL
+	return resp.Request == nil || resp.Request.URL == nil || base == nil || sameOrigin(resp.Request.URL, base)
 }
 
 func (st *call) send(ctx context.Context, u *url.URL) (*http.Response, error) {
@@ -209,8 +220,26 @@ func (st *call) readAPIError(resp *http.Response) *APIError {
 		e.RetryAfter = wait
 	}
 	fillFromBody(e)
+	st.redact(e)
 	st.last, st.lastResp = e, resp
 	return e
+}
+
+// minRedactLen is the shortest secret that redact removes from texts:
+// replacing a shorter one would mangle ordinary words.
+const minRedactLen = 8
+
+// redact removes the credential sent from the texts of e that Error()
+// prints, in case the server echoed it. Body keeps the raw bytes.
+func (st *call) redact(e *APIError) {
+	if len(st.token) < minRedactLen {
+		return
+	}
+	e.Code, e.Message = Redact(e.Code, st.token), Redact(e.Message, st.token)
+	for i := range e.Fields {
+		e.Fields[i].Field = Redact(e.Fields[i].Field, st.token)
+		e.Fields[i].Message = Redact(e.Fields[i].Message, st.token)
+	}
 }
 
 // decode stream-decodes a 2xx body into out and closes it.
@@ -226,7 +255,13 @@ func (st *call) decode(resp *http.Response, out any) (*Response, error) {
 		return nil, st.malformed(resp, head, err)
 	}
 	dec := json.NewDecoder(io.TeeReader(resp.Body, head))
-	if err := dec.Decode(out); err != nil {
+	var err error
+	if sd, ok := out.(StreamDecoder); ok {
+		err = sd.DecodeStream(dec)
+	} else {
+		err = dec.Decode(out)
+	}
+	if err != nil {
 		return nil, st.malformed(resp, head, err)
 	}
 	if ch, ok := out.(Checker); ok {
@@ -239,6 +274,7 @@ func (st *call) decode(resp *http.Response, out any) (*Response, error) {
 				if ae.Code == "" && ae.Message == "" {
 					fillFromBody(ae)
 				}
+				st.redact(ae)
 				return nil, ae
 			}
 			return nil, st.malformed(resp, head, err)
@@ -248,13 +284,17 @@ func (st *call) decode(resp *http.Response, out any) (*Response, error) {
 }
 
 func (st *call) malformed(resp *http.Response, head *headBuffer, err error) error {
+	snippet := plainMessage(head.Bytes())
+	if len(st.token) >= minRedactLen {
+		snippet = Redact(snippet, st.token)
+	}
 	return &MalformedError{
 		API:         st.api,
 		Method:      st.method,
 		Path:        st.path,
 		StatusCode:  resp.StatusCode,
 		ContentType: resp.Header.Get("Content-Type"),
-		Snippet:     plainMessage(head.Bytes()),
+		Snippet:     snippet,
 		Err:         err,
 	}
 }

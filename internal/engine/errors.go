@@ -129,11 +129,12 @@ type PageError struct {
 	Err error
 }
 
-// Error describes the failure and the resume point.
+// Error describes the failure and the resume point. A page token is not
+// printed (it is a query value that logs must not hold): read PageToken.
 func (e *PageError) Error() string {
 	where := "page " + strconv.Itoa(e.Page)
 	if e.PageToken != "" {
-		where = "page token " + strconv.Quote(e.PageToken)
+		where = "a page token (see PageError.PageToken)"
 	}
 	return fmt.Sprintf("sessionkit: walk stopped at %s after %d items: %v", where, e.Yielded, e.Err)
 }

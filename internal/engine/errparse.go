@@ -41,9 +41,10 @@ func isJSONBody(e *APIError) bool {
 }
 
 // plainMessage trims text to at most maxPlainMessage bytes, on a rune
-// boundary.
+// boundary. Bytes that are not UTF-8 (a Latin-1 proxy page) become U+FFFD
+// rather than cutting the message short.
 func plainMessage(body []byte) string {
-	s := strings.TrimSpace(string(body[:min(len(body), maxPlainMessage*2)]))
+	s := strings.TrimSpace(strings.ToValidUTF8(string(body[:min(len(body), maxPlainMessage*2)]), "\uFFFD"))
 	if len(s) > maxPlainMessage {
 		s = s[:maxPlainMessage]
 		for len(s) > 0 && !utf8.ValidString(s) {

@@ -117,6 +117,7 @@ func (w *walker[T]) run(ctx context.Context, prefetch int, at Cursor) {
 			w.fail(next, err)
 			return
 		}
+		page = Page[T]{} // let the consumed page go while the next one loads
 		if page, err = w.fetch(ctx, next); err != nil {
 			w.fail(next, err)
 			return
@@ -142,11 +143,11 @@ func (w *walker[T]) runAhead(parent context.Context, prefetch int, first Page[T]
 	queue := make(chan *future[T], prefetch)
 	slots := make(chan struct{}, prefetch)
 	wg.Add(1)
-	go func() {
+	go func(known bool, lastPage int, after Cursor) { // not first: its items would stay held
 		defer wg.Done()
 		defer close(queue)
-		w.produce(ctx, first, queue, slots, &wg)
-	}()
+		w.produce(ctx, known, lastPage, after, queue, slots, &wg)
+	}(first.KnownLast, first.LastPage, first.Next)
 	if !w.emit(first.Items) {
 		return
 	}
@@ -164,17 +165,19 @@ func (w *walker[T]) runAhead(parent context.Context, prefetch int, first Page[T]
 	}
 }
 
-// produce starts fetches ahead of the consumer, holding a slot for each
-// page that is in flight or waiting to be consumed.
-func (w *walker[T]) produce(ctx context.Context, first Page[T], queue chan<- *future[T], slots chan struct{}, wg *sync.WaitGroup) {
-	prev := first
+// produce starts fetches ahead of the consumer from the cursor after,
+// holding a slot for each page that is in flight or waiting to be
+// consumed: in parallel when the last page number is known, else one after
+// another. It keeps cursors only, never a page's items, so at most
+// prefetch pages plus the one being consumed are held.
+func (w *walker[T]) produce(ctx context.Context, known bool, lastPage int, after Cursor, queue chan<- *future[T], slots chan struct{}, wg *sync.WaitGroup) {
 	for {
 		select {
 		case slots <- struct{}{}:
 		case <-ctx.Done():
 			return
 		}
-		next, loopErr := w.guard.next(prev.Next)
+		next, loopErr := w.guard.next(after)
 		f := &future[T]{at: next, done: make(chan struct{})}
 		queue <- f
 		if loopErr != nil {
@@ -182,25 +185,26 @@ func (w *walker[T]) produce(ctx context.Context, first Page[T], queue chan<- *fu
 			close(f.done)
 			return
 		}
-		if first.KnownLast {
+		if known {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				f.page, f.err = w.fetch(ctx, f.at)
 				close(f.done)
 			}()
-			if next.Page >= first.LastPage {
+			if next.Page >= lastPage {
 				return
 			}
-			prev = Page[T]{Next: Cursor{Page: next.Page + 1}}
+			after = Cursor{Page: next.Page + 1}
 			continue
 		}
 		f.page, f.err = w.fetch(ctx, f.at)
+		stop := f.err != nil || f.page.Last
+		after = f.page.Next
 		close(f.done)
-		if f.err != nil || f.page.Last {
+		if stop {
 			return
 		}
-		prev = f.page
 	}
 }
 
@@ -224,7 +228,7 @@ func (g *loopGuard) next(next Cursor) (Cursor, error) {
 		return next, nil
 	}
 	if _, dup := g.seen[next.Token]; dup {
-		return next, fmt.Errorf("%w: %q came back a second time", ErrPaginationLoop, next.Token)
+		return next, fmt.Errorf("%w: a token came back a second time", ErrPaginationLoop)
 	}
 	if g.seen == nil {
 		g.seen = make(map[string]struct{})

@@ -45,7 +45,7 @@ func (st *call) decide(err error, resp *http.Response) (bool, time.Duration) {
 		return false, 0
 	}
 	if err != nil {
-		if isCredentialError(err) {
+		if isCredentialError(err) || isRateWaitError(err) {
 			return false, 0
 		}
 		if ok, _ := retryablehttp.DefaultRetryPolicy(context.Background(), nil, err); !ok {

@@ -39,12 +39,14 @@ func ParseRetryAfter(v string, now time.Time) (wait time.Duration, ok bool) {
 // maxWait bounds any parsed wait, so arithmetic never overflows.
 const maxWait = 100 * 365 * 24 * time.Hour
 
+// untilClamped returns the wait until t, between 0 and maxWait (t.Sub
+// saturates at about 292 years instead).
 func untilClamped(t, now time.Time) time.Duration {
 	d := t.Sub(now)
 	if d < 0 {
 		return 0
 	}
-	return d
+	return min(d, maxWait)
 }
 
 var isoLayouts = []string{

@@ -1,6 +1,9 @@
 package engine
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"net/http"
 )
 
@@ -17,7 +20,11 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	cfg := &st.c.apis[st.api]
 	if cfg.Limiter != nil {
 		if err := cfg.Limiter.Wait(req.Context()); err != nil {
-			return nil, err
+			if ctxErr := req.Context().Err(); ctxErr != nil {
+				return nil, ctxErr
+			}
+			// The turn would come after the context's deadline.
+			return nil, &rateWaitError{api: st.api, err: err}
 		}
 	}
 	out := req.Clone(req.Context())
@@ -37,4 +44,23 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	return t.base.RoundTrip(out)
+}
+
+// rateWaitError is returned when the client-side rate limiter's next turn
+// comes after the context's deadline. It satisfies errors.Is(err,
+// context.DeadlineExceeded) and is not retried.
+type rateWaitError struct {
+	api API
+	err error
+}
+
+func (e *rateWaitError) Error() string {
+	return fmt.Sprintf("sessionkit: %s rate limit (WithRateLimit): %v", e.api, e.err)
+}
+
+func (e *rateWaitError) Unwrap() []error { return []error{context.DeadlineExceeded, e.err} }
+
+func isRateWaitError(err error) bool {
+	var re *rateWaitError
+	return errors.As(err, &re)
 }

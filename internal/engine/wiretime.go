@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -37,7 +38,11 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 		*t = Time{}
 		return nil
 	}
-	parsed, err := time.Parse(time.RFC3339Nano, s)
+	var parsed time.Time
+	err := errZoneless
+	if !zoneless(s) { // else RFC 3339 would fail, allocating its error
+		parsed, err = time.Parse(time.RFC3339Nano, s)
+	}
 	if err != nil {
 		for _, layout := range zonelessLayouts {
 			if p, zerr := time.ParseInLocation(layout, s, time.UTC); zerr == nil {
@@ -51,6 +56,17 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	}
 	*t = Time(parsed)
 	return nil
+}
+
+var errZoneless = errors.New("time: no zone")
+
+// zoneless reports whether s, a date-time, ends without a zone: no "Z" and
+// no sign after the date.
+func zoneless(s string) bool {
+	if s == "" || s[len(s)-1] < '0' || s[len(s)-1] > '9' {
+		return false
+	}
+	return len(s) > 10 && !strings.ContainsAny(s[10:], "+-")
 }
 
 // Std returns t as a time.Time.

@@ -1,0 +1,623 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sessionkit/sessionkit-go"
+	"github.com/sessionkit/sessionkit-go/sessions"
+	"github.com/sessionkit/sessionkit-go/traces"
+	"github.com/sessionkit/sessionkit-go/users"
+)
+
+// The listings an export can walk.
+const (
+	apiDuctape   = "ductape"
+	apiZoom      = "zoom"
+	apiArthur    = "arthur"
+	apiMonoCloud = "monocloud"
+)
+
+// The output formats.
+const (
+	formatCSV   = "csv"
+	formatJSONL = "jsonl"
+)
+
+// Job describes one export: which listing, with which identifiers, in which
+// format.
+type Job struct {
+	// API is the listing to walk: ductape, zoom, arthur or monocloud.
+	API string
+	// Format is csv or jsonl.
+	Format string
+	// PageSize is the number of items asked for per request.
+	PageSize int
+
+	// Product, Session and Env select the Ductape session's users.
+	Product, Session, Env string
+	// ZoomSessionID and ZoomType select the Zoom Video SDK session.
+	ZoomSessionID string
+	ZoomType      sessions.SessionType
+	// TaskIDs select the Arthur tasks.
+	TaskIDs []string
+	// UserID selects the MonoCloud user.
+	UserID string
+}
+
+func (j Job) validate() error {
+	switch j.Format {
+	case formatCSV, formatJSONL:
+	default:
+		return fmt.Errorf("-format must be csv or jsonl, got %q", j.Format)
+	}
+	if j.PageSize < 1 {
+		return fmt.Errorf("-page-size must be at least 1, got %d", j.PageSize)
+	}
+	need := func(flag, v string) error {
+		if v == "" {
+			return fmt.Errorf("-api %s needs %s", j.API, flag)
+		}
+		return nil
+	}
+	switch j.API {
+	case apiDuctape:
+		return errors.Join(need("-product", j.Product), need("-session", j.Session))
+	case apiZoom:
+		return need("-zoom-session", j.ZoomSessionID)
+	case apiArthur:
+		return need("-task-ids", strings.Join(j.TaskIDs, ","))
+	case apiMonoCloud:
+		return need("-user-id", j.UserID)
+	default:
+		return fmt.Errorf("-api must be ductape, zoom, arthur or monocloud, got %q", j.API)
+	}
+}
+
+// key identifies the job's listing and format in a checkpoint, so that a
+// checkpoint is never applied to another export.
+func (j Job) key() string {
+	parts := []string{j.API, j.Format, strconv.Itoa(j.PageSize)}
+	switch j.API {
+	case apiDuctape:
+		parts = append(parts, j.Product, j.Session, j.Env)
+	case apiZoom:
+		parts = append(parts, j.ZoomSessionID, string(j.ZoomType))
+	case apiArthur:
+		parts = append(parts, j.TaskIDs...)
+	case apiMonoCloud:
+		parts = append(parts, j.UserID)
+	}
+	return strings.Join(parts, "|")
+}
+
+// Checkpoint is where a stopped export resumes. It is taken from the
+// *sessionkit.PageError that ended the walk: every item before Page (or
+// PageToken) was written, none after.
+type Checkpoint struct {
+	// Job is Job.key of the export it belongs to.
+	Job string `json:"job"`
+	// Page is the page to resume at (page-number listings, in the API's own
+	// numbering: 0-based for Arthur).
+	Page int `json:"page,omitempty"`
+	// PageToken is the cursor to resume at (Zoom). Zoom's tokens expire 15
+	// minutes after they were issued.
+	PageToken string `json:"page_token,omitempty"`
+	// Written counts the rows written by every run so far.
+	Written int `json:"written"`
+	// Reason is why the export stopped.
+	Reason string `json:"reason,omitempty"`
+}
+
+// LoadCheckpoint reads a checkpoint file; a missing file gives nil, nil.
+func LoadCheckpoint(path string) (*Checkpoint, error) {
+	b, err := os.ReadFile(path) //nolint:gosec // the path is the user's own -checkpoint flag
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read checkpoint: %w", err)
+	}
+	var cp Checkpoint
+	if err := json.Unmarshal(b, &cp); err != nil {
+		return nil, fmt.Errorf("read checkpoint %s: %w", path, err)
+	}
+	return &cp, nil
+}
+
+// Save writes the checkpoint atomically (a temporary file renamed over
+// path), so that a crash never leaves half a checkpoint.
+func (c *Checkpoint) Save(path string) error {
+	b, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("save checkpoint: %w", err)
+	}
+	defer os.Remove(tmp.Name()) //nolint:errcheck // gone after the rename
+	if _, err := tmp.Write(append(b, '\n')); err != nil {
+		_ = tmp.Close()
+		return fmt.Errorf("save checkpoint: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("save checkpoint: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("save checkpoint: %w", err)
+	}
+	return nil
+}
+
+// Result is what one run of Export did.
+type Result struct {
+	// Written counts the rows this run wrote.
+	Written int
+	// Total counts the rows written by every run, this one included.
+	Total int
+	// Stopped is where to resume when the export stopped before the end of
+	// the listing; nil when it finished, or when the resume point is
+	// unknown (a write to the output failed).
+	Stopped *Checkpoint
+}
+
+// Export walks the job's listing from the start, or from the checkpoint
+// from, and writes one row per item to out (a CSV header first, unless it
+// resumes). It flushes out before returning. When the walk stops early
+// (an API failure, a cancelled ctx) it returns the error and, in
+// Result.Stopped, the checkpoint to resume from. progress may be nil.
+func Export(ctx context.Context, client *sessionkit.Client, job Job, from *Checkpoint, out io.Writer, progress *Progress) (Result, error) {
+	if err := job.validate(); err != nil {
+		return Result{}, err
+	}
+	if from != nil && from.Job != job.key() {
+		return Result{}, fmt.Errorf("the checkpoint belongs to another export (%q, this one is %q): remove it or change the flags", from.Job, job.key())
+	}
+	switch job.API {
+	case apiDuctape:
+		return run(ctx, job, from, out, progress, ductapeListing(client, job))
+	case apiZoom:
+		return run(ctx, job, from, out, progress, zoomListing(client, job))
+	case apiArthur:
+		return run(ctx, job, from, out, progress, arthurListing(client, job))
+	default:
+		return run(ctx, job, from, out, progress, monoCloudListing(client, job))
+	}
+}
+
+// listing is one API's walk and its columns.
+type listing[T any] struct {
+	columns []column[T]
+	// total asks for the first page to learn the number of items and the
+	// page size the server uses; known is false when the API tells none.
+	total func(ctx context.Context) (total, pageSize int, known bool, err error)
+	// walk walks from a resume point.
+	walk func(ctx context.Context, page int, token string) iter.Seq2[T, error]
+}
+
+// column is one output field.
+type column[T any] struct {
+	name string
+	get  func(T) any
+}
+
+func run[T any](ctx context.Context, job Job, from *Checkpoint, out io.Writer, progress *Progress, l listing[T]) (Result, error) {
+	res := Result{}
+	var startPage int
+	var startToken string
+	if from != nil {
+		res.Total, startPage, startToken = from.Written, from.Page, from.PageToken
+	}
+	stopped := func(reason string) *Checkpoint {
+		return &Checkpoint{Job: job.key(), Page: startPage, PageToken: startToken, Written: res.Total, Reason: reason}
+	}
+
+	total, pageSize, known, err := l.total(ctx)
+	if err != nil {
+		res.Stopped = stopped(err.Error())
+		return res, fmt.Errorf("first page: %w", err)
+	}
+	if pageSize <= 0 {
+		pageSize = job.PageSize
+	}
+	progress.begin(res.Total, total, known, pageSize)
+
+	bw := bufio.NewWriterSize(out, 64<<10)
+	w := newRowWriter(bw, job.Format, l.columns)
+	if from == nil {
+		if err := w.header(); err != nil {
+			return res, fmt.Errorf("write: %w", err)
+		}
+	}
+	var walkErr error
+	for item, err := range l.walk(ctx, startPage, startToken) {
+		if err != nil {
+			walkErr = err
+			break
+		}
+		if err := w.row(item); err != nil {
+			_ = bw.Flush()
+			return res, fmt.Errorf("write: %w (the export stopped inside a page, so no checkpoint was written)", err)
+		}
+		res.Written++
+		res.Total++
+		progress.add(1)
+	}
+	if err := w.flush(); err != nil {
+		return res, fmt.Errorf("write: %w", err)
+	}
+	if walkErr == nil {
+		progress.end("done")
+		return res, nil
+	}
+	var pe *sessionkit.PageError
+	if !errors.As(walkErr, &pe) {
+		return res, walkErr
+	}
+	if pe.Yielded != res.Written {
+		return res, fmt.Errorf("resume point is inconsistent: the iterator yielded %d items, %d were written: %w", pe.Yielded, res.Written, walkErr)
+	}
+	startPage, startToken = pe.Page, pe.PageToken
+	res.Stopped = stopped(pe.Err.Error())
+	progress.end("stopped")
+	return res, walkErr
+}
+
+// rowWriter writes CSV or JSON Lines.
+type rowWriter[T any] struct {
+	w       *bufio.Writer
+	csv     *csv.Writer
+	columns []column[T]
+	buf     []string
+}
+
+func newRowWriter[T any](w *bufio.Writer, format string, columns []column[T]) *rowWriter[T] {
+	rw := &rowWriter[T]{w: w, columns: columns}
+	if format == formatCSV {
+		rw.csv = csv.NewWriter(w)
+	}
+	return rw
+}
+
+func (rw *rowWriter[T]) header() error {
+	if rw.csv == nil {
+		return nil
+	}
+	names := make([]string, len(rw.columns))
+	for i, c := range rw.columns {
+		names[i] = c.name
+	}
+	return rw.csv.Write(names)
+}
+
+func (rw *rowWriter[T]) row(item T) error {
+	if rw.csv != nil {
+		rw.buf = rw.buf[:0]
+		for _, c := range rw.columns {
+			rw.buf = append(rw.buf, csvValue(c.get(item)))
+		}
+		return rw.csv.Write(rw.buf)
+	}
+	if err := rw.w.WriteByte('{'); err != nil {
+		return err
+	}
+	for i, c := range rw.columns {
+		if i > 0 {
+			_ = rw.w.WriteByte(',')
+		}
+		k, _ := json.Marshal(c.name)
+		_, _ = rw.w.Write(k)
+		_ = rw.w.WriteByte(':')
+		v, err := json.Marshal(jsonValue(c.get(item)))
+		if err != nil {
+			return err
+		}
+		_, _ = rw.w.Write(v)
+	}
+	_, err := rw.w.WriteString("}\n")
+	return err
+}
+
+func (rw *rowWriter[T]) flush() error {
+	if rw.csv != nil {
+		rw.csv.Flush()
+		if err := rw.csv.Error(); err != nil {
+			return err
+		}
+	}
+	return rw.w.Flush()
+}
+
+// jsonValue maps zero times to null; everything else encodes as is.
+func jsonValue(v any) any {
+	if t, ok := v.(time.Time); ok {
+		if t.IsZero() {
+			return nil
+		}
+		return t.UTC().Format(time.RFC3339Nano)
+	}
+	return v
+}
+
+// csvValue renders one cell: times as RFC 3339 (empty when zero), lists
+// joined with ";", nil pointers as empty cells.
+func csvValue(v any) string {
+	switch t := v.(type) {
+	case string:
+		return t
+	case time.Time:
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format(time.RFC3339Nano)
+	case []string:
+		return strings.Join(t, ";")
+	case *int:
+		if t == nil {
+			return ""
+		}
+		return strconv.Itoa(*t)
+	case *float64:
+		if t == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*t, 'f', -1, 64)
+	default:
+		return fmt.Sprint(t)
+	}
+}
+
+func ductapeListing(c *sessionkit.Client, job Job) listing[sessions.User] {
+	opts := sessions.FetchUsersOptions{Product: job.Product, Session: job.Session, Env: job.Env, Limit: job.PageSize}
+	return listing[sessions.User]{
+		columns: []column[sessions.User]{
+			{"id", func(u sessions.User) any { return u.ID }},
+			{"ductape_user_id", func(u sessions.User) any { return u.DuctapeUserID }},
+			{"identifier", func(u sessions.User) any { return u.Identifier }},
+			{"product_tag", func(u sessions.User) any { return u.ProductTag }},
+			{"session_tag", func(u sessions.User) any { return u.SessionTag }},
+			{"env", func(u sessions.User) any { return u.Env }},
+			{"first_seen", func(u sessions.User) any { return u.FirstSeen }},
+			{"last_seen", func(u sessions.User) any { return u.LastSeen }},
+			{"created_at", func(u sessions.User) any { return u.CreatedAt }},
+			{"updated_at", func(u sessions.User) any { return u.UpdatedAt }},
+		},
+		total: func(ctx context.Context) (int, int, bool, error) {
+			o := opts
+			o.Page = 1
+			p, err := c.Sessions.FetchUsers(ctx, o)
+			if err != nil {
+				return 0, 0, false, err
+			}
+			return p.Total, p.Limit, true, nil
+		},
+		walk: func(ctx context.Context, page int, _ string) iter.Seq2[sessions.User, error] {
+			o := opts
+			o.Page = page
+			return c.Sessions.FetchUsersIter(ctx, o)
+		},
+	}
+}
+
+func zoomListing(c *sessionkit.Client, job Job) listing[sessions.VideoUser] {
+	opts := sessions.ListUsersOptions{Type: job.ZoomType, PageSize: job.PageSize}
+	return listing[sessions.VideoUser]{
+		columns: []column[sessions.VideoUser]{
+			{"participant_uuid", func(u sessions.VideoUser) any { return u.ParticipantUUID }},
+			{"id", func(u sessions.VideoUser) any { return u.ID }},
+			{"name", func(u sessions.VideoUser) any { return u.Name }},
+			{"user_key", func(u sessions.VideoUser) any { return u.UserKey }},
+			{"join_time", func(u sessions.VideoUser) any { return u.JoinTime }},
+			{"leave_time", func(u sessions.VideoUser) any { return u.LeaveTime }},
+			{"is_original_host", func(u sessions.VideoUser) any { return u.IsOriginalHost }},
+			{"device", func(u sessions.VideoUser) any { return u.Device }},
+			{"os", func(u sessions.VideoUser) any { return u.OS }},
+			{"os_version", func(u sessions.VideoUser) any { return u.OSVersion }},
+			{"client", func(u sessions.VideoUser) any { return u.Client }},
+			{"browser_name", func(u sessions.VideoUser) any { return u.BrowserName }},
+			{"browser_version", func(u sessions.VideoUser) any { return u.BrowserVersion }},
+			{"ip_address", func(u sessions.VideoUser) any { return u.IPAddress }},
+			{"location", func(u sessions.VideoUser) any { return u.Location }},
+			{"network_type", func(u sessions.VideoUser) any { return u.NetworkType }},
+			{"data_center", func(u sessions.VideoUser) any { return u.DataCenter }},
+			{"connection_type", func(u sessions.VideoUser) any { return u.ConnectionType }},
+			{"microphone", func(u sessions.VideoUser) any { return u.Microphone }},
+			{"speaker", func(u sessions.VideoUser) any { return u.Speaker }},
+			{"camera", func(u sessions.VideoUser) any { return u.Camera }},
+			{"audio_quality", func(u sessions.VideoUser) any { return u.AudioQuality }},
+			{"video_quality", func(u sessions.VideoUser) any { return u.VideoQuality }},
+			{"screen_share_quality", func(u sessions.VideoUser) any { return u.ScreenShareQuality }},
+			{"audio_calls", func(u sessions.VideoUser) any {
+				calls := []string{}
+				for _, a := range u.AudioCall {
+					calls = append(calls, a.CallType+" "+a.CallNumber+" via "+a.ZoomNumber)
+				}
+				return calls
+			}},
+		},
+		// Zoom tells no total: progress counts as it goes.
+		total: func(context.Context) (int, int, bool, error) { return 0, 0, false, nil },
+		walk: func(ctx context.Context, _ int, token string) iter.Seq2[sessions.VideoUser, error] {
+			o := opts
+			o.NextPageToken = token
+			return c.Sessions.ListUsersIter(ctx, job.ZoomSessionID, o)
+		},
+	}
+}
+
+func arthurListing(c *sessionkit.Client, job Job) listing[traces.UserMetadata] {
+	opts := traces.UsersOptions{TaskIDs: job.TaskIDs, PageSize: job.PageSize, Sort: traces.Asc}
+	return listing[traces.UserMetadata]{
+		columns: []column[traces.UserMetadata]{
+			{"user_id", func(u traces.UserMetadata) any { return u.UserID }},
+			{"task_id", func(u traces.UserMetadata) any { return u.TaskID }},
+			{"session_count", func(u traces.UserMetadata) any { return u.SessionCount }},
+			{"trace_count", func(u traces.UserMetadata) any { return u.TraceCount }},
+			{"span_count", func(u traces.UserMetadata) any { return u.SpanCount }},
+			{"earliest_start_time", func(u traces.UserMetadata) any { return u.EarliestStartTime }},
+			{"latest_end_time", func(u traces.UserMetadata) any { return u.LatestEndTime }},
+			{"prompt_token_count", func(u traces.UserMetadata) any { return u.PromptTokenCount }},
+			{"completion_token_count", func(u traces.UserMetadata) any { return u.CompletionTokenCount }},
+			{"total_token_count", func(u traces.UserMetadata) any { return u.TotalTokenCount }},
+			{"prompt_token_cost", func(u traces.UserMetadata) any { return u.PromptTokenCost }},
+			{"completion_token_cost", func(u traces.UserMetadata) any { return u.CompletionTokenCost }},
+			{"total_token_cost", func(u traces.UserMetadata) any { return u.TotalTokenCost }},
+			{"session_ids", func(u traces.UserMetadata) any { return u.SessionIDs }},
+			{"trace_ids", func(u traces.UserMetadata) any { return u.TraceIDs }},
+		},
+		total: func(ctx context.Context) (int, int, bool, error) {
+			o := opts
+			o.Page = 0
+			p, err := c.Traces.Users(ctx, o)
+			if err != nil {
+				return 0, 0, false, err
+			}
+			return p.Count, job.PageSize, true, nil
+		},
+		walk: func(ctx context.Context, page int, _ string) iter.Seq2[traces.UserMetadata, error] {
+			o := opts
+			o.Page = page
+			return c.Traces.UsersIter(ctx, o)
+		},
+	}
+}
+
+// monoCloudListing leaves out the session key: it is a credential, not
+// data to copy into files.
+func monoCloudListing(c *sessionkit.Client, job Job) listing[users.Session] {
+	opts := users.SessionsOptions{Size: job.PageSize, Sort: users.Sort{Key: users.SortByInitiatedAt, Order: users.Descending}}
+	return listing[users.Session]{
+		columns: []column[users.Session]{
+			{"session_id", func(s users.Session) any { return s.SessionID }},
+			{"client_ids", func(s users.Session) any { return s.ClientIDs }},
+			{"initiated_at", func(s users.Session) any { return s.InitiatedAt }},
+			{"expires_at", func(s users.Session) any { return s.ExpiresAt }},
+			{"last_updated", func(s users.Session) any { return s.LastUpdated }},
+			{"country", func(s users.Session) any { return s.LastMetadata.Country }},
+			{"region", func(s users.Session) any { return s.LastMetadata.Region }},
+			{"city", func(s users.Session) any { return s.LastMetadata.City }},
+			{"latitude", func(s users.Session) any { return s.LastMetadata.Latitude }},
+			{"longitude", func(s users.Session) any { return s.LastMetadata.Longitude }},
+			{"ip_address", func(s users.Session) any { return s.LastMetadata.IPAddress }},
+			{"user_agent", func(s users.Session) any { return s.LastMetadata.UserAgent }},
+		},
+		total: func(ctx context.Context) (int, int, bool, error) {
+			o := opts
+			o.Page = 1
+			p, err := c.Users.Sessions(ctx, job.UserID, o)
+			if err != nil {
+				return 0, 0, false, err
+			}
+			if p.Pagination == nil {
+				return 0, 0, false, nil
+			}
+			return p.Pagination.TotalCount, p.Pagination.PageSize, true, nil
+		},
+		walk: func(ctx context.Context, page int, _ string) iter.Seq2[users.Session, error] {
+			o := opts
+			o.Page = page
+			return c.Users.SessionsIter(ctx, job.UserID, o)
+		},
+	}
+}
+
+// Progress reports an export's progress: items, pages, rate and, when the
+// total is known, the percentage and an ETA. A nil *Progress reports
+// nothing.
+type Progress struct {
+	w     io.Writer
+	every time.Duration
+	now   func() time.Time
+
+	start, last time.Time
+	base, items int // rows written before this run, and by it
+	total       int
+	known       bool
+	pageSize    int
+}
+
+// NewProgress returns a Progress that writes a line to w at most every
+// interval, and a last one at the end.
+func NewProgress(w io.Writer, every time.Duration) *Progress {
+	return &Progress{w: w, every: every, now: time.Now}
+}
+
+func (p *Progress) begin(base, total int, known bool, pageSize int) {
+	if p == nil {
+		return
+	}
+	p.start, p.last = p.now(), p.now()
+	p.base, p.total, p.known, p.pageSize = base, total, known, pageSize
+	if base > 0 {
+		fmt.Fprintf(p.w, "export: resuming after %d rows\n", base)
+	}
+}
+
+func (p *Progress) add(n int) {
+	if p == nil {
+		return
+	}
+	p.items += n
+	if now := p.now(); now.Sub(p.last) >= p.every {
+		p.last = now
+		p.print("")
+	}
+}
+
+func (p *Progress) end(how string) {
+	if p == nil {
+		return
+	}
+	p.print(how + ": ")
+}
+
+// Line returns the current progress line.
+func (p *Progress) Line() string {
+	done := p.base + p.items
+	var b strings.Builder
+	if p.known {
+		pct := 100.0
+		if p.total > 0 {
+			pct = 100 * float64(done) / float64(p.total)
+		}
+		fmt.Fprintf(&b, "%d/%d items (%.1f%%), page %d/%d", done, p.total, pct, pages(done, p.pageSize), pages(p.total, p.pageSize))
+	} else {
+		fmt.Fprintf(&b, "%d items, page %d", done, pages(done, p.pageSize))
+	}
+	elapsed := p.now().Sub(p.start)
+	if elapsed <= 0 || p.items == 0 {
+		return b.String()
+	}
+	rate := float64(p.items) / elapsed.Seconds()
+	fmt.Fprintf(&b, ", %.0f items/s", rate)
+	if p.known && done < p.total {
+		eta := time.Duration(float64(p.total-done) / rate * float64(time.Second))
+		fmt.Fprintf(&b, ", ETA %s", eta.Round(time.Second))
+	}
+	return b.String()
+}
+
+func (p *Progress) print(prefix string) {
+	fmt.Fprintln(p.w, "export: "+prefix+p.Line())
+}
+
+// pages is how many pages of size hold n items.
+func pages(n, size int) int {
+	if size <= 0 {
+		return 0
+	}
+	return int(math.Ceil(float64(n) / float64(size)))
+}

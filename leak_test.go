@@ -1,0 +1,170 @@
+package sessionkit_test
+
+// Requirement 8 of issue 3: no goroutine outlives an iterator's loop,
+// whatever ends it.
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/sessionkit/sessionkit-go"
+)
+
+// leakServerSide ignores the fake server's own goroutines, so that the
+// client side can be checked while the server still holds stalled
+// requests.
+var leakServerSide = []goleak.Option{
+	goleak.IgnoreAnyFunction("net/http.(*conn).serve"),
+	goleak.IgnoreAnyFunction("net/http.(*connReader).backgroundRead"),
+	goleak.IgnoreAnyFunction("net/http/httptest.(*Server).goServe.func1"),
+}
+
+func TestNoGoroutineOutlivesTheLoop(t *testing.T) {
+	endings := []struct {
+		name string
+		// stop is called with the number of items seen so far; it may
+		// break (return true), cancel or panic.
+		stop func(n int, cancel context.CancelFunc) bool
+		// failAt makes the server fail this page.
+		failAt bool
+		check  func(t *testing.T, n int, err error, panicked any)
+	}{
+		{
+			name: "break mid-walk",
+			stop: func(n int, _ context.CancelFunc) bool { return n == 4 },
+			check: func(t *testing.T, n int, err error, _ any) {
+				assert.NoError(t, err)
+				assert.Equal(t, 4, n)
+			},
+		},
+		{
+			name: "context cancelled mid-walk",
+			stop: func(n int, cancel context.CancelFunc) bool {
+				if n == 4 {
+					cancel()
+				}
+				return false
+			},
+			check: func(t *testing.T, n int, err error, _ any) {
+				assert.ErrorIs(t, err, context.Canceled)
+				assert.GreaterOrEqual(t, n, 4)
+			},
+		},
+		{
+			name:   "server error mid-walk",
+			stop:   func(int, context.CancelFunc) bool { return false },
+			failAt: true,
+			check: func(t *testing.T, n int, err error, _ any) {
+				var ae *sessionkit.APIError
+				require.ErrorAs(t, err, &ae)
+				assert.Equal(t, http.StatusInternalServerError, ae.StatusCode)
+				assert.Equal(t, 3, n, "the first page only")
+			},
+		},
+		{
+			name: "panic in the loop body",
+			stop: func(n int, _ context.CancelFunc) bool {
+				if n == 4 {
+					panic("loop body failed")
+				}
+				return false
+			},
+			check: func(t *testing.T, n int, _ error, panicked any) {
+				assert.Equal(t, "loop body failed", panicked)
+				assert.Equal(t, 4, n)
+			},
+		},
+	}
+	apis := []sessionkit.API{sessionkit.Ductape, sessionkit.Zoom, sessionkit.Arthur, sessionkit.MonoCloud}
+	for _, end := range endings {
+		for _, api := range apis {
+			for _, prefetch := range []int{0, 4} {
+				t.Run(fmt.Sprintf("%s/%s/prefetch=%d", end.name, api, prefetch), func(t *testing.T) {
+					baseline := goleak.IgnoreCurrent()
+
+					p := relNewPager(t, api, 30) // ten pages of three
+					// Pages after the second never answer on their own, so
+					// a fetch left running would still be there when the
+					// goroutines are checked.
+					second := map[sessionkit.API]string{sessionkit.Ductape: "2", sessionkit.Zoom: "tok-2", sessionkit.Arthur: "1", sessionkit.MonoCloud: "2"}[api]
+					first := map[sessionkit.API]string{sessionkit.Ductape: "1", sessionkit.Zoom: "", sessionkit.Arthur: "0", sessionkit.MonoCloud: "1"}[api]
+					p.stallAt = func(key string) bool { return key != first && key != second }
+					if end.failAt {
+						p.fault = func(key string, _ int) (int, string) {
+							if key == second {
+								return http.StatusInternalServerError, `{"message":"boom","detail":"boom"}`
+							}
+							return 0, ""
+						}
+					}
+					c := relClient(t, p.URL(), sessionkit.WithPrefetch(prefetch), sessionkit.WithMaxRetries(0))
+					ctx, cancel := context.WithCancel(context.Background())
+					defer cancel()
+
+					n := 0
+					var walkErr error
+					var panicked any
+					func() {
+						defer func() { panicked = recover() }()
+						for _, err := range relWalk(ctx, c, api, relStart{}, 3) {
+							if err != nil {
+								walkErr = err
+								break
+							}
+							n++
+							if end.stop(n, cancel) {
+								break
+							}
+						}
+					}()
+					end.check(t, n, walkErr, panicked)
+
+					// The client side: nothing but the server's goroutines
+					// may remain, while stalled requests are still held.
+					c.CloseIdleConnections()
+					goleak.VerifyNone(t, append([]goleak.Option{baseline}, leakServerSide...)...)
+
+					// And once the server is gone, nothing at all.
+					p.release()
+					p.srv.Close()
+					c.CloseIdleConnections()
+					goleak.VerifyNone(t, baseline)
+				})
+			}
+		}
+	}
+}
+
+// TestNoLeakAfterCancelDuringRetryWait: a walk cancelled while it waits to
+// retry leaves nothing behind.
+func TestNoLeakAfterCancelDuringRetryWait(t *testing.T) {
+	for _, prefetch := range []int{0, 4} {
+		t.Run(fmt.Sprintf("prefetch=%d", prefetch), func(t *testing.T) {
+			baseline := goleak.IgnoreCurrent()
+			p := relNewPager(t, sessionkit.Ductape, 30)
+			p.fault = func(key string, _ int) (int, string) {
+				if key != "1" {
+					return http.StatusServiceUnavailable, `{"status": false, "message": "busy"}`
+				}
+				return 0, ""
+			}
+			c := relClient(t, p.URL(), sessionkit.WithPrefetch(prefetch), sessionkit.WithRetryWait(10*time.Second, 10*time.Second))
+			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+			defer cancel()
+			start := time.Now()
+			_, err := relDrain(relWalk(ctx, c, sessionkit.Ductape, relStart{}, 3))
+			assert.ErrorIs(t, err, context.DeadlineExceeded)
+			assert.Less(t, time.Since(start), 2*time.Second)
+			p.srv.Close()
+			c.CloseIdleConnections()
+			goleak.VerifyNone(t, baseline)
+		})
+	}
+}

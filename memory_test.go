@@ -1,0 +1,158 @@
+package sessionkit_test
+
+// Memory flat in the length of the walk (issue 4, requirement 4): walking
+// 200 pages of 1,000 items peaks at no more than 2x the heap of walking 20
+// pages, and with prefetch n at most about n+1 pages are held.
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"runtime/metrics"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sessionkit/sessionkit-go"
+)
+
+const memPerPage = 1000
+
+// memHeapObjects returns the bytes of heap objects, live or not yet
+// freed: what a walk's peak is measured in.
+func memHeapObjects() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// memLive returns the live heap after a full collection.
+func memLive() uint64 {
+	runtime.GC()
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// memPeak walks pages pages of api with prefetch n and returns the peak
+// heap during the walk and the live heap before it.
+func memPeak(t *testing.T, api sessionkit.API, pages, n int) (peak, base uint64) {
+	t.Helper()
+	s := newPerfServer(t, perfConfig{perPage: memPerPage, pages: pages})
+	c := newPerfClient(t, s.URL, sessionkit.WithPrefetch(n))
+	defer s.Close() // so that the next walk starts from the same heap
+	defer c.CloseIdleConnections()
+	base = memLive()
+	var top atomic.Uint64
+	sample := func() {
+		for v := memHeapObjects(); ; {
+			old := top.Load()
+			if v <= old || top.CompareAndSwap(old, v) {
+				return
+			}
+		}
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { // catches peaks inside decoding
+		defer wg.Done()
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				sample()
+			}
+		}
+	}()
+	items := 0
+	for _, err := range perfSDKIter(context.Background(), c, api, memPerPage) {
+		require.NoError(t, err)
+		if items%100 == 0 {
+			sample()
+		}
+		items++
+	}
+	close(stop)
+	wg.Wait()
+	require.Equal(t, pages*memPerPage, items)
+	return top.Load(), base
+}
+
+func TestMemoryFlatInWalkLength(t *testing.T) {
+	// A page-number walk (parallel prefetch) and a cursor walk; the other
+	// two APIs share their decode and pager paths.
+	apis := []sessionkit.API{sessionkit.Ductape, sessionkit.Zoom}
+	if testing.Short() {
+		apis = apis[:1]
+	}
+	for _, api := range apis {
+		for _, n := range []int{0, 4} {
+			t.Run(fmt.Sprintf("%s/prefetch=%d", perfAPINames[api], n), func(t *testing.T) {
+				short, base20 := memPeak(t, api, 20, n)
+				long, base200 := memPeak(t, api, 200, n)
+				t.Logf("peak heap: 20 pages %d KiB (%d KiB live before), 200 pages %d KiB (%d KiB live before): %.2fx",
+					short>>10, base20>>10, long>>10, base200>>10, float64(long)/float64(short))
+				assert.LessOrEqual(t, long, 2*short, "200 pages must not need much more heap than 20")
+			})
+		}
+	}
+}
+
+func TestPrefetchHoldsAboutNPlusOnePages(t *testing.T) {
+	const pages = 16
+	for _, api := range []sessionkit.API{sessionkit.Ductape, sessionkit.Zoom} {
+		// One decoded page, as the SDK holds it.
+		s := newPerfServer(t, perfConfig{perPage: memPerPage, pages: pages})
+		c := newPerfClient(t, s.URL)
+		_, err := perfSDKPage(context.Background(), c, api, 0, memPerPage) // warm up
+		require.NoError(t, err)
+		before := memLive()
+		page, _, err := perfSDKPageValue(context.Background(), c, api, 0, memPerPage)
+		require.NoError(t, err)
+		pageBytes := memLive() - before
+		runtime.KeepAlive(page)
+		require.Positive(t, pageBytes)
+
+		for _, n := range []int{0, 1, 4} {
+			t.Run(fmt.Sprintf("%s/prefetch=%d", perfAPINames[api], n), func(t *testing.T) {
+				s := newPerfServer(t, perfConfig{perPage: memPerPage, pages: pages})
+				c := newPerfClient(t, s.URL, sessionkit.WithPrefetch(n))
+				_, err := perfSDKPage(context.Background(), c, api, 0, memPerPage) // warm up
+				require.NoError(t, err)
+				s.requests.Store(0)
+				base := memLive()
+				var held uint64
+				items := 0
+				for _, err := range perfSDKIter(context.Background(), c, api, memPerPage) {
+					require.NoError(t, err)
+					if items%memPerPage == 0 {
+						// A slow loop body: let prefetch fill its window,
+						// then count what the walk holds.
+						consumed := int64(items/memPerPage + 1)
+						want := min(consumed+int64(n), pages)
+						for deadline := time.Now().Add(2 * time.Second); s.requests.Load() < want && time.Now().Before(deadline); {
+							time.Sleep(time.Millisecond)
+						}
+						time.Sleep(10 * time.Millisecond)
+						if live := memLive(); live > base {
+							held = max(held, live-base)
+						}
+					}
+					items++
+				}
+				require.Equal(t, pages*memPerPage, items)
+				pagesHeld := float64(held) / float64(pageBytes)
+				t.Logf("page %d KiB; at most %d KiB held (%.2f pages) with prefetch %d", pageBytes>>10, held>>10, pagesHeld, n)
+				assert.LessOrEqual(t, pagesHeld, float64(n)+1.5, "prefetch n holds about n+1 pages")
+			})
+		}
+	}
+}

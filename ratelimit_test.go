@@ -1,0 +1,176 @@
+package sessionkit_test
+
+// Client-side rate limiting (issue 4, requirement 5): WithRateLimit paces
+// every attempt, globally (one limiter per API) or for one API with
+// ForAPI; 100 concurrent callers stay within +10% of the configured rate,
+// and prefetched pages and retries wait their turn too. Zoom's
+// Heavy-labelled Video SDK calls allow 10 requests/s on Pro and 40/s on
+// Business and above: WithRateLimit(10, 1) or WithRateLimit(40, 1).
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sessionkit/sessionkit-go"
+)
+
+// rateMaxInWindow returns the largest number of times within any window
+// of length w.
+func rateMaxInWindow(times []time.Time, w time.Duration) int {
+	ts := slices.Clone(times)
+	slices.SortFunc(ts, func(a, b time.Time) int { return a.Compare(b) })
+	best, lo := 0, 0
+	for hi := range ts {
+		for ts[hi].Sub(ts[lo]) >= w {
+			lo++
+		}
+		best = max(best, hi-lo+1)
+	}
+	return best
+}
+
+// rateHammer makes callers goroutines call api's page call as fast as they
+// can until d has passed, and returns the calls that succeeded.
+func rateHammer(t *testing.T, c *sessionkit.Client, api sessionkit.API, callers int, d time.Duration) int64 {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	var ok atomic.Int64
+	var unexpected atomic.Value
+	var wg sync.WaitGroup
+	for range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				_, err := perfSDKPage(ctx, c, api, 0, 10)
+				switch {
+				case err == nil:
+					ok.Add(1)
+				case ctx.Err() == nil && !errors.Is(err, context.DeadlineExceeded):
+					unexpected.Store(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err, _ := unexpected.Load().(error); err != nil {
+		t.Errorf("%s call failed: %v", perfAPINames[api], err)
+	}
+	return ok.Load()
+}
+
+const (
+	rateRPS     = 100.0
+	rateBurst   = 10
+	rateCallers = 100
+	rateRun     = 2 * time.Second
+	rateWindow  = time.Second
+)
+
+// rateCheck asserts that the requests to api stayed within +10% of the
+// configured rate in every window, and that the limiter let the callers
+// use most of it.
+func rateCheck(t *testing.T, s *perfServer, api sessionkit.API) {
+	t.Helper()
+	arrivals := s.arrivalsOf(api)
+	worst := rateMaxInWindow(arrivals, rateWindow)
+	limit := rateBurst + int(1.10*rateRPS*rateWindow.Seconds())
+	t.Logf("%s: %d requests in %v, at most %d in any %v (allowed %d)", perfAPINames[api], len(arrivals), rateRun, worst, rateWindow, limit)
+	assert.LessOrEqual(t, worst, limit, "%s: more than the configured rate +10%%", perfAPINames[api])
+	// Not starved either: the limiter hands out (nearly) every turn.
+	assert.GreaterOrEqual(t, float64(len(arrivals)), 0.7*rateRPS*rateRun.Seconds(), "%s: far below the configured rate", perfAPINames[api])
+}
+
+func TestRateLimitConcurrentCallers(t *testing.T) {
+	t.Run("global: each API gets its own limiter", func(t *testing.T) {
+		s := newPerfServer(t, perfConfig{tiny: true, pages: 1})
+		c := newPerfClient(t, s.URL, sessionkit.WithRateLimit(rateRPS, rateBurst))
+		var wg sync.WaitGroup
+		for _, api := range []sessionkit.API{sessionkit.Zoom, sessionkit.Arthur} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				rateHammer(t, c, api, rateCallers/2, rateRun)
+			}()
+		}
+		wg.Wait()
+		rateCheck(t, s, sessionkit.Zoom)
+		rateCheck(t, s, sessionkit.Arthur)
+	})
+
+	t.Run("ForAPI: only that API is paced", func(t *testing.T) {
+		s := newPerfServer(t, perfConfig{tiny: true, pages: 1})
+		c := newPerfClient(t, s.URL, sessionkit.ForAPI(sessionkit.Zoom, sessionkit.WithRateLimit(rateRPS, rateBurst)))
+		var free int64
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			free = rateHammer(t, c, sessionkit.Ductape, 2, rateRun)
+		}()
+		rateHammer(t, c, sessionkit.Zoom, rateCallers, rateRun)
+		wg.Wait()
+		rateCheck(t, s, sessionkit.Zoom)
+		t.Logf("unpaced Ductape: %d requests", free)
+		assert.Greater(t, float64(free), 2*(rateBurst+rateRPS*rateRun.Seconds()), "Ductape must not be paced by Zoom's limit")
+	})
+
+	t.Run("ForAPI wins over the global limit", func(t *testing.T) {
+		s := newPerfServer(t, perfConfig{tiny: true, pages: 1})
+		c := newPerfClient(t, s.URL,
+			sessionkit.ForAPI(sessionkit.MonoCloud, sessionkit.WithRateLimit(rateRPS, rateBurst)),
+			sessionkit.WithRateLimit(1, 1))
+		rateHammer(t, c, sessionkit.MonoCloud, rateCallers, rateRun)
+		rateCheck(t, s, sessionkit.MonoCloud)
+	})
+}
+
+func TestRateLimitPacesPrefetch(t *testing.T) {
+	const rps, pages = 50, 40
+	s := newPerfServer(t, perfConfig{perPage: 3, pages: pages})
+	c := newPerfClient(t, s.URL, sessionkit.WithPrefetch(8), sessionkit.WithRateLimit(rps, 1))
+	start := time.Now()
+	n := 0
+	for _, err := range perfSDKIter(context.Background(), c, sessionkit.Ductape, 3) {
+		require.NoError(t, err)
+		n++
+	}
+	elapsed := time.Since(start)
+	require.Equal(t, 3*pages, n)
+	arrivals := s.arrivalsOf(sessionkit.Ductape)
+	require.Len(t, arrivals, pages)
+	window := 500 * time.Millisecond
+	worst := rateMaxInWindow(arrivals, window)
+	t.Logf("%d pages with WithPrefetch(8) in %v; at most %d requests in any %v", pages, elapsed, worst, window)
+	limit := 1 + int(1.10*rps*window.Seconds()) // burst + rate +10% over the window
+	assert.LessOrEqual(t, worst, limit, "prefetched pages wait their turn")
+	minimum := (pages - 1) * time.Second * 9 / 10 / rps // 39 turns after the first, less 10%
+	assert.GreaterOrEqual(t, elapsed, minimum)
+}
+
+func TestRateLimitPacesRetries(t *testing.T) {
+	const rps, failures = 20.0, 5
+	s := newPerfServer(t, perfConfig{tiny: true, pages: 1, failFirst: failures})
+	c := newPerfClient(t, s.URL,
+		sessionkit.WithRateLimit(rps, 1),
+		sessionkit.WithMaxRetries(failures),
+		sessionkit.WithRetryWait(time.Millisecond, time.Millisecond))
+	_, err := perfSDKPage(context.Background(), c, sessionkit.Arthur, 0, 10)
+	require.NoError(t, err)
+	arrivals := s.arrivalsOf(sessionkit.Arthur)
+	require.Len(t, arrivals, failures+1, "every failure retried once")
+	for i := 1; i < len(arrivals); i++ {
+		gap := arrivals[i].Sub(arrivals[i-1])
+		// 50 ms apart at 20/s; the backoff alone would be 1 ms.
+		assert.GreaterOrEqual(t, gap, 40*time.Millisecond, "retry %d came %v after the previous attempt", i, gap)
+	}
+}
