@@ -545,6 +545,12 @@ func TestZoomRepeatedTokenIsALoop(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/prefetch=%d", tt.name, prefetch), func(t *testing.T) {
 				p := relNewPager(t, sessionkit.Zoom, 30)
 				p.nextToken = tt.next
+				p.fault = func(_ string, hit int) (int, string) {
+					if hit >= 3 { // a client that loops fails here instead of hanging
+						return http.StatusGone, `{"code": 410, "message": "looping"}`
+					}
+					return 0, ""
+				}
 				c := relClient(t, p.URL(), sessionkit.WithPrefetch(prefetch))
 				start := relStart{}
 				if tt.name == "back to the start token" {

@@ -125,7 +125,9 @@ func TestCredentialsNotDowngraded(t *testing.T) {
 // TestCallerHTTPClientNotMutated: WithHTTPClient uses a copy; the caller's
 // client keeps its transport, redirect policy, jar and timeout.
 func TestCallerHTTPClientNotMutated(t *testing.T) {
-	other := relServe(t, func(_ int, w http.ResponseWriter, _ *http.Request) { relJSON(w, http.StatusOK, relOKBody[sessionkit.Zoom]) })
+	other := relServe(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
+		relJSON(w, http.StatusOK, relOKBody[sessionkit.Zoom])
+	})
 	origin := relServe(t, func(_ int, w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
 	})
@@ -349,7 +351,9 @@ func TestSecretsNeverPrinted(t *testing.T) {
 			return []error{zoomPage(relClient(t, srv.URL, opts...))}
 		}},
 		{"retries exhausted", func(t *testing.T, opts ...sessionkit.Option) []error {
-			srv := relServe(t, func(_ int, w http.ResponseWriter, _ *http.Request) { relJSON(w, 500, `{"code": 500, "message": "broken"}`) })
+			srv := relServe(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
+				relJSON(w, 500, `{"code": 500, "message": "broken"}`)
+			})
 			return []error{zoomPage(relClient(t, srv.URL, opts...))}
 		}},
 		{"server echoes the credential", func(t *testing.T, opts ...sessionkit.Option) []error {
