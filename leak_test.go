@@ -7,6 +7,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -126,6 +128,10 @@ func TestNoGoroutineOutlivesTheLoop(t *testing.T) {
 					}()
 					end.check(t, n, walkErr, panicked)
 
+					// Strictly: not even a goroutine that is about to end
+					// may still run iterator code once the loop returned.
+					assert.Empty(t, leakEngineGoroutines(), "iterator goroutines still running after the loop")
+
 					// The client side: nothing but the server's goroutines
 					// may remain, while stalled requests are still held.
 					c.CloseIdleConnections()
@@ -167,4 +173,25 @@ func TestNoLeakAfterCancelDuringRetryWait(t *testing.T) {
 			goleak.VerifyNone(t, baseline)
 		})
 	}
+}
+
+// leakEngineGoroutines returns the stacks of goroutines running the SDK's
+// engine code at this instant.
+func leakEngineGoroutines() []string {
+	buf := make([]byte, 1<<16)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	var out []string
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if strings.Contains(g, "sessionkit-go/internal/engine.") {
+			out = append(out, g)
+		}
+	}
+	return out
 }

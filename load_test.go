@@ -52,7 +52,10 @@ func loadUserHandler(delay time.Duration) http.HandlerFunc {
 		if delay > 0 {
 			time.Sleep(delay)
 		}
-		relJSON(w, http.StatusOK, fmt.Sprintf(`{"user_id": %q, "task_id": %q, "span_count": %d}`, id, r.URL.Query().Get("task_ids"), len(id)))
+		// Written as json.Encoder does, with a newline after the value:
+		// the decoder stops before it, so the body must be drained for the
+		// connection to be reused.
+		relJSON(w, http.StatusOK, fmt.Sprintf(`{"user_id": %q, "task_id": %q, "span_count": %d}`+"\n", id, r.URL.Query().Get("task_ids"), len(id)))
 	}
 }
 

@@ -173,9 +173,9 @@ func (w *walker[T]) runAhead(parent context.Context, prefetch int, first Page[T]
 func (w *walker[T]) produce(ctx context.Context, known bool, lastPage int, after Cursor, queue chan<- *future[T], slots chan struct{}, wg *sync.WaitGroup) {
 	for {
 		select {
+		case slots <- struct{}{}:
 		case <-ctx.Done():
 			return
-		default:
 		}
 		next, loopErr := w.guard.next(after)
 		f := &future[T]{at: next, done: make(chan struct{})}
