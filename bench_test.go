@@ -32,6 +32,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/sessionkit/sessionkit-go"
@@ -144,7 +145,10 @@ func (s *perfServer) serve(w http.ResponseWriter, r *http.Request) {
 	n := s.requests.Add(1)
 	cur := s.inflight.Add(1)
 	defer s.inflight.Add(-1)
-	for m := s.maxInflight.Load(); cur > m && !s.maxInflight.CompareAndSwap(m, cur); m = s.maxInflight.Load() {
+	for m := s.maxInflight.Load(); cur > m; m = s.maxInflight.Load() {
+		if s.maxInflight.CompareAndSwap(m, cur) {
+			break
+		}
 	}
 	api, idx, ok := perfRoute(r)
 	s.mu.Lock()
@@ -198,19 +202,19 @@ func perfRoute(r *http.Request) (sessionkit.API, int, bool) {
 		}
 		return def
 	}
-	switch {
-	case p == "/integrations/v1/session/users/"+perfWorkspace:
+	switch p {
+	case "/integrations/v1/session/users/" + perfWorkspace:
 		return sessionkit.Ductape, num("page", 1) - 1, true
-	case p == "/videosdk/sessions/"+perfZoomID+"/users":
+	case "/videosdk/sessions/" + perfZoomID + "/users":
 		tok := q.Get("next_page_token")
 		if tok == "" {
 			return sessionkit.Zoom, 0, true
 		}
 		n, err := strconv.Atoi(strings.TrimPrefix(tok, "tok-"))
 		return sessionkit.Zoom, n, err == nil
-	case p == "/api/v1/traces/users":
+	case "/api/v1/traces/users":
 		return sessionkit.Arthur, num("page", 0), true
-	case p == "/api/users/"+perfUser+"/sessions":
+	case "/api/users/" + perfUser + "/sessions":
 		return sessionkit.MonoCloud, num("page", 1) - 1, true
 	}
 	return 0, 0, false
@@ -336,9 +340,12 @@ func perfAppendItem(b []byte, api sessionkit.API, idx, i int) []byte {
 			`"browser_version":"124.0.6367.91","audio_quality":%q,"video_quality":%q,`+
 			`"screen_share_quality":%q,"is_original_host":%t`,
 			i, i, uint64(i)*2654435761, perfZoomQuality[i%5], perfZoomQuality[(i+1)%5], perfZoomQuality[(i+2)%5], i == 0)
-		if i%5 == 0 {
+		switch i % 10 {
+		case 0:
 			b = fmt.Appendf(b, `,"audio_call":[{"call_number":"+1 800 555 %04d","call_type":"call-in",`+
 				`"zoom_number":"+1 669 900 6833"}]`, i%10000)
+		case 5: // no zoom_number: nothing may leak in from the previous user's call
+			b = fmt.Appendf(b, `,"audio_call":[{"call_number":"+1 800 555 %04d","call_type":"call-out"}]`, i%10000)
 		}
 		return append(b, '}')
 	case sessionkit.Arthur:
@@ -364,10 +371,18 @@ func perfAppendItem(b []byte, api sessionkit.API, idx, i int) []byte {
 			return fmt.Appendf(b, `"last_metadata":{"country":"United States of America","city":null,"region":null,`+
 				`"latitude":null,"longitude":null,"ip_address":"1.1.%d.%d","user_agent":"Mozilla/5.0"}}`, i>>8&255, i&255)
 		}
+		// The JSON text of user_agent: mostly plain, sometimes with
+		// escapes or a byte that is not UTF-8 (decoded as U+FFFD).
+		ua := `Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36`
+		switch i % 8 {
+		case 1:
+			ua = `Mozilla/5.0 \"quoted\" caf\u00e9 \/ok`
+		case 3:
+			ua = "Mozilla/5.0 \xff broken"
+		}
 		return fmt.Appendf(b, `"last_metadata":{"country":"United States of America","city":%q,"region":"North America",`+
-			`"latitude":"34.043238","longitude":"-118.250918","ip_address":"1.1.%d.%d",`+
-			`"user_agent":"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36"}}`,
-			perfCities[i%5], i>>8&255, i&255)
+			`"latitude":"34.043238","longitude":"-118.250918","ip_address":"1.1.%d.%d","user_agent":"%s"}}`,
+			perfCities[i%5], i>>8&255, i&255, ua)
 	}
 }
 
@@ -1041,9 +1056,9 @@ func TestRawLoopMatchesSDK(t *testing.T) {
 
 var perfOptionalShapes = [...][]string{
 	sessionkit.Ductape:   {`.120Z"`, `"__v"`},
-	sessionkit.Zoom:      {`"audio_call"`, `"screen_share_quality":""`},
+	sessionkit.Zoom:      {`"zoom_number"`, `"call-out"}]`, `"screen_share_quality":""`},
 	sessionkit.Arthur:    {`"prompt_token_cost"`, `"span_count"`},
-	sessionkit.MonoCloud: {`"city":null`, `"session_key"`},
+	sessionkit.MonoCloud: {`"city":null`, `"session_key"`, `\"quoted\"`, "\xff"},
 }
 
 // ---------------------------------------------------------------------------
@@ -1109,3 +1124,58 @@ func BenchmarkRatio_Arthur(b *testing.B) { benchRatio(b, sessionkit.Arthur) }
 
 // BenchmarkRatio_MonoCloud is BenchmarkRatio_Ductape for MonoCloud.
 func BenchmarkRatio_MonoCloud(b *testing.B) { benchRatio(b, sessionkit.MonoCloud) }
+
+// TestStreamDecodeShapes: the SDK decodes listing pages element by element
+// (not with one json.Decoder.Decode), so the shapes encoding/json accepts
+// must still decode, and every malformed one must still be reported.
+func TestStreamDecodeShapes(t *testing.T) {
+	user := func(api sessionkit.API) string {
+		return string(perfAppendItem(nil, api, 0, 1))
+	}
+	tests := []struct {
+		api  sessionkit.API
+		name string
+		body string
+		want int // items; -1: malformed
+	}{
+		{sessionkit.Ductape, "data first, unknown nested fields", `{"data":{"meta":{"a":[1,{"b":null}]},"users":[` + user(sessionkit.Ductape) + `],"totalPages":1},"status":true}`, 1},
+		{sessionkit.Ductape, "keys in another case", `{"Status":true,"Data":{"Users":[` + user(sessionkit.Ductape) + `,` + user(sessionkit.Ductape) + `]}}`, 2},
+		{sessionkit.Ductape, "users null", `{"status":true,"data":{"users":null,"total":0}}`, 0},
+		{sessionkit.Ductape, "data is an array", `{"status":true,"data":[]}`, -1},
+		{sessionkit.Ductape, "data is a string", `{"status":true,"data":"x"}`, -1},
+		{sessionkit.Ductape, "users is an object", `{"status":true,"data":{"users":{"_id":"x"}}}`, -1},
+		{sessionkit.Ductape, "bad time inside", `{"status":true,"data":{"users":[{"_id":"x","first_seen":"noon"}]}}`, -1},
+		{sessionkit.Zoom, "null element", `{"page_size":2,"users":[null,` + user(sessionkit.Zoom) + `]}`, 2},
+		{sessionkit.Zoom, "extra fields in items", `{"users":[{"id":"a","new_field":{"x":[1,2]}}],"next_page_token":""}`, 1},
+		{sessionkit.Zoom, "array body", `[{"users":[]}]`, -1},
+		{sessionkit.Zoom, "truncated", `{"users":[` + user(sessionkit.Zoom), -1},
+		{sessionkit.Zoom, "missing comma", `{"users":[{"id":"a"} {"id":"b"}]}`, -1},
+		{sessionkit.Zoom, "wrong type in item", `{"users":[{"id":5}]}`, -1},
+		{sessionkit.Arthur, "count after users", `{"users":[` + user(sessionkit.Arthur) + `],"display_currency":"EUR","count":1}`, 1},
+		{sessionkit.Arthur, "count null", `{"count":null,"users":[]}`, -1},
+		{sessionkit.Arthur, "users is a string", `{"count":1,"users":"x"}`, -1},
+		{sessionkit.Arthur, "token count not a number", `{"count":1,"users":[{"user_id":"u","prompt_token_count":"many"}]}`, -1},
+		{sessionkit.MonoCloud, "empty array", `[]`, 0},
+		{sessionkit.MonoCloud, "object body", `{"session_id":"x"}`, -1},
+		{sessionkit.MonoCloud, "trailing comma", `[{"session_id":"x"},]`, -1},
+		{sessionkit.MonoCloud, "metadata number and null", `[{"session_id":"x","last_metadata":{"latitude":34.5,"city":null}}]`, 1},
+		{sessionkit.MonoCloud, "metadata array", `[{"session_id":"x","last_metadata":{"city":["a"]}}]`, -1},
+	}
+	for _, tt := range tests {
+		t.Run(perfAPINames[tt.api]+"/"+tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = io.WriteString(w, tt.body)
+			}))
+			defer srv.Close()
+			c := newPerfClient(t, srv.URL, sessionkit.WithMaxRetries(0))
+			n, err := perfSDKPage(context.Background(), c, tt.api, 0, 10)
+			if tt.want < 0 {
+				require.ErrorIs(t, err, sessionkit.ErrMalformedResponse)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, n)
+		})
+	}
+}

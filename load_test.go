@@ -101,8 +101,9 @@ func TestLoadSharedClient(t *testing.T) {
 }
 
 // TestLoadSequentialReuse: 1,000 calls one after another, a fifth of them
-// retried after a 503 with a body and a seventh answered 404 with a body,
-// run over a handful of connections.
+// retried after a 503 with a body, a seventh answered 404 with a body and
+// some answered with 80 KiB of whitespace after the JSON value (more than
+// any read-ahead buffer), run over a handful of connections.
 func TestLoadSequentialReuse(t *testing.T) {
 	const calls = 1000
 	errorBody := `{"detail": "` + strings.Repeat("e", 8<<10) + `"}` // larger than retryablehttp's 4 KiB drain
@@ -121,6 +122,10 @@ func TestLoadSequentialReuse(t *testing.T) {
 			relJSON(w, http.StatusServiceUnavailable, errorBody)
 		case i%7 == 0:
 			relJSON(w, http.StatusNotFound, errorBody)
+		case i%3 == 0:
+			// Valid JSON followed by whitespace that the decoder never
+			// reads: only draining the body keeps the connection.
+			relJSON(w, http.StatusOK, fmt.Sprintf(`{"user_id": %q, "task_id": "t"}`, id)+strings.Repeat(" \n", 40<<10))
 		default:
 			loadUserHandler(0)(w, r)
 		}

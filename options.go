@@ -2,6 +2,7 @@ package sessionkit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math"
@@ -149,7 +150,8 @@ func parseBaseURL(raw string) (*url.URL, error) {
 // stripURLError drops the echoed input from a url.Parse error, which could
 // contain a secret.
 func stripURLError(err error) error {
-	if ue, ok := err.(*url.Error); ok {
+	var ue *url.Error
+	if errors.As(err, &ue) {
 		return ue.Err
 	}
 	return err

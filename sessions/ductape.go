@@ -113,7 +113,7 @@ func (s *Service) FetchUsers(ctx context.Context, opts FetchUsersOptions) (*User
 		return nil, err
 	}
 	body := envelope[usersData]{Data: &usersData{sizeHint: opts.Limit}}
-	q := ductapeQuery{Product: opts.Product, Session: opts.Session, Env: opts.Env, Page: opts.Page, Limit: opts.Limit}
+	q := ductapeQuery(opts)
 	if _, err := s.Client.Get(ctx, engine.Ductape, path, q, &body); err != nil {
 		return nil, err
 	}
@@ -306,10 +306,6 @@ type usersData struct {
 	sizeHint int
 }
 
-// maxPrealloc bounds the room reserved for a page's items before they
-// arrive.
-const maxPrealloc = 5000
-
 func (d *usersData) decodeStream(dec *json.Decoder) (bool, error) {
 	return engine.StreamObject(dec, func(key string) error {
 		switch strings.ToLower(key) {
@@ -329,17 +325,12 @@ func (d *usersData) decodeStream(dec *json.Decoder) (bool, error) {
 }
 
 func (d *usersData) decodeUsers(dec *json.Decoder) error {
-	users := make([]User, 0, min(max(d.sizeHint, d.Limit, 0), maxPrealloc))
 	var f userFields
-	present, err := engine.StreamArray(dec, func() error {
-		users = append(users, User{})
-		f.bind(&users[len(users)-1])
+	var err error
+	d.Users, _, err = engine.StreamItems(dec, max(d.sizeHint, d.Limit), func(u *User) error {
+		f.bind(u)
 		return dec.Decode(&f)
 	})
-	d.Users = nil
-	if present {
-		d.Users = users
-	}
 	return err
 }
 

@@ -234,11 +234,12 @@ func FuzzFetchUsers(f *testing.F) {
 	f.Fuzz(func(t *testing.T, status, ct uint8, body []byte) {
 		svc, code, ctype := fzService(engine.Ductape, status, ct, body)
 		page, err := svc.FetchUsers(context.Background(), FetchUsersOptions{Product: "p", Session: "s"})
-		if err != nil {
+		switch {
+		case err != nil:
 			fzCheckError(t, code, err)
-		} else if page == nil {
+		case page == nil:
 			t.Fatal("nil page without an error")
-		} else if code < 200 || code > 299 {
+		case code < 200 || code > 299:
 			t.Fatalf("status %d gave a page", code)
 		}
 		if !fzReferenceApplies(code, ctype, body) {

@@ -257,14 +257,11 @@ func (w *wireListUsers) decodeUsers(dec *json.Decoder) error {
 	if hint == 0 {
 		hint = w.PageSize
 	}
-	users := make([]VideoUser, 0, min(max(hint, 0), MaxZoomPageSize))
 	var (
 		f     videoUserFields
 		calls []wireAudioCall
 	)
-	present, err := engine.StreamArray(dec, func() error {
-		users = append(users, VideoUser{})
-		u := &users[len(users)-1]
+	users, _, err := engine.StreamItems(dec, min(hint, MaxZoomPageSize), func(u *VideoUser) error {
 		clear(calls[:cap(calls)]) // json merges into elements it reuses
 		calls = calls[:0]
 		f.bind(u, &calls)
@@ -279,9 +276,6 @@ func (w *wireListUsers) decodeUsers(dec *json.Decoder) error {
 		}
 		return nil
 	})
-	w.Users = nil
-	if present {
-		w.Users = users
-	}
+	w.Users = users
 	return err
 }

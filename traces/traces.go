@@ -299,16 +299,11 @@ func (w *wireUsersPage) decodeUsers(dec *json.Decoder) error {
 	if hint == 0 {
 		hint = DefaultPageSize
 	}
-	users := make([]UserMetadata, 0, min(max(hint, 0), MaxPageSize))
 	var f userMetadataFields
-	present, err := engine.StreamArray(dec, func() error {
-		users = append(users, UserMetadata{})
-		f.bind(&users[len(users)-1])
+	var err error
+	w.Users, _, err = engine.StreamItems(dec, hint, func(u *UserMetadata) error {
+		f.bind(u)
 		return dec.Decode(&f)
 	})
-	w.Users = nil
-	if present {
-		w.Users = users
-	}
 	return err
 }

@@ -283,22 +283,16 @@ type wireSessions struct {
 	sizeHint int
 }
 
-// maxPrealloc bounds the room reserved for a page's sessions before they
-// arrive.
-const maxPrealloc = 5000
-
 // DecodeStream implements engine.StreamDecoder.
 func (w *wireSessions) DecodeStream(dec *json.Decoder) error {
 	hint := w.sizeHint
 	if hint == 0 {
 		hint = 10 // MonoCloud's default page size
 	}
-	w.sessions = make([]Session, 0, min(max(hint, 0), maxPrealloc))
 	var f sessionFields
 	var err error
-	w.present, err = engine.StreamArray(dec, func() error {
-		w.sessions = append(w.sessions, Session{})
-		f.bind(&w.sessions[len(w.sessions)-1])
+	w.sessions, w.present, err = engine.StreamItems(dec, hint, func(s *Session) error {
+		f.bind(s)
 		return dec.Decode(&f)
 	})
 	return err

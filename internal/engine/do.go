@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/go-querystring/query"
@@ -52,7 +54,7 @@ func (c *Client) Get(ctx context.Context, api API, path string, q any, out any) 
 		return nil, err
 	}
 	st := &call{c: c, api: api, method: http.MethodGet, path: u.EscapedPath()}
-	resp, err := st.do(ctx, u)
+	resp, err := st.do(ctx, u) //nolint:bodyclose // decode closes it
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +197,7 @@ func (st *call) beforeAttempt(_ retryablehttp.Logger, _ *http.Request, i int) {
 // apiError returns the APIError for a non-2xx answer, reading its body.
 func (st *call) apiError(resp *http.Response) *APIError {
 	if st.last == nil || st.lastResp != resp {
-		st.readAPIError(resp)
+		_ = st.readAPIError(resp) // stored in st.last
 	}
 	st.last.Attempts = st.attempts
 	return st.last
@@ -254,7 +256,9 @@ func (st *call) decode(resp *http.Response, out any) (*Response, error) {
 		_, _ = io.Copy(head, io.LimitReader(resp.Body, headSize))
 		return nil, st.malformed(resp, head, err)
 	}
-	dec := json.NewDecoder(io.TeeReader(resp.Body, head))
+	br := getBodyReader(io.TeeReader(resp.Body, head))
+	defer putBodyReader(br)
+	dec := json.NewDecoder(br)
 	var err error
 	if sd, ok := out.(StreamDecoder); ok {
 		err = sd.DecodeStream(dec)
@@ -314,6 +318,28 @@ func checkContentType(ct string) error {
 		return fmt.Errorf("unexpected content type %q", mt)
 	}
 	return nil
+}
+
+// bodyBufferSize is the read buffer in front of a success body.
+// json.Decoder reads in pieces of a few hundred bytes when pages are
+// decoded element by element; the buffer turns them into few large reads
+// of the connection.
+const bodyBufferSize = 32 << 10
+
+var bodyReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, bodyBufferSize) }}
+
+func getBodyReader(r io.Reader) *bufio.Reader {
+	br, ok := bodyReaders.Get().(*bufio.Reader)
+	if !ok {
+		br = bufio.NewReaderSize(nil, bodyBufferSize)
+	}
+	br.Reset(r)
+	return br
+}
+
+func putBodyReader(br *bufio.Reader) {
+	br.Reset(nil) // drop the body
+	bodyReaders.Put(br)
 }
 
 // headBuffer keeps the first headSize bytes written to it.

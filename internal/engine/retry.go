@@ -26,7 +26,7 @@ func isRetryableStatus(code int) bool {
 // a GET, so retrying is safe; a future non-idempotent call must not use it.
 func (st *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if resp != nil && (resp.StatusCode < 200 || resp.StatusCode > 299) {
-		st.readAPIError(resp)
+		_ = st.readAPIError(resp) // stored in st.last
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		st.logAttempt(ctx, resp, err, 0, false)

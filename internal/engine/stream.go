@@ -57,6 +57,31 @@ func StreamArray(dec *json.Decoder, elem func() error) (present bool, err error)
 	return true, closeDelim(dec)
 }
 
+// MaxPrealloc bounds the room StreamItems reserves before the items
+// arrive.
+const MaxPrealloc = 5000
+
+// StreamItems reads a JSON array of items from dec: for each element it
+// appends a zero T and calls decode with a pointer to it, positioned on
+// the element, which decode must consume (with dec.Decode). Room for
+// sizeHint items (at most MaxPrealloc) is reserved when the first element
+// arrives, so an empty array allocates nothing. A JSON null gives nil and
+// present false; an empty array gives an empty, non-nil slice.
+func StreamItems[T any](dec *json.Decoder, sizeHint int, decode func(*T) error) (items []T, present bool, err error) {
+	present, err = StreamArray(dec, func() error {
+		if items == nil {
+			items = make([]T, 0, min(max(sizeHint, 1), MaxPrealloc))
+		}
+		var zero T
+		items = append(items, zero)
+		return decode(&items[len(items)-1])
+	})
+	if present && items == nil {
+		items = []T{}
+	}
+	return items, present, err
+}
+
 // SkipValue consumes one JSON value of any kind without keeping it.
 func SkipValue(dec *json.Decoder) error {
 	var v skipped

@@ -41,7 +41,11 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	var parsed time.Time
 	err := errZoneless
 	if !zoneless(s) { // else RFC 3339 would fail, allocating its error
-		parsed, err = time.Parse(time.RFC3339Nano, s)
+		// The strict RFC 3339 parser is the fast one; time.Parse also
+		// takes the lenient forms it rejects.
+		if err = parsed.UnmarshalText(b[1 : len(b)-1]); err != nil {
+			parsed, err = time.Parse(time.RFC3339Nano, s)
+		}
 	}
 	if err != nil {
 		for _, layout := range zonelessLayouts {
