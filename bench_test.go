@@ -36,6 +36,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sessionkit/sessionkit-go"
+	"github.com/sessionkit/sessionkit-go/internal/engine"
 	"github.com/sessionkit/sessionkit-go/sessions"
 	"github.com/sessionkit/sessionkit-go/traces"
 	"github.com/sessionkit/sessionkit-go/users"
@@ -1064,17 +1065,19 @@ var perfOptionalShapes = [...][]string{
 // ---------------------------------------------------------------------------
 // Interleaved ratios: on a shared, noisy machine, alternating the raw loop
 // and the SDK page by page exposes both to the same noise. Each op is one
-// raw page and one SDK page; the metrics are SDK/raw.
+// raw page and one SDK page (in alternating order); the metrics are each
+// side's time and allocations per page (allocations of the whole process,
+// the in-process server's included) and SDK/raw.
 
 func benchRatio(b *testing.B, api sessionkit.API) {
 	s := sharedBenchServer(b)
 	c := newPerfClient(b, s.URL)
 	rc := newPerfRawClient(b, s.URL)
 	ctx := context.Background()
-	sample := []metrics.Sample{{Name: "/gc/heap/allocs:objects"}}
+	sample := []metrics.Sample{{Name: "/gc/heap/allocs:objects"}, {Name: "/gc/heap/tiny/allocs:objects"}}
 	allocs := func() uint64 {
 		metrics.Read(sample)
-		return sample[0].Value.Uint64()
+		return sample[0].Value.Uint64() + sample[1].Value.Uint64()
 	}
 	var tRaw, tSDK time.Duration
 	var aRaw, aSDK uint64
@@ -1108,8 +1111,46 @@ func benchRatio(b *testing.B, api sessionkit.API) {
 		}
 		i++
 	}
+	pages := float64(i)
+	b.ReportMetric(float64(tRaw.Nanoseconds())/pages, "raw-ns/page")
+	b.ReportMetric(float64(tSDK.Nanoseconds())/pages, "sdk-ns/page")
 	b.ReportMetric(float64(tSDK)/float64(tRaw), "sdk/raw-time")
+	b.ReportMetric(float64(aRaw)/pages, "raw-allocs/page")
+	b.ReportMetric(float64(aSDK)/pages, "sdk-allocs/page")
 	b.ReportMetric(float64(aSDK)/float64(aRaw), "sdk/raw-allocs")
+}
+
+// BenchmarkIterOverhead is the iterator machinery alone (engine.Walk, the
+// pager behind every ...Iter method) over pages already in memory: 20
+// pages of 1,000 users per op, with and without prefetch. ns/item is its
+// cost per item.
+func BenchmarkIterOverhead(b *testing.B) {
+	const pages, perPage = 20, 1000
+	items := make([]sessions.User, perPage)
+	for i := range items {
+		items[i].ID = perfItemID(sessionkit.Ductape, 0, i)
+	}
+	fetch := func(_ context.Context, at engine.Cursor) (engine.Page[sessions.User], error) {
+		return engine.NumberedPage(items, at.Page, pages, true, perPage), nil
+	}
+	for _, n := range []int{0, 4} {
+		b.Run(fmt.Sprintf("prefetch=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				count := 0
+				for u, err := range engine.Walk(context.Background(), n, engine.Cursor{Page: 1}, fetch) {
+					if err != nil || u.ID == "" {
+						b.Fatal(err)
+					}
+					count++
+				}
+				if count != pages*perPage {
+					b.Fatalf("walked %d items", count)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*pages*perPage), "ns/item")
+		})
+	}
 }
 
 // BenchmarkRatio_Ductape alternates BenchmarkRaw_Ductape's and
