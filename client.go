@@ -40,7 +40,7 @@ type Client struct {
 	// Users calls MonoCloud's user sessions.
 	Users *users.Service
 
-	common engine.Service
+	common *engine.Service
 }
 
 // NewClient returns a Client configured by opts. It makes no network call.
@@ -67,10 +67,10 @@ func NewClient(opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{}
-	c.common.Client = engine.New(cfg)
-	c.Sessions = (*sessions.Service)(&c.common)
-	c.Traces = (*traces.Service)(&c.common)
-	c.Users = (*users.Service)(&c.common)
+	c.common = engine.NewService(engine.New(cfg))
+	c.Sessions = (*sessions.Service)(c.common)
+	c.Traces = (*traces.Service)(c.common)
+	c.Users = (*users.Service)(c.common)
 	return c, nil
 }
 
@@ -125,4 +125,4 @@ func (s *settings) resolve() (engine.Config, error) {
 
 // CloseIdleConnections closes the idle connections of the client's
 // transport (the SDK's own, or the one given with WithHTTPClient).
-func (c *Client) CloseIdleConnections() { c.common.Client.CloseIdleConnections() }
+func (c *Client) CloseIdleConnections() { engine.ClientOf(c.common).CloseIdleConnections() }

@@ -25,3 +25,6 @@ import "github.com/sessionkit/sessionkit-go/internal/engine"
 // Service calls Ductape's and Zoom's session-user endpoints. Get one from
 // sessionkit.Client.Sessions; the zero value is not usable.
 type Service engine.Service
+
+// engine returns the request engine behind s.
+func (s *Service) engine() *engine.Client { return engine.ClientOf((*engine.Service)(s)) }

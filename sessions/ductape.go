@@ -114,7 +114,7 @@ func (s *Service) FetchUsers(ctx context.Context, opts FetchUsersOptions) (*User
 	}
 	body := envelope[usersData]{Data: &usersData{sizeHint: opts.Limit}}
 	q := ductapeQuery(opts)
-	if _, err := s.Client.Get(ctx, engine.Ductape, path, q, &body); err != nil {
+	if _, err := s.engine().Get(ctx, engine.Ductape, path, q, &body); err != nil {
 		return nil, err
 	}
 	p := &body.Data.UsersPage
@@ -135,7 +135,7 @@ func (s *Service) FetchUsersIter(ctx context.Context, opts FetchUsersOptions) it
 	if err := checkPaging("FetchUsersOptions", opts.Page, opts.Limit); err != nil {
 		return engine.Fail[User](start, err)
 	}
-	return engine.Walk(ctx, s.Client.Prefetch(), start, func(ctx context.Context, at engine.Cursor) (engine.Page[User], error) {
+	return engine.Walk(ctx, s.engine().Prefetch(), start, func(ctx context.Context, at engine.Cursor) (engine.Page[User], error) {
 		o := opts
 		o.Page = at.Page
 		p, err := s.FetchUsers(ctx, o)
@@ -158,7 +158,7 @@ func (s *Service) FetchUserDetails(ctx context.Context, opts FetchUserDetailsOpt
 	}
 	var body envelope[userDetails]
 	q := ductapeQuery{Product: opts.Product, Session: opts.Session, Env: opts.Env}
-	if _, err := s.Client.Get(ctx, engine.Ductape, path+"/"+id, q, &body); err != nil {
+	if _, err := s.engine().Get(ctx, engine.Ductape, path+"/"+id, q, &body); err != nil {
 		return nil, err
 	}
 	return body.Data.details(), nil
@@ -173,7 +173,7 @@ func (s *Service) ductapeUsersPath(typeName, product, session string) (string, e
 	if session == "" {
 		return "", engine.Invalidf("%s.Session is required", typeName)
 	}
-	ws, err := engine.Segment("workspace ID (WithWorkspaceID)", s.Client.WorkspaceID())
+	ws, err := engine.Segment("workspace ID (WithWorkspaceID)", s.engine().WorkspaceID())
 	if err != nil {
 		return "", err
 	}

@@ -67,7 +67,7 @@ func fzService(api engine.API, status uint8, ct uint8, body []byte) (*Service, i
 	cfg.APIs[api] = engine.APIConfig{BaseURL: base, Credential: engine.StaticKey(fzKey)}
 	cfg.HTTPClient = &http.Client{Transport: &fzTransport{status: code, header: h, body: body}}
 	cfg.WorkspaceID = "ws"
-	return &Service{Client: engine.New(cfg)}, code, ctype
+	return (*Service)(engine.NewService(engine.New(cfg))), code, ctype
 }
 
 // fzCheckError fails unless err is a typed error that names code and

@@ -91,7 +91,7 @@ func (s *Service) ListUsers(ctx context.Context, sessionID string, opts ListUser
 	}
 	body := wireListUsers{sizeHint: opts.PageSize}
 	q := zoomQuery(opts)
-	if _, err := s.Client.Get(ctx, engine.Zoom, path, q, &body); err != nil {
+	if _, err := s.engine().Get(ctx, engine.Zoom, path, q, &body); err != nil {
 		if opts.NextPageToken != "" && tokenRejected(err) {
 			return nil, fmt.Errorf("%w: %w", engine.ErrPageTokenExpired, err)
 		}
@@ -112,7 +112,7 @@ func (s *Service) ListUsersIter(ctx context.Context, sessionID string, opts List
 	if _, err := zoomUsersPath(sessionID, opts); err != nil {
 		return engine.Fail[VideoUser](start, err)
 	}
-	return engine.Walk(ctx, s.Client.Prefetch(), start, func(ctx context.Context, at engine.Cursor) (engine.Page[VideoUser], error) {
+	return engine.Walk(ctx, s.engine().Prefetch(), start, func(ctx context.Context, at engine.Cursor) (engine.Page[VideoUser], error) {
 		o := opts
 		o.NextPageToken = at.Token
 		p, err := s.ListUsers(ctx, sessionID, o)

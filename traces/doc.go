@@ -23,3 +23,6 @@ import "github.com/sessionkit/sessionkit-go/internal/engine"
 // Service calls Arthur's trace-user endpoints. Get one from
 // sessionkit.Client.Traces; the zero value is not usable.
 type Service engine.Service
+
+// engine returns the request engine behind s.
+func (s *Service) engine() *engine.Client { return engine.ClientOf((*engine.Service)(s)) }

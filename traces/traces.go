@@ -101,7 +101,7 @@ func (s *Service) Users(ctx context.Context, opts UsersOptions) (*UsersPage, err
 		Sort: opts.Sort, PageSize: opts.PageSize, Page: opts.Page,
 	}
 	body := wireUsersPage{sizeHint: opts.PageSize}
-	if _, err := s.Client.Get(ctx, engine.Arthur, usersRoute, q, &body); err != nil {
+	if _, err := s.engine().Get(ctx, engine.Arthur, usersRoute, q, &body); err != nil {
 		return nil, err
 	}
 	if body.Users == nil {
@@ -121,7 +121,7 @@ func (s *Service) UsersIter(ctx context.Context, opts UsersOptions) iter.Seq2[Us
 	if size == 0 {
 		size = DefaultPageSize
 	}
-	return engine.Walk(ctx, s.Client.Prefetch(), start, func(ctx context.Context, at engine.Cursor) (engine.Page[UserMetadata], error) {
+	return engine.Walk(ctx, s.engine().Prefetch(), start, func(ctx context.Context, at engine.Cursor) (engine.Page[UserMetadata], error) {
 		o := opts
 		o.Page = at.Page
 		p, err := s.Users(ctx, o)
@@ -143,7 +143,7 @@ func (s *Service) User(ctx context.Context, userID string, opts UserOptions) (*U
 		return nil, err
 	}
 	var body wireUser
-	if _, err := s.Client.Get(ctx, engine.Arthur, usersRoute+"/"+seg, userQuery(opts), &body); err != nil {
+	if _, err := s.engine().Get(ctx, engine.Arthur, usersRoute+"/"+seg, userQuery(opts), &body); err != nil {
 		return nil, err
 	}
 	u := body.metadata()

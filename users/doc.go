@@ -26,3 +26,6 @@ import "github.com/sessionkit/sessionkit-go/internal/engine"
 // Service calls MonoCloud's user-session endpoints. Get one from
 // sessionkit.Client.Users; the zero value is not usable.
 type Service engine.Service
+
+// engine returns the request engine behind s.
+func (s *Service) engine() *engine.Client { return engine.ClientOf((*engine.Service)(s)) }

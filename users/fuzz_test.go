@@ -62,7 +62,7 @@ func fzService(status, ct uint8, header string, body []byte) (*Service, int, str
 	var cfg engine.Config
 	cfg.APIs[engine.MonoCloud] = engine.APIConfig{BaseURL: base, Credential: engine.StaticKey(fzKey)}
 	cfg.HTTPClient = &http.Client{Transport: &fzTransport{status: code, header: h, body: body}}
-	return &Service{Client: engine.New(cfg)}, code, ctype
+	return (*Service)(engine.NewService(engine.New(cfg))), code, ctype
 }
 
 // fzCheckError fails unless err is a typed error that names code and

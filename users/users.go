@@ -42,9 +42,12 @@ type Sort struct {
 	Order SortOrder
 }
 
+// sortParam encodes a Sort for go-querystring as key:order.
+type sortParam Sort
+
 // EncodeValues implements go-querystring's Encoder.
-func (s Sort) EncodeValues(key string, v *url.Values) error {
-	if s != (Sort{}) {
+func (s sortParam) EncodeValues(key string, v *url.Values) error {
+	if s != (sortParam{}) {
 		v.Set(key, string(s.Key)+":"+strconv.Itoa(int(s.Order)))
 	}
 	return nil
@@ -102,10 +105,10 @@ type Metadata struct {
 }
 
 type sessionsQuery struct {
-	Page     int    `url:"page,omitempty"`
-	Size     int    `url:"size,omitempty"`
-	ClientID string `url:"client_id,omitempty"`
-	Sort     Sort   `url:"sort,omitempty"`
+	Page     int       `url:"page,omitempty"`
+	Size     int       `url:"size,omitempty"`
+	ClientID string    `url:"client_id,omitempty"`
+	Sort     sortParam `url:"sort,omitempty"`
 }
 
 // Sessions returns one page of a user's sessions.
@@ -115,7 +118,7 @@ func (s *Service) Sessions(ctx context.Context, userID string, opts SessionsOpti
 		return nil, err
 	}
 	body := wireSessions{sizeHint: opts.Size}
-	resp, err := s.Client.Get(ctx, engine.MonoCloud, path, sessionsQuery(opts), &body)
+	resp, err := s.engine().Get(ctx, engine.MonoCloud, path, sessionsQuery{Page: opts.Page, Size: opts.Size, ClientID: opts.ClientID, Sort: sortParam(opts.Sort)}, &body)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +135,7 @@ func (s *Service) SessionsIter(ctx context.Context, userID string, opts Sessions
 	if _, err := sessionsPath(userID, opts); err != nil {
 		return engine.Fail[Session](start, err)
 	}
-	return engine.Walk(ctx, s.Client.Prefetch(), start, func(ctx context.Context, at engine.Cursor) (engine.Page[Session], error) {
+	return engine.Walk(ctx, s.engine().Prefetch(), start, func(ctx context.Context, at engine.Cursor) (engine.Page[Session], error) {
 		o := opts
 		o.Page = at.Page
 		p, err := s.Sessions(ctx, userID, o)

@@ -50,8 +50,17 @@ type Client struct {
 // Service is the shared state of every service; the service packages
 // define their Service types on it.
 type Service struct {
-	Client *Client
+	client *Client
 }
+
+// NewService returns the shared service state for c. The root package
+// converts it to each service package's Service type.
+func NewService(c *Client) *Service { return &Service{client: c} }
+
+// ClientOf returns the Client behind a service. Service packages call it
+// as engine.ClientOf((*engine.Service)(s)); the field stays unexported so
+// that programs cannot reach the engine through a service.
+func ClientOf(s *Service) *Client { return s.client }
 
 // DefaultMaxConnsPerHost bounds the connections the SDK's own transport
 // opens to one host (and keeps idle for it).

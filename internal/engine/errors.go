@@ -108,12 +108,6 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// Temporary reports whether the failure is one that a later attempt may not
-// repeat (429 and 5xx other than 501).
-func (e *APIError) Temporary() bool {
-	return isRetryableStatus(e.StatusCode)
-}
-
 // PageError is the error an iterator yields. It says where the walk
 // stopped, so that a script can resume there.
 type PageError struct {
