@@ -97,7 +97,10 @@ func TestLoadSharedClient(t *testing.T) {
 	conns := srv.newConns.Load()
 	t.Logf("%d calls from %d goroutines over %d connections", goroutines*perGoroutine, goroutines, conns)
 	assert.Positive(t, conns)
-	assert.LessOrEqual(t, conns, int64(engine.DefaultMaxConnsPerHost), "new connections beyond the pool's cap")
+	// A connection the transport had to drop (a keep-alive race on a busy
+	// machine) is replaced by a new one, so allow two spares; without the
+	// pool's cap the 100 goroutines open about 100.
+	assert.LessOrEqual(t, conns, int64(engine.DefaultMaxConnsPerHost+2), "new connections beyond the pool's cap")
 }
 
 // TestLoadSequentialReuse: 1,000 calls one after another, a fifth of them
