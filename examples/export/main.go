@@ -51,6 +51,7 @@ import (
 	"time"
 
 	"github.com/sessionkit/sessionkit-go"
+	"github.com/sessionkit/sessionkit-go/examples/internal/envopts"
 	"github.com/sessionkit/sessionkit-go/sessionkittest"
 	"github.com/sessionkit/sessionkit-go/sessions"
 )
@@ -99,7 +100,7 @@ func cli(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	opts := []sessionkit.Option{sessionkit.WithPrefetch(*prefetch), sessionkit.WithMaxRetries(*maxRetries)}
 	if realMode() {
-		opts = append(opts, realOptions()...)
+		opts = append(opts, envopts.Options()...)
 	} else {
 		srv := sessionkittest.NewServer(sessionkittest.WithUsers(*fakeUsers), sessionkittest.WithLatency(*fakeDelay))
 		defer srv.Close()
@@ -157,38 +158,6 @@ func realMode() bool {
 		}
 	}
 	return false
-}
-
-// realOptions configures the client from SESSIONKIT_* variables.
-func realOptions() []sessionkit.Option {
-	var opts []sessionkit.Option
-	if v := os.Getenv("SESSIONKIT_BASE_URL"); v != "" {
-		opts = append(opts, sessionkit.WithBaseURL(v))
-	}
-	if v := os.Getenv("SESSIONKIT_API_KEY"); v != "" {
-		opts = append(opts, sessionkit.WithAPIKey(v))
-	}
-	if v := os.Getenv("SESSIONKIT_WORKSPACE_ID"); v != "" {
-		opts = append(opts, sessionkit.WithWorkspaceID(v))
-	}
-	for _, api := range []sessionkit.API{sessionkit.Ductape, sessionkit.Zoom, sessionkit.Arthur, sessionkit.MonoCloud} {
-		prefix := "SESSIONKIT_" + strings.ToUpper(api.String()) + "_"
-		var scoped []sessionkit.Option
-		if v := os.Getenv(prefix + "BASE_URL"); v != "" {
-			scoped = append(scoped, sessionkit.WithBaseURL(v))
-		}
-		if v := os.Getenv(prefix + "API_KEY"); v != "" {
-			scoped = append(scoped, sessionkit.WithAPIKey(v))
-		}
-		if len(scoped) > 0 {
-			opts = append(opts, sessionkit.ForAPI(api, scoped...))
-		}
-	}
-	if key, secret := os.Getenv("SESSIONKIT_ZOOM_SDK_KEY"), os.Getenv("SESSIONKIT_ZOOM_SDK_SECRET"); key != "" || secret != "" {
-		// NewClient reports a missing half as ErrInvalidOptions.
-		opts = append(opts, sessionkit.ForAPI(sessionkit.Zoom, sessionkit.WithVideoSDKCredentials(key, secret)))
-	}
-	return opts
 }
 
 // offlineOptions points the client at srv and fills the job's missing

@@ -45,6 +45,7 @@ import (
 	"time"
 
 	"github.com/sessionkit/sessionkit-go"
+	"github.com/sessionkit/sessionkit-go/examples/internal/envopts"
 	"github.com/sessionkit/sessionkit-go/sessionkittest"
 	"github.com/sessionkit/sessionkit-go/sessions"
 	"github.com/sessionkit/sessionkit-go/traces"
@@ -169,37 +170,7 @@ func offlineClient(srv *sessionkittest.Server) (*sessionkit.Client, inputs, erro
 
 // realClient builds a client from the SESSIONKIT_* variables.
 func realClient() (*sessionkit.Client, inputs, error) {
-	var opts []sessionkit.Option
-	if v := os.Getenv("SESSIONKIT_BASE_URL"); v != "" {
-		opts = append(opts, sessionkit.WithBaseURL(v))
-	}
-	if v := os.Getenv("SESSIONKIT_API_KEY"); v != "" {
-		opts = append(opts, sessionkit.WithAPIKey(v))
-	}
-	if v := os.Getenv("SESSIONKIT_WORKSPACE_ID"); v != "" {
-		opts = append(opts, sessionkit.WithWorkspaceID(v))
-	}
-	for _, api := range []sessionkit.API{sessionkit.Ductape, sessionkit.Zoom, sessionkit.Arthur, sessionkit.MonoCloud} {
-		prefix := "SESSIONKIT_" + strings.ToUpper(api.String()) + "_"
-		var scoped []sessionkit.Option
-		if v := os.Getenv(prefix + "BASE_URL"); v != "" {
-			scoped = append(scoped, sessionkit.WithBaseURL(v))
-		}
-		if v := os.Getenv(prefix + "API_KEY"); v != "" {
-			scoped = append(scoped, sessionkit.WithAPIKey(v))
-		}
-		if len(scoped) > 0 {
-			opts = append(opts, sessionkit.ForAPI(api, scoped...))
-		}
-	}
-	zoomKey, zoomSecret := os.Getenv("SESSIONKIT_ZOOM_SDK_KEY"), os.Getenv("SESSIONKIT_ZOOM_SDK_SECRET")
-	if zoomKey != "" || zoomSecret != "" {
-		opt, err := videoSDKCredentials(zoomKey, zoomSecret)
-		if err != nil {
-			return nil, inputs{}, err
-		}
-		opts = append(opts, opt)
-	}
+	opts := envopts.Options()
 	in := inputs{
 		product: os.Getenv("SESSIONKIT_PRODUCT"), session: os.Getenv("SESSIONKIT_SESSION"),
 		env: os.Getenv("SESSIONKIT_ENV"), identifier: os.Getenv("SESSIONKIT_IDENTIFIER"),
@@ -218,14 +189,6 @@ func realClient() (*sessionkit.Client, inputs, error) {
 	}
 	client, err := sessionkit.NewClient(opts...)
 	return client, in, err
-}
-
-// videoSDKCredentials scopes the Zoom Video SDK key and secret to Zoom.
-func videoSDKCredentials(key, secret string) (sessionkit.Option, error) {
-	if key == "" || secret == "" {
-		return nil, errors.New("set both SESSIONKIT_ZOOM_SDK_KEY and SESSIONKIT_ZOOM_SDK_SECRET")
-	}
-	return sessionkit.ForAPI(sessionkit.Zoom, sessionkit.WithVideoSDKCredentials(key, secret)), nil
 }
 
 type quickstart struct {
