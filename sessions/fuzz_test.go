@@ -10,173 +10,27 @@ package sessions
 //	go test -run XXX -fuzz FuzzListUsers -fuzztime 2m ./sessions
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/sessionkit/sessionkit-go/internal/engine"
+	"github.com/sessionkit/sessionkit-go/internal/testutil"
 )
-
-// fzKey is the credential the fuzzed server may echo; no error may print
-// it.
-const fzKey = "fz-secret-key-5b1e7d"
-
-// fzStatuses are the answers the fuzzer picks from; most are 200.
-var fzStatuses = []int{200, 200, 200, 200, 201, 204, 400, 401, 404, 422, 429, 500, 502, 503}
-
-var fzContentTypes = []string{"application/json", "application/json; charset=utf-8", "", "text/plain", "text/html", "application/xml", "application/problem+json"}
-
-type fzTransport struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-func (f *fzTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	return &http.Response{
-		StatusCode:    f.status,
-		Status:        strconv.Itoa(f.status) + " " + http.StatusText(f.status),
-		Proto:         "HTTP/1.1",
-		ProtoMajor:    1,
-		ProtoMinor:    1,
-		Header:        f.header.Clone(),
-		Body:          io.NopCloser(bytes.NewReader(f.body)),
-		ContentLength: int64(len(f.body)),
-		Request:       req,
-	}, nil
-}
 
 // fzService returns a Service whose api answers every request with the
 // fuzzed status, content type and body, without retries.
 func fzService(api engine.API, status uint8, ct uint8, body []byte) (*Service, int, string) {
-	code := fzStatuses[int(status)%len(fzStatuses)]
-	ctype := fzContentTypes[int(ct)%len(fzContentTypes)]
-	h := http.Header{}
-	if ctype != "" {
-		h.Set("Content-Type", ctype)
-	}
+	code, ctype, h := testutil.FuzzAnswer(status, ct)
 	base, _ := url.Parse("https://fuzz.example/v2")
 	var cfg engine.Config
-	cfg.APIs[api] = engine.APIConfig{BaseURL: base, Credential: engine.StaticKey(fzKey)}
-	cfg.HTTPClient = &http.Client{Transport: &fzTransport{status: code, header: h, body: body}}
+	cfg.APIs[api] = engine.APIConfig{BaseURL: base, Credential: engine.StaticKey(testutil.FuzzKey)}
+	cfg.HTTPClient = &http.Client{Transport: &testutil.CannedTransport{Status: code, Header: h, Body: body}}
 	cfg.WorkspaceID = "ws"
 	return (*Service)(engine.NewService(engine.New(cfg))), code, ctype
-}
-
-// fzCheckError fails unless err is a typed error that names code and
-// keeps its snippet short and free of the credential.
-func fzCheckError(t *testing.T, code int, err error) {
-	t.Helper()
-	text := err.Error()
-	if strings.Contains(text, fzKey) {
-		t.Fatalf("error text holds the credential: %s", text)
-	}
-	var ae *engine.APIError
-	var me *engine.MalformedError
-	switch {
-	case errors.As(err, &ae):
-		if ae.StatusCode != code {
-			t.Fatalf("APIError.StatusCode = %d, want %d", ae.StatusCode, code)
-		}
-		if len(ae.Body) > engine.MaxErrorBody {
-			t.Fatalf("APIError.Body holds %d bytes", len(ae.Body))
-		}
-	case errors.As(err, &me):
-		if !errors.Is(err, engine.ErrMalformedResponse) {
-			t.Fatalf("MalformedError that is not ErrMalformedResponse: %v", err)
-		}
-		if me.StatusCode != code {
-			t.Fatalf("MalformedError.StatusCode = %d, want %d", me.StatusCode, code)
-		}
-		if len(me.Snippet) > 512 {
-			t.Fatalf("snippet of %d bytes", len(me.Snippet))
-		}
-	default:
-		t.Fatalf("untyped error %T: %v", err, err)
-	}
-	if !strings.Contains(text, strconv.Itoa(code)) {
-		t.Fatalf("error text does not name the status %d: %s", code, text)
-	}
-}
-
-// fzReferenceApplies reports whether a successful reference decoding with
-// encoding/json must be matched by the SDK: a 2xx JSON-ish answer whose
-// body is plain ASCII (encoding/json folds a few non-ASCII letters, such
-// as the Kelvin sign, into ASCII key names; the wire contract has none).
-func fzReferenceApplies(code int, ctype string, body []byte) bool {
-	if code < 200 || code > 299 || ctype == "text/html" || ctype == "application/xml" {
-		return false
-	}
-	for _, b := range body {
-		if b >= 0x80 {
-			return false
-		}
-	}
-	return !fzDuplicateKeys(body)
-}
-
-// fzDuplicateKeys reports whether an object in body repeats a key (up to
-// case): encoding/json then merges or replaces in ways RFC 8259 leaves
-// open, so the reference decoding proves nothing.
-func fzDuplicateKeys(body []byte) bool {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	type frame struct {
-		keys  map[string]bool
-		isObj bool
-		onKey bool // the next string token in an object is a key
-	}
-	var stack []*frame
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return false
-		}
-		var top *frame
-		if len(stack) > 0 {
-			top = stack[len(stack)-1]
-		}
-		if top != nil && top.isObj && top.onKey {
-			if k, ok := tok.(string); ok {
-				k = strings.ToLower(k)
-				if top.keys[k] {
-					return true
-				}
-				top.keys[k] = true
-				top.onKey = false
-				continue
-			}
-		}
-		switch tok {
-		case json.Delim('{'):
-			if top != nil && top.isObj {
-				top.onKey = true
-			}
-			stack = append(stack, &frame{keys: map[string]bool{}, isObj: true, onKey: true})
-			continue
-		case json.Delim('['):
-			if top != nil && top.isObj {
-				top.onKey = true
-			}
-			stack = append(stack, &frame{})
-			continue
-		case json.Delim('}'), json.Delim(']'):
-			stack = stack[:len(stack)-1]
-			if len(stack) == 0 {
-				return false
-			}
-			continue
-		}
-		if top != nil && top.isObj {
-			top.onKey = true // a scalar value ends the member
-		}
-	}
 }
 
 // refDuctapeUser is the wire contract of a Ductape user, for reference
@@ -212,9 +66,9 @@ var fzCommonSeeds = []string{
 	``, `null`, `{}`, `[]`, `"x"`, `42`, `true`, `{"users": null}`, `{"data": null}`,
 	`<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>`,
 	`{"status": true, "data": {"users": [`, `{"users": [{"id": "a",, }`, `{"a":1}{"b":2}`,
-	`{"status": false, "message": "Invalid key ` + fzKey + `", "code": "UNAUTHORIZED"}`,
-	`{"code": 124, "message": "Invalid access token: Bearer ` + fzKey + `"}`,
-	`<html>debug: Bearer ` + fzKey + `</html>`,
+	`{"status": false, "message": "Invalid key ` + testutil.FuzzKey + `", "code": "UNAUTHORIZED"}`,
+	`{"code": 124, "message": "Invalid access token: Bearer ` + testutil.FuzzKey + `"}`,
+	`<html>debug: Bearer ` + testutil.FuzzKey + `</html>`,
 	"\xff\xfe{\x00}", `{"users": [null, 1, "x", [], {}]}`, `{"USERS": [], "Page_Size": 1}`,
 	`{"status": true, "data": {"users": [{"identifier": 42}]}}`,
 	`{"status": true, "data": {"users": [{"first_seen": "yesterday"}]}}`,
@@ -236,13 +90,13 @@ func FuzzFetchUsers(f *testing.F) {
 		page, err := svc.FetchUsers(context.Background(), FetchUsersOptions{Product: "p", Session: "s"})
 		switch {
 		case err != nil:
-			fzCheckError(t, code, err)
+			testutil.CheckTypedError(t, code, err)
 		case page == nil:
 			t.Fatal("nil page without an error")
 		case code < 200 || code > 299:
 			t.Fatalf("status %d gave a page", code)
 		}
-		if !fzReferenceApplies(code, ctype, body) {
+		if !testutil.ReferenceApplies(code, ctype, body) {
 			return
 		}
 		var ref refEnvelope[struct {
@@ -284,11 +138,11 @@ func FuzzFetchUserDetails(f *testing.F) {
 		svc, code, ctype := fzService(engine.Ductape, status, ct, body)
 		d, err := svc.FetchUserDetails(context.Background(), FetchUserDetailsOptions{Product: "p", Session: "s", Identifier: "ada@example.com"})
 		if err != nil {
-			fzCheckError(t, code, err)
+			testutil.CheckTypedError(t, code, err)
 		} else if d == nil {
 			t.Fatal("nil details without an error")
 		}
-		if !fzReferenceApplies(code, ctype, body) {
+		if !testutil.ReferenceApplies(code, ctype, body) {
 			return
 		}
 		var ref refEnvelope[struct {
@@ -363,11 +217,11 @@ func FuzzListUsers(f *testing.F) {
 		svc, code, ctype := fzService(engine.Zoom, status, ct, body)
 		page, err := svc.ListUsers(context.Background(), "KkMHZ4y8QhSUWAHi5sWvfg==", ListUsersOptions{Type: Past, PageSize: 3})
 		if err != nil {
-			fzCheckError(t, code, err)
+			testutil.CheckTypedError(t, code, err)
 		} else if page == nil {
 			t.Fatal("nil page without an error")
 		}
-		if !fzReferenceApplies(code, ctype, body) {
+		if !testutil.ReferenceApplies(code, ctype, body) {
 			return
 		}
 		var ref struct {
@@ -399,21 +253,4 @@ func FuzzListUsers(f *testing.F) {
 			}
 		}
 	})
-}
-
-func TestFzDuplicateKeys(t *testing.T) {
-	for body, want := range map[string]bool{
-		`{"a": 1, "b": {"a": 2}}`:          false,
-		`{"a": 1, "A": 2}`:                 true,
-		`{"a": {"x": 1, "x": 2}}`:          true,
-		`[{"a": 1}, {"a": 1}]`:             false,
-		`{"a": [1, {"b": 1}], "b": 2}`:     false,
-		`{"a": [1, {"b": 1, "b": 2}]}`:     true,
-		`{"data": {"u": []}, "data": {}}`:  true,
-		`{"a": "a", "b": "a", "c": ["a"]}`: false,
-	} {
-		if got := fzDuplicateKeys([]byte(body)); got != want {
-			t.Errorf("fzDuplicateKeys(%s) = %t, want %t", body, got, want)
-		}
-	}
 }

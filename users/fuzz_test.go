@@ -10,157 +10,27 @@ package users
 //	go test -run XXX -fuzz FuzzSessions -fuzztime 2m ./users
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/sessionkit/sessionkit-go/internal/engine"
+	"github.com/sessionkit/sessionkit-go/internal/testutil"
 )
 
-// fzKey is the credential the fuzzed server may echo; no error may print
-// it.
-const fzKey = "fz-secret-key-5b1e7d"
-
-// fzStatuses are the answers the fuzzer picks from; most are 200.
-var fzStatuses = []int{200, 200, 200, 200, 201, 204, 400, 401, 404, 422, 429, 500, 502, 503}
-
-var fzContentTypes = []string{"application/json", "application/json; charset=utf-8", "", "text/plain", "text/html", "application/xml", "application/problem+json"}
-
-type fzTransport struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-func (f *fzTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	return &http.Response{
-		StatusCode: f.status, Status: strconv.Itoa(f.status) + " " + http.StatusText(f.status),
-		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: f.header.Clone(), Body: io.NopCloser(bytes.NewReader(f.body)), ContentLength: int64(len(f.body)),
-		Request: req,
-	}, nil
-}
-
 func fzService(status, ct uint8, header string, body []byte) (*Service, int, string) {
-	code := fzStatuses[int(status)%len(fzStatuses)]
-	ctype := fzContentTypes[int(ct)%len(fzContentTypes)]
-	h := http.Header{}
-	if ctype != "" {
-		h.Set("Content-Type", ctype)
-	}
+	code, ctype, h := testutil.FuzzAnswer(status, ct)
 	if header != "" {
 		h["X-Pagination"] = []string{header}
 	}
 	base, _ := url.Parse("https://fuzz.example/tenant")
 	var cfg engine.Config
-	cfg.APIs[engine.MonoCloud] = engine.APIConfig{BaseURL: base, Credential: engine.StaticKey(fzKey)}
-	cfg.HTTPClient = &http.Client{Transport: &fzTransport{status: code, header: h, body: body}}
+	cfg.APIs[engine.MonoCloud] = engine.APIConfig{BaseURL: base, Credential: engine.StaticKey(testutil.FuzzKey)}
+	cfg.HTTPClient = &http.Client{Transport: &testutil.CannedTransport{Status: code, Header: h, Body: body}}
 	return (*Service)(engine.NewService(engine.New(cfg))), code, ctype
-}
-
-// fzCheckError fails unless err is a typed error that names code and
-// keeps its snippet short and free of the credential.
-func fzCheckError(t *testing.T, code int, err error) {
-	t.Helper()
-	text := err.Error()
-	if strings.Contains(text, fzKey) {
-		t.Fatalf("error text holds the credential: %s", text)
-	}
-	var ae *engine.APIError
-	var me *engine.MalformedError
-	switch {
-	case errors.As(err, &ae):
-		if ae.StatusCode != code || len(ae.Body) > engine.MaxErrorBody {
-			t.Fatalf("APIError status %d (want %d), body %d bytes", ae.StatusCode, code, len(ae.Body))
-		}
-	case errors.As(err, &me):
-		if !errors.Is(err, engine.ErrMalformedResponse) || me.StatusCode != code || len(me.Snippet) > 512 {
-			t.Fatalf("MalformedError %+v for status %d", me, code)
-		}
-	default:
-		t.Fatalf("untyped error %T: %v", err, err)
-	}
-	if !strings.Contains(text, strconv.Itoa(code)) {
-		t.Fatalf("error text does not name the status %d: %s", code, text)
-	}
-}
-
-// fzReferenceApplies reports whether a successful reference decoding with
-// encoding/json must be matched: a 2xx JSON-ish answer in plain ASCII
-// (encoding/json folds a few non-ASCII letters into ASCII key names) with
-// no repeated keys (RFC 8259 leaves their meaning open).
-func fzReferenceApplies(code int, ctype string, body []byte) bool {
-	if code < 200 || code > 299 || ctype == "text/html" || ctype == "application/xml" {
-		return false
-	}
-	if bytes.IndexFunc(body, func(r rune) bool { return r >= 0x80 }) >= 0 {
-		return false
-	}
-	return !fzDuplicateKeys(body)
-}
-
-// fzDuplicateKeys reports whether an object in body repeats a key (up to
-// case): encoding/json then merges or replaces in ways RFC 8259 leaves
-// open, so the reference decoding proves nothing.
-func fzDuplicateKeys(body []byte) bool {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	type frame struct {
-		keys  map[string]bool
-		isObj bool
-		onKey bool // the next string token in an object is a key
-	}
-	var stack []*frame
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return false
-		}
-		var top *frame
-		if len(stack) > 0 {
-			top = stack[len(stack)-1]
-		}
-		if top != nil && top.isObj && top.onKey {
-			if k, ok := tok.(string); ok {
-				k = strings.ToLower(k)
-				if top.keys[k] {
-					return true
-				}
-				top.keys[k] = true
-				top.onKey = false
-				continue
-			}
-		}
-		switch tok {
-		case json.Delim('{'):
-			if top != nil && top.isObj {
-				top.onKey = true
-			}
-			stack = append(stack, &frame{keys: map[string]bool{}, isObj: true, onKey: true})
-			continue
-		case json.Delim('['):
-			if top != nil && top.isObj {
-				top.onKey = true
-			}
-			stack = append(stack, &frame{})
-			continue
-		case json.Delim('}'), json.Delim(']'):
-			stack = stack[:len(stack)-1]
-			if len(stack) == 0 {
-				return false
-			}
-			continue
-		}
-		if top != nil && top.isObj {
-			top.onKey = true // a scalar value ends the member
-		}
-	}
 }
 
 // refSession is MonoCloud's session, every field typed as the contract
@@ -202,7 +72,7 @@ func FuzzSessions(f *testing.F) {
 		``, `null`, `{}`, `"x"`, `42`, `[null, 1, "x", [], {}]`, `[{"session_id": 42}]`, `[{"session_id": "a"},, ]`, `[{"session_id": "a"`,
 		`[{"session_id": "a", "last_metadata": {"country": ["x"]}}]`, `[{"initiated_at": 1e400}]`, `[]{"x": 1}`,
 		`<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>`,
-		`{"detail": "bad key ` + fzKey + `"}`, `<html>debug: ` + fzKey + `</html>`, "\xff\xfe[\x00]",
+		`{"detail": "bad key ` + testutil.FuzzKey + `"}`, `<html>debug: ` + testutil.FuzzKey + `</html>`, "\xff\xfe[\x00]",
 	} {
 		f.Add(uint8(0), uint8(0), []byte(s))
 	}
@@ -212,11 +82,11 @@ func FuzzSessions(f *testing.F) {
 		svc, code, ctype := fzService(status, ct, "", body)
 		page, err := svc.Sessions(context.Background(), "u1", SessionsOptions{Size: 3})
 		if err != nil {
-			fzCheckError(t, code, err)
+			testutil.CheckTypedError(t, code, err)
 		} else if page == nil {
 			t.Fatal("nil page without an error")
 		}
-		if !fzReferenceApplies(code, ctype, body) {
+		if !testutil.ReferenceApplies(code, ctype, body) {
 			return
 		}
 		var ref []refSession
