@@ -328,19 +328,6 @@ func runValidation(t *testing.T, cases []validationCase, opts ...sessionkit.Opti
 	}
 }
 
-// iterErr ranges seq and checks it yields exactly one (zero, err) pair.
-func iterErr[T any](t *testing.T, seq func(func(T, error) bool)) error {
-	t.Helper()
-	var errs []error
-	for v, err := range seq {
-		var zero T
-		assert.Equal(t, zero, v, "the failing pair carries the zero value")
-		errs = append(errs, err)
-	}
-	require.Len(t, errs, 1, "an iterator yields a validation error once")
-	return errs[0]
-}
-
 func TestDuctapeValidation(t *testing.T) {
 	details := func(o sessions.FetchUserDetailsOptions) func(context.Context, *sessionkit.Client) error {
 		return func(ctx context.Context, c *sessionkit.Client) error {
@@ -356,7 +343,7 @@ func TestDuctapeValidation(t *testing.T) {
 	}
 	usersIter := func(o sessions.FetchUsersOptions) func(context.Context, *sessionkit.Client) error {
 		return func(ctx context.Context, c *sessionkit.Client) error {
-			return iterErr(t, c.Sessions.FetchUsersIter(ctx, o))
+			return testutil.IterErr(t, c.Sessions.FetchUsersIter(ctx, o))
 		}
 	}
 	runValidation(t, []validationCase{

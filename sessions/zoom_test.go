@@ -211,7 +211,7 @@ func TestZoomValidation(t *testing.T) {
 	}
 	listIter := func(id string, o sessions.ListUsersOptions) func(context.Context, *sessionkit.Client) error {
 		return func(ctx context.Context, c *sessionkit.Client) error {
-			return iterErr(t, c.Sessions.ListUsersIter(ctx, id, o))
+			return testutil.IterErr(t, c.Sessions.ListUsersIter(ctx, id, o))
 		}
 	}
 	runValidation(t, []validationCase{

@@ -300,18 +300,6 @@ type validationCase struct {
 	call  func(ctx context.Context, c *sessionkit.Client) error
 }
 
-func iterErr[T any](t *testing.T, seq func(func(T, error) bool)) error {
-	t.Helper()
-	var errs []error
-	for v, err := range seq {
-		var zero T
-		assert.Equal(t, zero, v)
-		errs = append(errs, err)
-	}
-	require.Len(t, errs, 1, "an iterator yields a validation error once")
-	return errs[0]
-}
-
 func TestArthurValidation(t *testing.T) {
 	users := func(o traces.UsersOptions) func(context.Context, *sessionkit.Client) error {
 		return func(ctx context.Context, c *sessionkit.Client) error {
@@ -321,7 +309,7 @@ func TestArthurValidation(t *testing.T) {
 	}
 	usersIter := func(o traces.UsersOptions) func(context.Context, *sessionkit.Client) error {
 		return func(ctx context.Context, c *sessionkit.Client) error {
-			return iterErr(t, c.Traces.UsersIter(ctx, o))
+			return testutil.IterErr(t, c.Traces.UsersIter(ctx, o))
 		}
 	}
 	user := func(id string, o traces.UserOptions) func(context.Context, *sessionkit.Client) error {

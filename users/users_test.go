@@ -293,18 +293,6 @@ func TestMonoCloudMalformed(t *testing.T) {
 	}
 }
 
-func iterErr[T any](t *testing.T, seq func(func(T, error) bool)) error {
-	t.Helper()
-	var errs []error
-	for v, err := range seq {
-		var zero T
-		assert.Equal(t, zero, v)
-		errs = append(errs, err)
-	}
-	require.Len(t, errs, 1, "an iterator yields a validation error once")
-	return errs[0]
-}
-
 func TestMonoCloudValidation(t *testing.T) {
 	type call = func(context.Context, *sessionkit.Client) error
 	sess := func(id string, o users.SessionsOptions) call {
@@ -315,7 +303,7 @@ func TestMonoCloudValidation(t *testing.T) {
 	}
 	sessIter := func(id string, o users.SessionsOptions) call {
 		return func(ctx context.Context, c *sessionkit.Client) error {
-			return iterErr(t, c.Users.SessionsIter(ctx, id, o))
+			return testutil.IterErr(t, c.Users.SessionsIter(ctx, id, o))
 		}
 	}
 	cases := []struct {
