@@ -27,36 +27,42 @@ type FetchUsersOptions struct {
 	Limit int
 }
 
-// UsersPage is one page of Ductape session users.
+// UsersPage is one page of Ductape session users. It marshals with
+// encoding/json to the names of Ductape's "data" object.
 type UsersPage struct {
 	// Users are the page's users.
-	Users []User
+	Users []User `json:"users"`
 	// Total is the number of users over all pages.
-	Total int
+	Total int `json:"total"`
 	// Page is the 1-based page number.
-	Page int
+	Page int `json:"page"`
 	// Limit is the page size the server used.
-	Limit int
+	Limit int `json:"limit"`
 	// TotalPages is ceil(Total/Limit).
-	TotalPages int
+	TotalPages int `json:"totalPages"`
 }
 
-// User is a user seen in a Ductape session.
+// User is a user seen in a Ductape session. It marshals with encoding/json
+// to Ductape's field names, leaving out empty strings and zero times;
+// times are RFC 3339.
 type User struct {
 	// ID is the record's document ID (_id).
-	ID string
+	ID string `json:"_id,omitzero"`
 	// DuctapeUserID is Ductape's own user identifier.
-	DuctapeUserID string
+	DuctapeUserID string `json:"ductape_user_id,omitzero"`
 	// ProductTag and SessionTag name the product and session.
-	ProductTag, SessionTag string
+	ProductTag string `json:"product_tag,omitzero"`
+	SessionTag string `json:"session_tag,omitzero"`
 	// Identifier is the app's identifier for the user (an e-mail, say).
-	Identifier string
+	Identifier string `json:"identifier,omitzero"`
 	// Env is the environment.
-	Env string
+	Env string `json:"env,omitzero"`
 	// FirstSeen and LastSeen bound the user's activity.
-	FirstSeen, LastSeen time.Time
+	FirstSeen time.Time `json:"first_seen,omitzero"`
+	LastSeen  time.Time `json:"last_seen,omitzero"`
 	// CreatedAt and UpdatedAt are the record's timestamps.
-	CreatedAt, UpdatedAt time.Time
+	CreatedAt time.Time `json:"createdAt,omitzero"`
+	UpdatedAt time.Time `json:"updatedAt,omitzero"`
 }
 
 // FetchUserDetailsOptions selects one user of a Ductape session. Product,
@@ -72,25 +78,29 @@ type FetchUserDetailsOptions struct {
 	Env string
 }
 
-// UserDetails is a Ductape user with their session history.
+// UserDetails is a Ductape user with their session history. It marshals
+// with encoding/json as Ductape sends it: the User's fields and the
+// history side by side in one object.
 type UserDetails struct {
 	User
 	// Sessions is the user's session history.
-	Sessions []SessionInfo
+	Sessions []SessionInfo `json:"sessions"`
 	// TotalSessions counts the user's sessions.
-	TotalSessions int
+	TotalSessions int `json:"totalSessions"`
 	// ActiveSessionsCount counts the sessions still active.
-	ActiveSessionsCount int
+	ActiveSessionsCount int `json:"activeSessionsCount"`
 }
 
-// SessionInfo is one session in a user's history.
+// SessionInfo is one session in a user's history. It marshals with
+// encoding/json to Ductape's field names, leaving out zero times.
 type SessionInfo struct {
 	// SessionID identifies the session.
-	SessionID string
+	SessionID string `json:"session_id,omitzero"`
 	// StartAt and EndAt bound the session (EndAt is its expiry).
-	StartAt, EndAt time.Time
+	StartAt time.Time `json:"start_at,omitzero"`
+	EndAt   time.Time `json:"end_at,omitzero"`
 	// Active reports whether the session is still active.
-	Active bool
+	Active bool `json:"active"`
 }
 
 type ductapeQuery struct {

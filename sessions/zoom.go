@@ -41,37 +41,61 @@ type ListUsersOptions struct {
 }
 
 // ListUsersPage is one page of Video SDK session users. There is no
-// total: the last page has an empty NextPageToken.
+// total: the last page has an empty NextPageToken. It marshals with
+// encoding/json to Zoom's field names (an empty token is left out).
 type ListUsersPage struct {
 	// PageSize is the page size Zoom used.
-	PageSize int
+	PageSize int `json:"page_size"`
 	// NextPageToken continues the listing; "" on the last page.
-	NextPageToken string
+	NextPageToken string `json:"next_page_token,omitzero"`
 	// Users are the page's users; a user who rejoined appears once per
 	// join.
-	Users []VideoUser
+	Users []VideoUser `json:"users"`
 }
 
 // VideoUser is one join of a user to a Video SDK session. Enumerated
 // fields (Device, NetworkType, the qualities) are plain strings, so values
-// Zoom adds later decode too.
+// Zoom adds later decode too. It marshals with encoding/json to Zoom's
+// field names, leaving out empty strings, zero times and a missing
+// AudioCall; times are RFC 3339.
 type VideoUser struct {
-	ID, Name, Device, IPAddress, Location, NetworkType, Microphone, Speaker, Camera string
-	DataCenter, ConnectionType, UserKey, ParticipantUUID                            string
-	Client, OS, OSVersion, BrowserName, BrowserVersion                              string
-	AudioQuality, VideoQuality, ScreenShareQuality                                  string
+	ID                 string `json:"id,omitzero"`
+	Name               string `json:"name,omitzero"`
+	Device             string `json:"device,omitzero"`
+	IPAddress          string `json:"ip_address,omitzero"`
+	Location           string `json:"location,omitzero"`
+	NetworkType        string `json:"network_type,omitzero"`
+	Microphone         string `json:"microphone,omitzero"`
+	Speaker            string `json:"speaker,omitzero"`
+	Camera             string `json:"camera,omitzero"`
+	DataCenter         string `json:"data_center,omitzero"`
+	ConnectionType     string `json:"connection_type,omitzero"`
+	UserKey            string `json:"user_key,omitzero"`
+	ParticipantUUID    string `json:"participant_uuid,omitzero"`
+	Client             string `json:"client,omitzero"`
+	OS                 string `json:"os,omitzero"`
+	OSVersion          string `json:"os_version,omitzero"`
+	BrowserName        string `json:"browser_name,omitzero"`
+	BrowserVersion     string `json:"browser_version,omitzero"`
+	AudioQuality       string `json:"audio_quality,omitzero"`
+	VideoQuality       string `json:"video_quality,omitzero"`
+	ScreenShareQuality string `json:"screen_share_quality,omitzero"`
 	// IsOriginalHost reports whether the user started the session.
-	IsOriginalHost bool
+	IsOriginalHost bool `json:"is_original_host"`
 	// AudioCall lists the user's phone legs.
-	AudioCall []AudioCall
+	AudioCall []AudioCall `json:"audio_call,omitzero"`
 	// JoinTime is when the user joined; LeaveTime when they left, zero
 	// when they have not left yet.
-	JoinTime, LeaveTime time.Time
+	JoinTime  time.Time `json:"join_time,omitzero"`
+	LeaveTime time.Time `json:"leave_time,omitzero"`
 }
 
-// AudioCall is one phone leg of a Video SDK user.
+// AudioCall is one phone leg of a Video SDK user. It marshals with
+// encoding/json to Zoom's field names.
 type AudioCall struct {
-	CallNumber, CallType, ZoomNumber string
+	CallNumber string `json:"call_number,omitzero"`
+	CallType   string `json:"call_type,omitzero"`
+	ZoomNumber string `json:"zoom_number,omitzero"`
 }
 
 type zoomQuery struct {

@@ -47,26 +47,39 @@ type UsersOptions struct {
 	Page int
 }
 
-// UsersPage is one page of trace users.
+// UsersPage is one page of trace users. It marshals with encoding/json
+// to Arthur's field names (an empty DisplayCurrency is left out).
 type UsersPage struct {
 	// Count is the number of rows over all pages.
-	Count int
+	Count int `json:"count"`
 	// Users are the page's rows, one per user and task.
-	Users []UserMetadata
+	Users []UserMetadata `json:"users"`
 	// DisplayCurrency is the currency of the cost fields.
-	DisplayCurrency string
+	DisplayCurrency string `json:"display_currency,omitzero"`
 }
 
 // UserMetadata aggregates one user's sessions and traces within one task.
 // Token counts and costs are nil when Arthur does not know them, so
-// "unknown" and zero differ.
+// "unknown" and zero differ. It marshals with encoding/json to Arthur's
+// field names, leaving out empty strings, zero times, missing lists and
+// unknown (nil) counts and costs, so a known zero stays a zero; times
+// are RFC 3339.
 type UserMetadata struct {
-	UserID, TaskID                                          string
-	SessionIDs, TraceIDs                                    []string
-	SessionCount, TraceCount, SpanCount                     int
-	EarliestStartTime, LatestEndTime                        time.Time
-	PromptTokenCount, CompletionTokenCount, TotalTokenCount *int
-	PromptTokenCost, CompletionTokenCost, TotalTokenCost    *float64
+	UserID               string    `json:"user_id,omitzero"`
+	TaskID               string    `json:"task_id,omitzero"`
+	SessionIDs           []string  `json:"session_ids,omitzero"`
+	TraceIDs             []string  `json:"trace_ids,omitzero"`
+	SessionCount         int       `json:"session_count"`
+	TraceCount           int       `json:"trace_count"`
+	SpanCount            int       `json:"span_count"`
+	EarliestStartTime    time.Time `json:"earliest_start_time,omitzero"`
+	LatestEndTime        time.Time `json:"latest_end_time,omitzero"`
+	PromptTokenCount     *int      `json:"prompt_token_count,omitzero"`
+	CompletionTokenCount *int      `json:"completion_token_count,omitzero"`
+	TotalTokenCount      *int      `json:"total_token_count,omitzero"`
+	PromptTokenCost      *float64  `json:"prompt_token_cost,omitzero"`
+	CompletionTokenCost  *float64  `json:"completion_token_cost,omitzero"`
+	TotalTokenCost       *float64  `json:"total_token_cost,omitzero"`
 }
 
 // UserOptions selects the tasks for one user's details. TaskIDs is

@@ -66,13 +66,16 @@ type SessionsOptions struct {
 	Sort Sort
 }
 
-// SessionsPage is one page of a user's sessions.
+// SessionsPage is one page of a user's sessions. MonoCloud sends the
+// sessions as a bare array and the totals in a header; SessionsPage
+// marshals with encoding/json as {"sessions": [...], "pagination": {...}},
+// without "pagination" when it is nil.
 type SessionsPage struct {
 	// Sessions are the page's sessions.
-	Sessions []Session
+	Sessions []Session `json:"sessions"`
 	// Pagination is the X-Pagination header, nil when the server sent none
 	// (the totals are then unknown, not zero).
-	Pagination *Pagination
+	Pagination *Pagination `json:"pagination,omitzero"`
 }
 
 // Pagination is MonoCloud's X-Pagination header.
@@ -84,24 +87,35 @@ type Pagination struct {
 	HasPrevious bool `json:"has_previous"`
 }
 
-// Session is one of a user's sessions.
+// Session is one of a user's sessions. It marshals with encoding/json to
+// MonoCloud's field names, leaving out empty strings, zero times and
+// missing lists; times are RFC 3339, not the Unix seconds MonoCloud sends.
 type Session struct {
 	// SessionID identifies the session.
-	SessionID string
+	SessionID string `json:"session_id,omitzero"`
 	// SessionKey is the session's key; "" when MonoCloud omits it.
-	SessionKey string
+	SessionKey string `json:"session_key,omitzero"`
 	// ClientIDs lists the clients the session was used with.
-	ClientIDs []string
+	ClientIDs []string `json:"client_ids,omitzero"`
 	// InitiatedAt, ExpiresAt and LastUpdated come from Unix seconds.
-	InitiatedAt, ExpiresAt, LastUpdated time.Time
+	InitiatedAt time.Time `json:"initiated_at,omitzero"`
+	ExpiresAt   time.Time `json:"expires_at,omitzero"`
+	LastUpdated time.Time `json:"last_updated,omitzero"`
 	// LastMetadata describes the session's last request.
-	LastMetadata Metadata
+	LastMetadata Metadata `json:"last_metadata,omitzero"`
 }
 
 // Metadata describes where a session was last used. Fields MonoCloud sends
-// as null are "".
+// as null are "". It marshals with encoding/json to MonoCloud's field
+// names, leaving out empty strings.
 type Metadata struct {
-	Country, City, Region, Latitude, Longitude, IPAddress, UserAgent string
+	Country   string `json:"country,omitzero"`
+	City      string `json:"city,omitzero"`
+	Region    string `json:"region,omitzero"`
+	Latitude  string `json:"latitude,omitzero"`
+	Longitude string `json:"longitude,omitzero"`
+	IPAddress string `json:"ip_address,omitzero"`
+	UserAgent string `json:"user_agent,omitzero"`
 }
 
 type sessionsQuery struct {

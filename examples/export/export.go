@@ -200,7 +200,12 @@ func Export(ctx context.Context, client *sessionkit.Client, job Job, from *Check
 
 // listing is one API's walk and its columns.
 type listing[T any] struct {
+	// columns are the CSV columns. JSON Lines rows are the items
+	// themselves, marshalled with encoding/json (the vendor's field names).
 	columns []column[T]
+	// scrub, when set, clears what must not be copied into files (a
+	// credential) before a JSON Lines row is written.
+	scrub func(T) T
 	// total asks for the first page to learn the number of items and the
 	// page size the server uses; known is false when the API tells none.
 	total func(ctx context.Context) (total, pageSize int, known bool, err error)
@@ -236,7 +241,7 @@ func run[T any](ctx context.Context, job Job, from *Checkpoint, out io.Writer, p
 	progress.begin(res.Total, total, known, pageSize)
 
 	bw := bufio.NewWriterSize(out, 64<<10)
-	w := newRowWriter(bw, job.Format, l.columns)
+	w := newRowWriter(bw, job.Format, l.columns, l.scrub)
 	if from == nil {
 		if err := w.header(); err != nil {
 			return res, fmt.Errorf("write: %w", err)
@@ -280,14 +285,18 @@ func run[T any](ctx context.Context, job Job, from *Checkpoint, out io.Writer, p
 type rowWriter[T any] struct {
 	w       *bufio.Writer
 	csv     *csv.Writer
+	json    *json.Encoder
 	columns []column[T]
+	scrub   func(T) T
 	buf     []string
 }
 
-func newRowWriter[T any](w *bufio.Writer, format string, columns []column[T]) *rowWriter[T] {
-	rw := &rowWriter[T]{w: w, columns: columns}
+func newRowWriter[T any](w *bufio.Writer, format string, columns []column[T], scrub func(T) T) *rowWriter[T] {
+	rw := &rowWriter[T]{w: w, columns: columns, scrub: scrub}
 	if format == formatCSV {
 		rw.csv = csv.NewWriter(w)
+	} else {
+		rw.json = json.NewEncoder(w)
 	}
 	return rw
 }
@@ -311,24 +320,10 @@ func (rw *rowWriter[T]) row(item T) error {
 		}
 		return rw.csv.Write(rw.buf)
 	}
-	if err := rw.w.WriteByte('{'); err != nil {
-		return err
+	if rw.scrub != nil {
+		item = rw.scrub(item)
 	}
-	for i, c := range rw.columns {
-		if i > 0 {
-			_ = rw.w.WriteByte(',')
-		}
-		k, _ := json.Marshal(c.name)
-		_, _ = rw.w.Write(k)
-		_ = rw.w.WriteByte(':')
-		v, err := json.Marshal(jsonValue(c.get(item)))
-		if err != nil {
-			return err
-		}
-		_, _ = rw.w.Write(v)
-	}
-	_, err := rw.w.WriteString("}\n")
-	return err
+	return rw.json.Encode(item) // one line: Encode ends it with a newline
 }
 
 func (rw *rowWriter[T]) flush() error {
@@ -339,17 +334,6 @@ func (rw *rowWriter[T]) flush() error {
 		}
 	}
 	return rw.w.Flush()
-}
-
-// jsonValue maps zero times to null; everything else encodes as is.
-func jsonValue(v any) any {
-	if t, ok := v.(time.Time); ok {
-		if t.IsZero() {
-			return nil
-		}
-		return t.UTC().Format(time.RFC3339Nano)
-	}
-	return v
 }
 
 // csvValue renders one cell: times as RFC 3339 (empty when zero), lists
@@ -500,6 +484,10 @@ func arthurListing(c *sessionkit.Client, job Job) listing[traces.UserMetadata] {
 func monoCloudListing(c *sessionkit.Client, job Job) listing[users.Session] {
 	opts := users.SessionsOptions{Size: job.PageSize, Sort: users.Sort{Key: users.SortByInitiatedAt, Order: users.Descending}}
 	return listing[users.Session]{
+		scrub: func(s users.Session) users.Session {
+			s.SessionKey = ""
+			return s
+		},
 		columns: []column[users.Session]{
 			{"session_id", func(s users.Session) any { return s.SessionID }},
 			{"client_ids", func(s users.Session) any { return s.ClientIDs }},

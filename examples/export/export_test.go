@@ -153,7 +153,7 @@ func rowKeys(t *testing.T, format string, out []byte) []string {
 		var m map[string]any
 		require.NoError(t, json.Unmarshal([]byte(line), &m), line)
 		var k []string
-		for _, f := range []string{"id", "participant_uuid", "user_id", "task_id", "session_id"} {
+		for _, f := range []string{"_id", "id", "participant_uuid", "user_id", "task_id", "session_id"} {
 			if v, ok := m[f].(string); ok {
 				k = append(k, v)
 			}

@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-
-	"github.com/hashicorp/go-retryablehttp"
 )
 
 // isRetryableStatus reports whether a status may succeed on a later try.
@@ -45,10 +43,7 @@ func (st *call) decide(err error, resp *http.Response) (bool, time.Duration) {
 		return false, 0
 	}
 	if err != nil {
-		if isCredentialError(err) || isRateWaitError(err) {
-			return false, 0
-		}
-		if ok, _ := retryablehttp.DefaultRetryPolicy(context.Background(), nil, err); !ok {
+		if !retryableExchange(err) {
 			return false, 0
 		}
 		return true, st.expBackoff()
