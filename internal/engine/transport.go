@@ -36,6 +36,7 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, &credentialError{api: st.api, err: err}
 		}
 		st.token = tok
+		st.secret.add(tok)
 		switch profiles[st.api].auth {
 		case authAPIKeyHeader:
 			out.Header.Set("X-API-KEY", tok)
