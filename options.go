@@ -3,7 +3,6 @@ package sessionkit
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"math"
 	"net/http"
@@ -75,6 +74,15 @@ type settings struct {
 
 func invalid(option, format string, args ...any) error {
 	return engine.Invalidf("%s: "+format, append([]any{option}, args...)...)
+}
+
+// optionName returns the name of an option as given: "WithAPIKey", or inside
+// ForAPI "ForAPI(arthur, WithAPIKey)".
+func (s *settings) optionName(name string) string {
+	if s.scope == "" {
+		return name
+	}
+	return "ForAPI(" + s.scope + ", " + name + ")"
 }
 
 // globalOnly wraps an option that ForAPI cannot scope.
@@ -159,13 +167,16 @@ func stripURLError(err error) error {
 
 // WithAPIKey sets the static credential: of every API, or of one inside
 // ForAPI. Ductape, Zoom and Arthur receive it as "Authorization: Bearer
-// <key>", MonoCloud as "X-API-KEY: <key>". It replaces any other
+// <key>", MonoCloud as "X-API-KEY: <key>". A key shorter than
+// MinCredentialLength bytes makes NewClient fail with ErrInvalidOptions,
+// the error naming WithAPIKey (and its ForAPI scope). It replaces any other
 // credential option of the same scope; given globally after a global
 // WithVideoSDKCredentials it replaces that one for Zoom too.
 func WithAPIKey(key string) Option {
 	return func(s *settings) error {
-		if key == "" {
-			return invalid("WithAPIKey", "key is empty")
+		if len(key) < engine.MinCredentialLen {
+			return invalid(s.optionName("WithAPIKey"), "the key is %d bytes long; at least %d (MinCredentialLength) are required, so that it can be redacted from error texts and logs",
+				len(key), engine.MinCredentialLen)
 		}
 		s.setCredential(func(API) (engine.Credential, error) { return engine.StaticKey(key), nil })
 		return nil
@@ -174,7 +185,10 @@ func WithAPIKey(key string) Option {
 
 // WithTokenFunc makes the credential come from fn, asked before every
 // attempt, so a retry after a long wait sends a fresh secret. When the API
-// answers 401, fn is asked again and the request retried once.
+// answers 401, fn is asked again and the request retried once. When fn
+// returns an empty credential or one shorter than MinCredentialLength
+// bytes, the attempt fails with an error wrapping ErrInvalidCredential
+// before anything is sent, and is not retried.
 func WithTokenFunc(fn func(ctx context.Context) (string, error)) Option {
 	return func(s *settings) error {
 		if fn == nil {
@@ -190,7 +204,8 @@ func WithTokenFunc(fn func(ctx context.Context) (string, error)) Option {
 // API expects a key. Wrap it in oauth2.ReuseTokenSource to cache it. It is
 // asked before every attempt; after a 401 it is asked again and the request
 // retried once (a caching source hands back the same token until it
-// expires).
+// expires). An empty access token, or one shorter than MinCredentialLength
+// bytes, fails the attempt as WithTokenFunc does.
 func WithTokenSource(ts oauth2.TokenSource) Option {
 	return func(s *settings) error {
 		if ts == nil {
@@ -201,8 +216,8 @@ func WithTokenSource(ts oauth2.TokenSource) Option {
 			if err != nil {
 				return "", err
 			}
-			if tok == nil || tok.AccessToken == "" {
-				return "", fmt.Errorf("token source returned an empty access token")
+			if tok == nil {
+				return "", nil // refused as empty before anything is sent
 			}
 			return tok.AccessToken, nil
 		}

@@ -32,6 +32,9 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	out.Header.Del("X-Api-Key")
 	if cfg.Credential != nil && cfg.BaseURL != nil && sameOrigin(req.URL, cfg.BaseURL) {
 		tok, err := cfg.Credential.Token(req.Context())
+		if err == nil {
+			err = checkCredential(tok)
+		}
 		if err != nil {
 			return nil, &credentialError{api: st.api, err: err}
 		}
