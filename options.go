@@ -142,17 +142,38 @@ func parseBaseURL(raw string) (*url.URL, error) {
 	if err != nil {
 		return nil, invalid("WithBaseURL", "cannot parse the base URL: %v", stripURLError(err))
 	}
+	shown := engine.RedactURL(u) // the value as given, without user info, query or fragment
 	switch {
+	case raw == "":
+		return nil, invalid("WithBaseURL", "the base URL is empty: give an absolute URL such as https://api.example.com")
+	case u.Opaque != "" && (u.Opaque[0] < '0' || u.Opaque[0] > '9'): // mailto:x, not host:port
+		return nil, engine.Invalidf("WithBaseURL: scheme %q is not http or https: give an absolute URL such as https://api.example.com", u.Scheme)
+	case !strings.Contains(raw, "://"):
+		return nil, missingScheme(raw)
 	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, invalid("WithBaseURL", "base URL must be absolute http or https, got scheme %q", u.Scheme)
+		return nil, engine.Invalidf("WithBaseURL %q: scheme %q is not http or https", shown, u.Scheme)
 	case u.Host == "":
-		return nil, invalid("WithBaseURL", "base URL has no host")
+		return nil, engine.Invalidf("WithBaseURL %q: missing host: use %s://<host>%s", u.Scheme+"://"+u.EscapedPath(), u.Scheme, u.EscapedPath())
 	case u.User != nil:
-		return nil, invalid("WithBaseURL", "base URL must not carry user info; use WithAPIKey")
+		return nil, engine.Invalidf("WithBaseURL %q: must not carry user info: give the credential with WithAPIKey", shown)
 	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
-		return nil, invalid("WithBaseURL", "base URL must not carry a query or fragment")
+		return nil, engine.Invalidf("WithBaseURL %q: must not carry a query or fragment", shown)
 	}
 	return u, nil
+}
+
+// missingScheme explains a base URL given without "scheme://", suggesting
+// the https URL it probably meant.
+func missingScheme(raw string) error {
+	if raw[0] == '/' {
+		return engine.Invalidf("WithBaseURL %q: missing scheme and host: give an absolute URL such as https://api.example.com%s", engine.RedactURL(&url.URL{Path: raw}), raw)
+	}
+	guess, err := url.Parse("https://" + raw)
+	if err != nil || guess.Host == "" {
+		return engine.Invalidf("WithBaseURL: missing scheme: give an absolute URL such as https://api.example.com")
+	}
+	shown := strings.TrimPrefix(engine.RedactURL(guess), "https://")
+	return engine.Invalidf("WithBaseURL %q: missing scheme: use https://%s", shown, shown)
 }
 
 // stripURLError drops the echoed input from a url.Parse error, which could
