@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -102,9 +104,16 @@ func hostileForms(secrets ...string) []string {
 	return out
 }
 
+// hostileUnicodeEscape matches a JSON \u00XX escape.
+var hostileUnicodeEscape = regexp.MustCompile(`\\u00[0-9a-fA-F]{2}`)
+
 // hostileLeak returns the first piece of 4 or more bytes of a secret form
-// that occurs in text, or "".
+// that occurs in text, also once its \u00XX escapes are decoded, or "".
 func hostileLeak(text string, forms []string) string {
+	text += "\n" + hostileUnicodeEscape.ReplaceAllStringFunc(text, func(m string) string {
+		v, _ := strconv.ParseUint(m[2:], 16, 8)
+		return string(rune(v))
+	})
 	for _, f := range forms {
 		for i := 0; i+4 <= len(f); i++ {
 			if strings.Contains(text, f[i:i+4]) {
@@ -129,6 +138,15 @@ func hostileEcho(r *http.Request) (cred, token string) {
 type hostileShape struct {
 	name  string
 	serve func(w http.ResponseWriter, r *http.Request, cred, token string)
+}
+
+// hostileUnicode spells every character of s as a JSON \uXXXX escape.
+func hostileUnicode(s string) string {
+	var b strings.Builder
+	for _, c := range s {
+		fmt.Fprintf(&b, `\u%04x`, c)
+	}
+	return b.String()
 }
 
 func hostilePad(n int) string { return strings.Repeat("x", n) }
@@ -161,16 +179,15 @@ func hostileShapes() []hostileShape {
 		{"monocloud problem map", jsonErr(400, "application/problem+json", `{"type": "CRED", "title": "TOKEN", "detail": "ESCCRED", "errors": {"CRED": ["TOKEN", "ESCTOKEN"]}}`)},
 		{"monocloud problem list", jsonErr(400, "application/problem+json", `{"type": "t", "title": "x", "errors": [{"code": "CRED", "description": "TOKEN SLASHCRED"}]}`)},
 		{"JSON with unicode escapes", func(w http.ResponseWriter, _ *http.Request, cred, token string) {
-			esc := func(s string) string {
-				var b strings.Builder
-				for _, c := range s {
-					fmt.Fprintf(&b, `\u%04x`, c)
-				}
-				return b.String()
-			}
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(401)
-			_, _ = fmt.Fprintf(w, `{"message": "%s %s", "detail": "%s", "title": "%s"}`, esc(cred), esc(token), esc(cred), esc(token))
+			_, _ = fmt.Fprintf(w, `{"message": "%s %s", "detail": "%s", "title": "%s"}`,
+				hostileUnicode(cred), hostileUnicode(token), hostileUnicode(cred), hostileUnicode(token))
+		}},
+		{"JSON of no known shape with unicode escapes", func(w http.ResponseWriter, _ *http.Request, cred, token string) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(401)
+			_, _ = fmt.Fprintf(w, `{"error": {"key": "%s", "token": "%s"}}`, hostileUnicode(cred), hostileUnicode(token))
 		}},
 		{"plain text", text(401, "text/plain", func(c, t string) string { return "Unauthorized: " + c + " " + t })},
 		{"HTML page", text(401, "text/html", func(c, t string) string {

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -221,13 +222,76 @@ func (s *secretSet) text(body []byte, cut bool) string {
 	}
 	forms := s.forms()
 	t := redactForms(strings.ToValidUTF8(string(body), "\uFFFD"), forms, cut)
-	if isHTML(body) {
+	if trimmed := strings.TrimSpace(t); strings.HasPrefix(trimmed, "{") || strings.HasPrefix(trimmed, "[") {
+		t = unescapeJSON(t) // a JSON body of no known shape: \uXXXX could spell a secret
+	} else if isHTML(body) {
 		if h := htmlText(t); h != "" {
 			t = h
 		}
 	}
 	t = strings.TrimSpace(redactForms(t, forms, cut))
 	return truncateText(t, maxPlainMessage)
+}
+
+// unescapeJSON decodes the backslash escapes of JSON strings anywhere in
+// s (\uXXXX, surrogate pairs included, and \" \\ \/ \b \f \n \r \t); other
+// text is kept as is.
+func unescapeJSON(s string) string {
+	if !strings.Contains(s, "\\") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' || i+1 == len(s) {
+			b.WriteByte(s[i])
+			continue
+		}
+		switch c := s[i+1]; c {
+		case '"', '\\', '/':
+			b.WriteByte(c)
+			i++
+		case 'b', 'f', 'n', 'r', 't':
+			b.WriteByte(' ')
+			i++
+		case 'u':
+			r, n := jsonRune(s[i:])
+			if n == 0 {
+				b.WriteByte(s[i])
+				continue
+			}
+			b.WriteRune(r)
+			i += n - 1
+		default:
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
+}
+
+// jsonRune decodes the \uXXXX escape (or surrogate pair) at the start of s,
+// returning the rune and the bytes used, or 0 bytes when it is not one.
+func jsonRune(s string) (rune, int) {
+	hex4 := func(s string) (rune, bool) {
+		if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
+			return 0, false
+		}
+		v, err := strconv.ParseUint(s[2:6], 16, 16)
+		return rune(v), err == nil
+	}
+	r, ok := hex4(s)
+	if !ok {
+		return 0, 0
+	}
+	if utf16.IsSurrogate(r) {
+		if r2, ok := hex4(s[6:]); ok {
+			if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
+				return d, 12
+			}
+		}
+		return utf8.RuneError, 6
+	}
+	return r, 6
 }
 
 // truncateText cuts s to at most n bytes on a rune boundary.

@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/base64"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -113,6 +114,24 @@ func TestRedact(t *testing.T) {
 			assert.Equal(t, tt.want, newTestSecrets(tt.secrets...).redact(tt.text, tt.cut))
 		})
 	}
+}
+
+func TestUnescapeJSON(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`{"a": "b"}`, `{"a": "b"}`},
+		{`{"k": "\u004bq7v\/x\"y\\z\n"}`, `{"k": "Kq7v/x"y\z "}`},
+		{`"\ud83d\ude00 \ud83d"`, "\"\U0001F600 \uFFFD\""},
+		{`bad \u12 and \x and trailing \`, `bad \u12 and \x and trailing \`},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, unescapeJSON(tt.in), tt.in)
+	}
+	set := newTestSecrets(redactTestSecret)
+	var esc strings.Builder
+	for _, c := range redactTestSecret {
+		esc.WriteString(`\u00` + strconv.FormatInt(int64(c), 16))
+	}
+	assert.Equal(t, `{"error": "[REDACTED]"}`, set.text([]byte(`{"error": "`+esc.String()+`"}`), false))
 }
 
 func TestSecretSetTakesPageTokensFromTheQuery(t *testing.T) {
