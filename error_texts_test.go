@@ -146,6 +146,7 @@ func TestBaseURLErrorsSayWhatIsMissing(t *testing.T) {
 		{"localhost:8080/v2", `WithBaseURL "localhost:8080/v2": missing scheme: use https://localhost:8080/v2`},
 		{"admin@api.example.com/v2?key=hunter2", `WithBaseURL "api.example.com/v2": missing scheme: use https://api.example.com/v2`},
 		{"/v2", `WithBaseURL "/v2": missing scheme and host: give an absolute URL such as https://api.example.com/v2`},
+		{"/v2?key=hunter2#x", `WithBaseURL "/v2": missing scheme and host: give an absolute URL such as https://api.example.com/v2`},
 		{"", `WithBaseURL: the base URL is empty: give an absolute URL such as https://api.example.com`},
 		{"ftp://files.example.com", `WithBaseURL "ftp://files.example.com": scheme "ftp" is not http or https`},
 		{"mailto:ops@example.com", `WithBaseURL: scheme "mailto" is not http or https: give an absolute URL such as https://api.example.com`},

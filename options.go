@@ -149,7 +149,7 @@ func parseBaseURL(raw string) (*url.URL, error) {
 	case u.Opaque != "" && (u.Opaque[0] < '0' || u.Opaque[0] > '9'): // mailto:x, not host:port
 		return nil, engine.Invalidf("WithBaseURL: scheme %q is not http or https: give an absolute URL such as https://api.example.com", u.Scheme)
 	case !strings.Contains(raw, "://"):
-		return nil, missingScheme(raw)
+		return nil, missingScheme(raw, u)
 	case u.Scheme != "http" && u.Scheme != "https":
 		return nil, engine.Invalidf("WithBaseURL %q: scheme %q is not http or https", shown, u.Scheme)
 	case u.Host == "":
@@ -162,11 +162,12 @@ func parseBaseURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// missingScheme explains a base URL given without "scheme://", suggesting
-// the https URL it probably meant.
-func missingScheme(raw string) error {
+// missingScheme explains a base URL given without "scheme://" (u is raw
+// parsed), suggesting the https URL it probably meant.
+func missingScheme(raw string, u *url.URL) error {
 	if raw[0] == '/' {
-		return engine.Invalidf("WithBaseURL %q: missing scheme and host: give an absolute URL such as https://api.example.com%s", engine.RedactURL(&url.URL{Path: raw}), raw)
+		p := u.EscapedPath()
+		return engine.Invalidf("WithBaseURL %q: missing scheme and host: give an absolute URL such as https://api.example.com%s", p, p)
 	}
 	guess, err := url.Parse("https://" + raw)
 	if err != nil || guess.Host == "" {

@@ -439,11 +439,3 @@ func (st *call) redact(e *APIError) {
 // RedactURL returns scheme, host and path of u, without user info, query
 // or fragment, for error texts and logs.
 func RedactURL(u *url.URL) string { return redactURL(u) }
-
-// Redact returns s with every occurrence of secret, in any of the forms
-// a server may echo it (see secretSet), replaced.
-func Redact(s, secret string) string {
-	set := secretSet{}
-	set.add(secret)
-	return set.redact(s, false)
-}
