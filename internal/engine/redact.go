@@ -40,9 +40,14 @@ const maxTextScan = 64 << 10
 // secretSet holds the values of one call that must never appear in an
 // error text or a log record: every credential sent and every page token
 // in the query. Server and transport texts are redacted with it before
-// they are cut, parsed for display or stored in an error.
+// they are cut, parsed for display or stored in an error. Recording costs
+// no allocation on the success path: the query is parsed only when a text
+// is redacted. A secretSet must not be copied once used (values may point
+// into inline); it lives in a call, which is never copied.
 type secretSet struct {
 	values []string
+	inline [2]string // backing of values for the usual one or two
+	query  string    // raw query of the request URL
 }
 
 // add remembers a secret. Empty values are ignored.
@@ -55,23 +60,41 @@ func (s *secretSet) add(v string) {
 			return
 		}
 	}
+	if s.values == nil {
+		s.values = s.inline[:0]
+	}
 	s.values = append(s.values, v)
 }
 
-// addQuery remembers the page tokens of u's query: every value of a key
-// that names a token (next_page_token, page_token, ...).
+// addQuery remembers u's query, whose page tokens (every value of a key
+// that names a token: next_page_token, page_token, ...) are secrets.
 func (s *secretSet) addQuery(u *url.URL) {
-	if u == nil || u.RawQuery == "" {
-		return
+	if u != nil {
+		s.query = u.RawQuery
 	}
-	for k, vs := range u.Query() {
+}
+
+// all returns the secrets: the values added and the query's page tokens.
+func (s *secretSet) all() []string {
+	if s == nil {
+		return nil
+	}
+	out := s.values
+	if s.query == "" {
+		return out
+	}
+	q, _ := url.ParseQuery(s.query)
+	for k, vs := range q {
 		if !strings.Contains(strings.ToLower(k), "token") {
 			continue
 		}
 		for _, v := range vs {
-			s.add(v)
+			if v != "" {
+				out = append(out[:len(out):len(out)], v)
+			}
 		}
 	}
+	return out
 }
 
 // forms returns every spelling of the secrets that a server or a
@@ -80,7 +103,8 @@ func (s *secretSet) addQuery(u *url.URL) {
 // escaped '/' and HTML characters), Go-quoted, and base64 (the four
 // alphabets).
 func (s *secretSet) forms() []string {
-	if s == nil || len(s.values) == 0 {
+	values := s.all()
+	if len(values) == 0 {
 		return nil
 	}
 	seen := make(map[string]struct{})
@@ -95,7 +119,7 @@ func (s *secretSet) forms() []string {
 		seen[f] = struct{}{}
 		out = append(out, f)
 	}
-	for _, v := range s.values {
+	for _, v := range values {
 		put(v)
 		for _, esc := range []string{url.QueryEscape(v), url.PathEscape(v)} {
 			put(esc)

@@ -139,7 +139,9 @@ func TestSecretSetTakesPageTokensFromTheQuery(t *testing.T) {
 	require.NoError(t, err)
 	s := &secretSet{}
 	s.addQuery(u)
-	assert.Equal(t, []string{"Tz4Q/m8R"}, s.values)
+	assert.Equal(t, []string{"Tz4Q/m8R"}, s.all())
+	s.add("Kq7v+Xp2")
+	assert.ElementsMatch(t, []string{"Kq7v+Xp2", "Tz4Q/m8R"}, s.all())
 }
 
 func TestHTMLText(t *testing.T) {
