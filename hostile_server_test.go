@@ -2,13 +2,13 @@ package sessionkit_test
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -111,8 +111,8 @@ var hostileUnicodeEscape = regexp.MustCompile(`\\u00[0-9a-fA-F]{2}`)
 // that occurs in text, also once its \u00XX escapes are decoded, or "".
 func hostileLeak(text string, forms []string) string {
 	text += "\n" + hostileUnicodeEscape.ReplaceAllStringFunc(text, func(m string) string {
-		v, _ := strconv.ParseUint(m[2:], 16, 8)
-		return string(rune(v))
+		b, _ := hex.DecodeString(m[4:])
+		return string(b)
 	})
 	for _, f := range forms {
 		for i := 0; i+4 <= len(f); i++ {
@@ -214,7 +214,11 @@ func hostileShapes() []hostileShape {
 			w.WriteHeader(http.StatusFound)
 		}},
 		{"transport error", func(w http.ResponseWriter, _ *http.Request, cred, token string) {
-			conn, buf, err := w.(http.Hijacker).Hijack()
+			hj, ok := w.(http.Hijacker)
+			if !ok {
+				return
+			}
+			conn, buf, err := hj.Hijack()
 			if err != nil {
 				return
 			}

@@ -300,8 +300,20 @@ func jsonRune(s string) (rune, int) {
 		if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
 			return 0, false
 		}
-		v, err := strconv.ParseUint(s[2:6], 16, 16)
-		return rune(v), err == nil
+		var r rune
+		for _, c := range []byte(s[2:6]) {
+			switch {
+			case '0' <= c && c <= '9':
+				r = r<<4 | rune(c-'0')
+			case 'a' <= c && c <= 'f':
+				r = r<<4 | rune(c-'a'+10)
+			case 'A' <= c && c <= 'F':
+				r = r<<4 | rune(c-'A'+10)
+			default:
+				return 0, false
+			}
+		}
+		return r, true
 	}
 	r, ok := hex4(s)
 	if !ok {
