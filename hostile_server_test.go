@@ -2,7 +2,9 @@ package sessionkit_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -318,5 +320,52 @@ func TestHostileServerNeverSeesItsSecretsPrinted(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestHostileZoomNeverSeesTheVideoSDKKeyPrinted: with
+// WithVideoSDKCredentials, a server that echoes the minted JWT and the key
+// inside it (its iss claim) gets neither printed, nor the secret.
+func TestHostileZoomNeverSeesTheVideoSDKKeyPrinted(t *testing.T) {
+	const sdkKey, sdkSecret = "Qv8Lr+Tn3/Wd6=Yk1Hs9Jc2M", "Zp5Gx/Bm7+Rf4=Nt0Kw2Ly6D"
+	bodies := map[string]func(jwt, iss string) (ct, body string){
+		"JSON": func(jwt, iss string) (string, string) {
+			return "application/json", fmt.Sprintf(`{"code": 124, "message": "Invalid access token %s for key %s", "errors": [{"field": %q, "message": %q}]}`, jwt, iss, iss, jwt)
+		},
+		"plain text": func(jwt, iss string) (string, string) {
+			return "text/plain", hostilePad(500) + iss + " " + jwt
+		},
+	}
+	for name, body := range bodies {
+		t.Run(name, func(t *testing.T) {
+			var sent string
+			srv := relServe(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+				jwt := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+				sent = jwt
+				var claims struct {
+					Iss string `json:"iss"`
+				}
+				if parts := strings.Split(jwt, "."); len(parts) == 3 {
+					if b, err := base64.RawURLEncoding.DecodeString(parts[1]); err == nil {
+						_ = json.Unmarshal(b, &claims)
+					}
+				}
+				ct, b := body(jwt, claims.Iss)
+				w.Header().Set("Content-Type", ct)
+				w.WriteHeader(http.StatusUnauthorized)
+				_, _ = w.Write([]byte(b))
+			})
+			logs := &hostileCapture{}
+			c := relClient(t, srv.URL, sessionkit.WithVideoSDKCredentials(sdkKey, sdkSecret), sessionkit.WithLogger(slog.New(logs)))
+			err := relCall(context.Background(), c, sessionkit.Zoom)
+			require.Error(t, err)
+			require.NotEmpty(t, sent, "the JWT was sent")
+			forms := hostileForms(sdkKey, sdkSecret, sent)
+			for _, text := range append(hostileErrTexts(err), logs.all()...) {
+				if piece := hostileLeak(text, forms); piece != "" {
+					t.Fatalf("%q of a secret in %q", piece, text)
+				}
+			}
+		})
 	}
 }

@@ -46,7 +46,7 @@ const maxTextScan = 64 << 10
 // into inline); it lives in a call, which is never copied.
 type secretSet struct {
 	values []string
-	inline [2]string // backing of values for the usual one or two
+	inline [3]string // backing of values: a token, or a JWT with its key and secret
 	query  string    // raw query of the request URL
 }
 
