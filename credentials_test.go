@@ -154,11 +154,13 @@ func TestVideoSDKCredentialOptionsValidation(t *testing.T) {
 		opts    []Option
 		wantErr string // "" = valid
 	}{
-		{"global", []Option{WithVideoSDKCredentials("k", "s")}, ""},
-		{"scoped to Zoom", []Option{ForAPI(Zoom, WithVideoSDKCredentials("k", "s"))}, ""},
+		{"global", []Option{WithVideoSDKCredentials(credVSDKKey, credVSDKSecret)}, ""},
+		{"scoped to Zoom", []Option{ForAPI(Zoom, WithVideoSDKCredentials(credVSDKKey, credVSDKSecret))}, ""},
 		{"empty key", []Option{WithVideoSDKCredentials("", "s")}, "WithVideoSDKCredentials: API key is empty"},
 		{"empty secret", []Option{WithVideoSDKCredentials("k", "")}, "WithVideoSDKCredentials: API secret is empty"},
 		{"scoped empty secret", []Option{ForAPI(Zoom, WithVideoSDKCredentials("k", ""))}, "API secret is empty"},
+		{"short key", []Option{WithVideoSDKCredentials("k", credVSDKSecret)}, "WithVideoSDKCredentials: the API key is 1 bytes long; at least 8"},
+		{"scoped short secret", []Option{ForAPI(Zoom, WithVideoSDKCredentials(credVSDKKey, "s"))}, "ForAPI(zoom, WithVideoSDKCredentials): the API secret is 1 bytes long"},
 		{"scoped to Ductape", []Option{ForAPI(Ductape, WithVideoSDKCredentials("k", credVSDKSecret))}, "WithVideoSDKCredentials: applies to Zoom only"},
 		{"scoped to Arthur", []Option{ForAPI(Arthur, WithVideoSDKCredentials("k", credVSDKSecret))}, "ForAPI(arthur, ...)"},
 		{"scoped to MonoCloud", []Option{ForAPI(MonoCloud, WithVideoSDKCredentials("k", credVSDKSecret))}, "applies to Zoom only"},

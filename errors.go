@@ -122,4 +122,17 @@ var (
 	// (Zoom's expire after 15 minutes); restart the walk from the
 	// beginning.
 	ErrPageTokenExpired = engine.ErrPageTokenExpired
+	// ErrInvalidCredential is wrapped when WithTokenFunc's function or
+	// WithTokenSource's source gives an empty credential or one shorter
+	// than MinCredentialLength; nothing is sent and the call is not
+	// retried.
+	ErrInvalidCredential = engine.ErrInvalidCredential
 )
+
+// MinCredentialLength is the shortest credential, in bytes, that the SDK
+// sends. Every credential sent is removed from error texts and log
+// records, whatever form the server echoes it in; a shorter one could not
+// be told apart from ordinary text. WithAPIKey refuses a shorter key at
+// NewClient; a shorter token from WithTokenFunc or WithTokenSource fails
+// the attempt with ErrInvalidCredential.
+const MinCredentialLength = engine.MinCredentialLen

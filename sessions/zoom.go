@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"iter"
 	"net/http"
 	"strings"
@@ -117,7 +116,7 @@ func (s *Service) ListUsers(ctx context.Context, sessionID string, opts ListUser
 	q := zoomQuery(opts)
 	if _, err := s.engine().Get(ctx, engine.Zoom, path, q, &body); err != nil {
 		if opts.NextPageToken != "" && tokenRejected(err) {
-			return nil, fmt.Errorf("%w: %w", engine.ErrPageTokenExpired, err)
+			return nil, engine.Wrap(engine.ErrPageTokenExpired, err)
 		}
 		return nil, err
 	}

@@ -10,7 +10,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 
@@ -54,6 +53,7 @@ func (c *Client) Get(ctx context.Context, api API, path string, q any, out any) 
 		return nil, err
 	}
 	st := &call{c: c, api: api, method: http.MethodGet, path: u.EscapedPath()}
+	st.secret.addQuery(u)
 	resp, err := st.do(ctx, u) //nolint:bodyclose // decode closes it
 	if err != nil {
 		return nil, err
@@ -100,6 +100,7 @@ type call struct {
 	lastResp       *http.Response
 	nextWait       time.Duration
 	token          string
+	secret         secretSet // every credential sent and page token queried
 }
 
 func (st *call) do(ctx context.Context, u *url.URL) (*http.Response, error) {
@@ -170,7 +171,7 @@ func (st *call) send(ctx context.Context, u *url.URL) (*http.Response, error) {
 func (st *call) transportError(ctx context.Context, err error) error {
 	if ctxErr := ctx.Err(); ctxErr != nil && st.last != nil {
 		st.last.Attempts = st.attempts
-		return &canceledError{ctxErr: ctxErr, last: st.last}
+		return st.secret.err(&canceledError{ctxErr: ctxErr, last: st.last})
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
@@ -182,7 +183,7 @@ func (st *call) transportError(ctx context.Context, err error) error {
 		}
 		err = &redacted
 	}
-	return fmt.Errorf("sessionkit: %s %s: after %d attempt(s): %w", st.method, st.path, st.attempts, err)
+	return st.secret.err(fmt.Errorf("sessionkit: %s %s: after %d attempt(s): %w", st.method, st.path, st.attempts, err))
 }
 
 func (st *call) giveUp(resp *http.Response, err error, _ int) (*http.Response, error) {
@@ -221,27 +222,10 @@ func (st *call) readAPIError(resp *http.Response) *APIError {
 	if wait, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), st.c.now()); ok {
 		e.RetryAfter = wait
 	}
-	fillFromBody(e)
+	fillFromBody(e, &st.secret, len(body) >= MaxErrorBody)
 	st.redact(e)
 	st.last, st.lastResp = e, resp
 	return e
-}
-
-// minRedactLen is the shortest secret that redact removes from texts:
-// replacing a shorter one would mangle ordinary words.
-const minRedactLen = 8
-
-// redact removes the credential sent from the texts of e that Error()
-// prints, in case the server echoed it. Body keeps the raw bytes.
-func (st *call) redact(e *APIError) {
-	if len(st.token) < minRedactLen {
-		return
-	}
-	e.Code, e.Message = Redact(e.Code, st.token), Redact(e.Message, st.token)
-	for i := range e.Fields {
-		e.Fields[i].Field = Redact(e.Fields[i].Field, st.token)
-		e.Fields[i].Message = Redact(e.Fields[i].Message, st.token)
-	}
 }
 
 // decode stream-decodes a 2xx body into out and closes it.
@@ -276,7 +260,7 @@ func (st *call) decode(resp *http.Response, out any) (*Response, error) {
 				ae.StatusCode, ae.Header, ae.Attempts = resp.StatusCode, resp.Header, st.attempts
 				ae.Body = head.Bytes()
 				if ae.Code == "" && ae.Message == "" {
-					fillFromBody(ae)
+					fillFromBody(ae, &st.secret, len(ae.Body) >= headSize)
 				}
 				st.redact(ae)
 				return nil, ae
@@ -288,18 +272,14 @@ func (st *call) decode(resp *http.Response, out any) (*Response, error) {
 }
 
 func (st *call) malformed(resp *http.Response, head *headBuffer, err error) error {
-	snippet := plainMessage(head.Bytes())
-	if len(st.token) >= minRedactLen {
-		snippet = Redact(snippet, st.token)
-	}
 	return &MalformedError{
 		API:         st.api,
 		Method:      st.method,
 		Path:        st.path,
 		StatusCode:  resp.StatusCode,
-		ContentType: resp.Header.Get("Content-Type"),
-		Snippet:     snippet,
-		Err:         err,
+		ContentType: st.secret.redact(resp.Header.Get("Content-Type"), false),
+		Snippet:     st.secret.text(head.Bytes(), len(head.Bytes()) >= headSize),
+		Err:         st.secret.err(err),
 	}
 }
 
@@ -362,13 +342,4 @@ func closeBody(resp *http.Response) {
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, drainLimit))
 	_ = resp.Body.Close()
-}
-
-// Redact returns s with every occurrence of secret replaced, for texts
-// that might echo a credential.
-func Redact(s, secret string) string {
-	if secret == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, secret, "[REDACTED]")
 }

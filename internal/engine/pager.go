@@ -54,12 +54,13 @@ func CursorPage[T any](items []T, next string) Page[T] {
 	return Page[T]{Items: items, Next: Cursor{Token: next}, Last: next == ""}
 }
 
-// Fail returns an iterator that yields err once, wrapped in a PageError at
-// the start position.
+// Fail returns an iterator that yields err, found before the walk began
+// (a bad argument), once, wrapped in a PageError at the start position
+// whose text is err's own.
 func Fail[T any](start Cursor, err error) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
-		yield(zero, &PageError{Page: start.Page, PageToken: start.Token, Err: err})
+		yield(zero, &PageError{Page: start.Page, PageToken: start.Token, Err: err, unstarted: true})
 	}
 }
 

@@ -32,10 +32,19 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	out.Header.Del("X-Api-Key")
 	if cfg.Credential != nil && cfg.BaseURL != nil && sameOrigin(req.URL, cfg.BaseURL) {
 		tok, err := cfg.Credential.Token(req.Context())
+		if err == nil {
+			err = checkCredential(tok)
+		}
 		if err != nil {
 			return nil, &credentialError{api: st.api, err: err}
 		}
 		st.token = tok
+		st.secret.add(tok)
+		if h, ok := cfg.Credential.(secretHolder); ok {
+			for _, v := range h.secrets() {
+				st.secret.add(v)
+			}
+		}
 		switch profiles[st.api].auth {
 		case authAPIKeyHeader:
 			out.Header.Set("X-API-KEY", tok)
@@ -44,6 +53,12 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	return t.base.RoundTrip(out)
+}
+
+// secretHolder is a Credential built from secrets other than the token it
+// hands out (the Video SDK key and secret); they are redacted too.
+type secretHolder interface {
+	secrets() []string
 }
 
 // rateWaitError is returned when the client-side rate limiter's next turn
