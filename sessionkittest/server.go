@@ -25,7 +25,10 @@ type Server struct {
 
 	mu       sync.Mutex
 	requests []Request
-	clock    func() time.Time // injectable in tests; guarded by mu
+	clock    func() time.Time // see WithClock; guarded by mu
+	offset   time.Duration    // see Advance; guarded by mu
+	rules    []*Rule          // see Fault; guarded by mu
+	limits   map[string]*limiter
 	tokens   map[string]zoomCursor
 	tokenSeq uint64
 	traceSeq uint64
@@ -46,6 +49,16 @@ type Request struct {
 	RawQuery string
 	// Header is a copy of the request headers.
 	Header http.Header
+	// Page is the position of the requested page in a walk, counted from 1 (see Match.Page): 1 for
+	// a request without a page parameter or cursor, 0 for an unreadable page number or a Zoom
+	// cursor the server never issued.
+	Page int
+}
+
+// query is the request's decoded query.
+func (r *Request) query() url.Values {
+	q, _ := url.ParseQuery(r.RawQuery)
+	return q
 }
 
 type config struct {
@@ -58,6 +71,8 @@ type config struct {
 	zoomSecret   string
 	latency      time.Duration
 	noPagination bool
+	clock        func() time.Time
+	limits       map[string]limits
 }
 
 // Option configures a Server created by NewServer.
@@ -99,9 +114,13 @@ func NewServer(opts ...Option) *Server {
 		o(&cfg)
 	}
 	s := &Server{cfg: cfg, clock: time.Now, tokens: map[string]zoomCursor{}}
+	if cfg.clock != nil {
+		s.clock = cfg.clock
+	}
+	s.limits = newLimiters(cfg.limits)
 	s.data = generate(cfg.seed, cfg.users, cfg.workspaceID)
 	s.apis = []apiDef{s.ductapeAPI(), s.zoomAPI(), s.arthurAPI(), s.monoCloudAPI()}
-	s.ts = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	s.ts = httptest.NewServer(s.middleware(http.HandlerFunc(s.serveHTTP)))
 	s.URL = strings.TrimSuffix(s.ts.URL, "/")
 	return s
 }
@@ -143,20 +162,14 @@ func (s *Server) RequestCount() int {
 	return len(s.requests)
 }
 
-// now is the server's clock (Zoom page-token expiry, JWT validation).
+// now is the server's clock (Zoom page-token expiry, JWT validation, rate limits).
 func (s *Server) now() time.Time {
 	s.mu.Lock()
-	f := s.clock
+	f, off := s.clock, s.offset
 	s.mu.Unlock()
-	return f()
+	return f().Add(off)
 }
 
-// setClock replaces the server's clock; tests use it to expire page tokens.
-func (s *Server) setClock(f func() time.Time) {
-	s.mu.Lock()
-	s.clock = f
-	s.mu.Unlock()
-}
 
 // apiDef is one API: its path prefix (after the API name), credential check and routes.
 type apiDef struct {
@@ -177,16 +190,7 @@ type route struct {
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	escaped := r.URL.EscapedPath()
 	segs := strings.Split(strings.TrimPrefix(escaped, "/"), "/")
-	var api *apiDef
-	for i := range s.apis {
-		if segs[0] == s.apis[i].name {
-			api = &s.apis[i]
-		}
-	}
-	s.record(api, r, escaped)
-	if !sleepCtx(r.Context(), s.cfg.latency) {
-		return
-	}
+	api := s.apiOf(segs[0])
 	for _, seg := range segs {
 		if u, err := url.PathUnescape(seg); err == nil && (u == "." || u == "..") {
 			http.Error(w, fmt.Sprintf("sessionkittest: dot-segment %q in request path %q", seg, escaped), http.StatusBadRequest)
@@ -244,14 +248,14 @@ next:
 	return nil, nil
 }
 
-func (s *Server) record(api *apiDef, r *http.Request, escaped string) {
-	req := Request{Method: r.Method, Path: r.URL.Path, RawPath: escaped, RawQuery: r.URL.RawQuery, Header: r.Header.Clone()}
-	if api != nil {
-		req.API = api.name
+// apiOf returns the API named by the first path segment, or nil.
+func (s *Server) apiOf(seg string) *apiDef {
+	for i := range s.apis {
+		if seg == s.apis[i].name {
+			return &s.apis[i]
+		}
 	}
-	s.mu.Lock()
-	s.requests = append(s.requests, req)
-	s.mu.Unlock()
+	return nil
 }
 
 // sleepCtx waits d, or less when ctx is done first; it reports whether the whole wait elapsed.
