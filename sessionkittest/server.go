@@ -170,7 +170,6 @@ func (s *Server) now() time.Time {
 	return f().Add(off)
 }
 
-
 // apiDef is one API: its path prefix (after the API name), credential check and routes.
 type apiDef struct {
 	name         string
