@@ -69,3 +69,16 @@ func TestNewClientOptionsOverride(t *testing.T) {
 	_, err = srv.NewClient(sessionkit.WithMaxRetries(-1))
 	require.ErrorIs(t, err, sessionkit.ErrInvalidOptions)
 }
+
+// TestClientRateLimitKeepsToServerLimit is the pacing test a user writes: a client limited to the
+// vendor's rate walks a long listing without one 429.
+func TestClientRateLimitKeepsToServerLimit(t *testing.T) {
+	srv := sessionkittest.NewServer(sessionkittest.WithRateLimit(sessionkittest.MonoCloud, 20))
+	defer srv.Close()
+	c, err := srv.NewClient(sessionkit.ForAPI(sessionkit.MonoCloud, sessionkit.WithRateLimit(20, 1)), sessionkit.WithMaxRetries(0))
+	require.NoError(t, err)
+	uid := srv.Data().MonoCloudUserIDs[0]
+	got := collect(t, c.Users.SessionsIter(context.Background(), uid, users.SessionsOptions{Size: 2}))
+	require.Len(t, got, len(srv.Data().MonoCloudSessions[uid]))
+	require.Equal(t, 24, srv.Count(sessionkittest.Match{API: sessionkittest.MonoCloud}))
+}
