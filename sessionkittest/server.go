@@ -177,6 +177,9 @@ type apiDef struct {
 	authorized   func(*http.Request) bool
 	unauthorized func(http.ResponseWriter, *http.Request)
 	routes       []route
+	// notFound, when set, answers a path below the API that no route matches, after the
+	// credential check, in the vendor's error shape; without it such a path gets a plain 404.
+	notFound func(http.ResponseWriter, *http.Request)
 }
 
 // route is a path pattern below an API's prefix; "*" matches one non-empty segment, passed to handle
@@ -201,6 +204,14 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rt, args := api.match(segs[1:])
+	if rt == nil && api.notFound != nil {
+		if !api.authorized(r) {
+			api.unauthorized(w, r)
+			return
+		}
+		api.notFound(w, r)
+		return
+	}
 	if rt == nil {
 		http.NotFound(w, r)
 		return
