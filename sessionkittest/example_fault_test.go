@@ -12,6 +12,7 @@ import (
 	"github.com/sessionkit/sessionkit-go/sessionkittest"
 	"github.com/sessionkit/sessionkit-go/sessions"
 	"github.com/sessionkit/sessionkit-go/traces"
+	"github.com/sessionkit/sessionkit-go/users"
 )
 
 // fastRetries keeps the client's retry waits short, as a test wants.
@@ -268,4 +269,29 @@ func ExampleServer_NewClient() {
 	}
 	fmt.Println(page.Total, page.TotalPages)
 	// Output: 25 2
+}
+
+// Handle answers with any handler: here the test's own context is cancelled while page 2 is in
+// flight, as Ctrl-C would, and the walk ends with the context's error.
+func ExampleHandle() {
+	srv := sessionkittest.NewServer()
+	defer srv.Close()
+	client, _ := srv.NewClient()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
+	srv.Fault(sessionkittest.Match{API: sessionkittest.MonoCloud, Page: 2}, sessionkittest.Handle(func(_ http.ResponseWriter, r *http.Request) {
+		cancel()
+		<-r.Context().Done() // the client went away; never answer
+	}))
+	n := 0
+	var err error
+	for _, err = range client.Users.SessionsIter(ctx, srv.Data().MonoCloudUserIDs[0], users.SessionsOptions{Size: 10}) {
+		if err != nil {
+			break
+		}
+		n++
+	}
+	fmt.Println(n, errors.Is(err, context.Canceled))
+	// Output: 10 true
 }

@@ -11,9 +11,9 @@ import (
 )
 
 // Fault is how the server answers a request that a fault rule selects (see Server.Fault), in place
-// of its normal answer. Build one with Status, HTML, Truncated, Malformed, Drop or Delay, and refine
-// it with its methods; each method returns a new Fault and leaves the one it is called on unchanged,
-// so a Fault can be shared.
+// of its normal answer. Build one with Status, HTML, Truncated, Malformed, Drop, Delay or Handle,
+// and refine it with its methods; each method returns a new Fault and leaves the one it is called
+// on unchanged, so a Fault can be shared.
 type Fault struct {
 	kind        faultKind
 	status      int
@@ -23,6 +23,7 @@ type Fault struct {
 	cut         int // bytes of the body Truncated and Drop send; -1 = half
 	delay       time.Duration
 	headers     []headerFunc
+	handle      http.HandlerFunc
 }
 
 type faultKind int
@@ -34,6 +35,7 @@ const (
 	faultMalformed
 	faultDrop
 	faultDelay
+	faultHandle
 )
 
 // headerFunc computes a header of the answer at the server's time now.
@@ -65,6 +67,11 @@ func Drop() Fault { return Fault{kind: faultDrop, cut: -1} }
 // Delay answers normally after d, or not at all when the client gives up first. Any other Fault
 // can wait too, with After.
 func Delay(d time.Duration) Fault { return Fault{kind: faultDelay, delay: d, cut: -1} }
+
+// Handle answers with h, for what the other faults do not cover: h may write anything, wait for
+// r.Context() to end, or act on the test (cancel the context of the code under test, as Ctrl-C
+// would, while the request is in flight).
+func Handle(h http.HandlerFunc) Fault { return Fault{kind: faultHandle, handle: h, cut: -1} }
 
 // with returns a copy of f changed by fn, sharing nothing that fn may change.
 func (f Fault) with(fn func(*Fault)) Fault {
@@ -154,6 +161,8 @@ func (f *Fault) answer(s *Server, w http.ResponseWriter, r *http.Request, api st
 			text+"</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
 	case faultDelay:
 		next.ServeHTTP(w, r)
+	case faultHandle:
+		f.handle(w, r)
 	default:
 		f.mangle(w, r, next)
 	}

@@ -26,7 +26,8 @@ type Match struct {
 	// Route is a path pattern below the API's base URL, as in the vendor's documentation, with "*"
 	// matching exactly one non-empty segment: "/videosdk/sessions/*/users" (Zoom),
 	// "/api/v1/traces/users" (Arthur), "/api/users/*/sessions" (MonoCloud),
-	// "/integrations/v1/session/users/*" (Ductape). It needs API.
+	// "/integrations/v1/session/users/*" (Ductape). It is matched below the base URL of the
+	// request's API, so it selects nothing outside the four APIs.
 	Route string
 	// Page is the position of the page in a walk, counted from 1 whatever the API's own numbering:
 	// Ductape's and MonoCloud's page=3 and Arthur's page=2 (0-based) are all Page 3; a request
