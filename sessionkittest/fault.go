@@ -281,8 +281,9 @@ func Times(n int) RuleOption { return func(r *Rule) { r.times = max(n, 0) } }
 // Fault makes the server answer the requests that m selects with f, from now on and until the rule
 // is spent (see Times) or removed. Rules are tried in the order they were added and the first one
 // that selects a request answers it; a request no rule selects gets its normal answer. Faults apply
-// to every endpoint of every API, after the request is recorded (see Requests) and after WithLatency,
-// and before the credential check. It is safe to add rules while requests run.
+// to every endpoint of every API, after the request is recorded (see Requests), after WithLatency
+// and the rate limits (a request they refuse is not seen by the rules), and before the credential
+// check. It is safe to add rules while requests run.
 //
 // A fault on page 3 of a Zoom walk, twice, then the normal answer:
 //
@@ -320,9 +321,10 @@ func (r *Rule) Remove() {
 	r.s.rules = slices.DeleteFunc(r.s.rules, func(x *Rule) bool { return x == r })
 }
 
-// pickLocked returns the rule that answers req, if any, counting req for every rule it matches.
-// s.mu must be held.
-func (s *Server) pickLocked(req *Request) *Rule {
+// pick returns the rule that answers req, if any, counting req for every rule it matches.
+func (s *Server) pick(req *Request) *Rule {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	var hit *Rule
 	for _, rule := range s.rules {
 		if !rule.match.matches(req) {

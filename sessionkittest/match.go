@@ -72,11 +72,10 @@ func routeMatches(pattern string, r *Request) bool {
 	return true
 }
 
-// pageOf is the Match.Page of a request to api with query q; 0 when it cannot be told. tokenPage
-// resolves a Zoom cursor.
-func pageOf(api string, r *Request, tokenPage func(string) int) int {
+// pageOf is the Match.Page of r; 0 when it cannot be told. tokenPage resolves a Zoom cursor.
+func pageOf(r *Request, tokenPage func(string) int) int {
 	q := r.query()
-	if api == Zoom {
+	if r.API == Zoom {
 		if tok := q.Get("next_page_token"); tok != "" {
 			return tokenPage(tok)
 		}
@@ -90,7 +89,7 @@ func pageOf(api string, r *Request, tokenPage func(string) int) int {
 	switch {
 	case err != nil:
 		return 0
-	case api == Arthur: // 0-based
+	case r.API == Arthur: // 0-based
 		return n + 1
 	}
 	return n

@@ -11,14 +11,11 @@ import (
 // then does next (the router) see it.
 func (s *Server) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		req, rule := s.record(r)
-		if !sleepCtx(r.Context(), s.cfg.latency) {
+		req := s.record(r)
+		if !sleepCtx(r.Context(), s.cfg.latency) || s.limited(w, r, req.API) {
 			return
 		}
-		if s.limited(w, r, req.API) {
-			return
-		}
-		if rule != nil {
+		if rule := s.pick(&req); rule != nil {
 			rule.fault.answer(s, w, r, req.API, next)
 			return
 		}
@@ -26,19 +23,19 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	})
 }
 
-// record appends r to the requests received and returns it with the fault rule that answers it.
-func (s *Server) record(r *http.Request) (Request, *Rule) {
+// record appends r to the requests received and returns it.
+func (s *Server) record(r *http.Request) Request {
 	escaped := r.URL.EscapedPath()
 	seg, _, _ := strings.Cut(strings.TrimPrefix(escaped, "/"), "/")
 	req := Request{Method: r.Method, Path: r.URL.Path, RawPath: escaped, RawQuery: r.URL.RawQuery, Header: r.Header.Clone()}
 	if api := s.apiOf(seg); api != nil {
 		req.API = api.name
 	}
-	req.Page = pageOf(req.API, &req, s.zoomTokenPage)
+	req.Page = pageOf(&req, s.zoomTokenPage)
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.requests = append(s.requests, req)
-	return req, s.pickLocked(&req)
+	s.mu.Unlock()
+	return req
 }
 
 // zoomTokenPage is the page (from 1) that a Zoom token the server issued asks for, expired or not;

@@ -118,3 +118,18 @@ func TestRateLimitPacedClientIsNeverRefused(t *testing.T) {
 	}
 	require.Positive(t, refused, "an unpaced burst is refused")
 }
+
+func TestRateLimitComesBeforeFaults(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}
+	srv := NewServer(WithUsers(3), WithRateLimit(Arthur, 1), WithClock(clock.now))
+	defer srv.Close()
+	u := apiURLs(srv)[Arthur]
+	get(t, u.url, u.header, 200, nil)
+	rule := srv.Fault(Match{API: Arthur}, Status(503), Times(1))
+	get(t, u.url, u.header, 429, nil)
+	require.Zero(t, rule.Hits(), "a refused request does not spend the rule")
+	srv.Advance(time.Second)
+	get(t, u.url, u.header, 503, nil)
+	require.Equal(t, 1, rule.Hits())
+	require.Equal(t, 3, srv.Count(Match{API: Arthur}), "every request is recorded")
+}
