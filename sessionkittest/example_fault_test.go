@@ -295,3 +295,31 @@ func ExampleHandle() {
 	fmt.Println(n, errors.Is(err, context.Canceled))
 	// Output: 10 true
 }
+
+// A Match selects requests by API, route, page, page token or position; here the 2nd Arthur
+// request, and any Zoom request that carries one given cursor.
+func ExampleMatch() {
+	srv := sessionkittest.NewServer()
+	defer srv.Close()
+	client, _ := srv.NewClient(sessionkit.WithMaxRetries(0))
+	ctx, d := context.Background(), srv.Data()
+
+	srv.Fault(sessionkittest.Match{API: sessionkittest.Arthur, Request: 2}, sessionkittest.Status(503))
+	for range 3 {
+		_, err := client.Traces.Users(ctx, traces.UsersOptions{TaskIDs: d.ArthurTaskIDs})
+		fmt.Println("arthur:", err == nil)
+	}
+
+	opts := sessions.ListUsersOptions{Type: sessions.Past, PageSize: 10}
+	first, _ := client.Sessions.ListUsers(ctx, d.ZoomSessionIDs[0], opts)
+	srv.Fault(sessionkittest.Match{PageToken: first.NextPageToken}, sessionkittest.Status(500))
+	opts.NextPageToken = first.NextPageToken
+	_, err := client.Sessions.ListUsers(ctx, d.ZoomSessionIDs[0], opts)
+	var apiErr *sessionkit.APIError
+	fmt.Println("zoom page 2:", errors.As(err, &apiErr) && apiErr.StatusCode == 500)
+	// Output:
+	// arthur: true
+	// arthur: false
+	// arthur: true
+	// zoom page 2: true
+}
