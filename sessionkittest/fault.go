@@ -144,24 +144,18 @@ func (f *Fault) answer(s *Server, w http.ResponseWriter, r *http.Request, api st
 		k, v := h(now)
 		w.Header().Add(k, v)
 	}
-	switch f.kind {
-	case faultStatus:
-		if f.hasBody {
-			writeRaw(w, f.status, f.contentType, f.body)
-			return
-		}
+	switch {
+	case f.hasBody && (f.kind == faultStatus || f.kind == faultHTML):
+		writeRaw(w, f.status, f.contentType, f.body)
+	case f.kind == faultStatus:
 		s.vendorError(w, r, api, f.status, "")
-	case faultHTML:
-		if f.hasBody {
-			writeRaw(w, f.status, f.contentType, f.body)
-			return
-		}
+	case f.kind == faultHTML:
 		text := fmt.Sprintf("%d %s", f.status, http.StatusText(f.status))
 		writeRaw(w, f.status, "text/html; charset=utf-8", "<html>\r\n<head><title>"+text+"</title></head>\r\n<body>\r\n<center><h1>"+
 			text+"</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
-	case faultDelay:
+	case f.kind == faultDelay:
 		next.ServeHTTP(w, r)
-	case faultHandle:
+	case f.kind == faultHandle:
 		f.handle(w, r)
 	default:
 		f.mangle(w, r, next)
