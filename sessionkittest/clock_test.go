@@ -103,3 +103,21 @@ func TestClockDecidesVideoSDKJWTExpiry(t *testing.T) {
 	srv.Advance(90 * time.Second)
 	require.Equal(t, at.Add(90*time.Second), srv.Now())
 }
+
+func TestRequestsCarryTheServersTime(t *testing.T) {
+	at := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	srv := sessionkittest.NewServer(sessionkittest.WithClock(func() time.Time { return at }))
+	defer srv.Close()
+	c, err := srv.NewClient()
+	require.NoError(t, err)
+	ctx, id := context.Background(), srv.Data().ZoomSessionIDs[0]
+	_, err = c.Sessions.ListUsers(ctx, id, sessions.ListUsersOptions{Type: sessions.Past})
+	require.NoError(t, err)
+	srv.Advance(time.Minute)
+	_, err = c.Sessions.ListUsers(ctx, id, sessions.ListUsersOptions{Type: sessions.Past})
+	require.NoError(t, err)
+	reqs := srv.Requests()
+	require.Len(t, reqs, 2)
+	require.Equal(t, at, reqs[0].At)
+	require.Equal(t, at.Add(time.Minute), reqs[1].At)
+}

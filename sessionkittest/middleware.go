@@ -27,7 +27,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 func (s *Server) record(r *http.Request) Request {
 	escaped := r.URL.EscapedPath()
 	seg, _, _ := strings.Cut(strings.TrimPrefix(escaped, "/"), "/")
-	req := Request{Method: r.Method, Path: r.URL.Path, RawPath: escaped, RawQuery: r.URL.RawQuery, Header: r.Header.Clone()}
+	req := Request{Method: r.Method, Path: r.URL.Path, RawPath: escaped, RawQuery: r.URL.RawQuery, Header: r.Header.Clone(), At: s.now()}
 	if api := s.apiOf(seg); api != nil {
 		req.API = api.name
 	}

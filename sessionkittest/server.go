@@ -49,6 +49,8 @@ type Request struct {
 	RawQuery string
 	// Header is a copy of the request headers.
 	Header http.Header
+	// At is when the request arrived, by the server's clock (see WithClock).
+	At time.Time
 	// Page is the position of the requested page in a walk, counted from 1 (see Match.Page): 1 for
 	// a request without a page parameter or cursor, 0 for an unreadable page number or a Zoom
 	// cursor the server never issued.

@@ -905,8 +905,9 @@ func TestRoutingAndRequests(t *testing.T) {
 	require.Len(t, reqs, n+1)
 	last := reqs[n]
 	require.Equal(t, Request{API: "arthur", Method: "GET", Path: "/arthur/api/v1/traces/users/svc/batch-runner",
-		RawPath: "/arthur/api/v1/traces/users/svc%2Fbatch-runner", RawQuery: "task_ids=a&task_ids=b", Header: last.Header, Page: 1}, last)
+		RawPath: "/arthur/api/v1/traces/users/svc%2Fbatch-runner", RawQuery: "task_ids=a&task_ids=b", Header: last.Header, At: last.At, Page: 1}, last)
 	require.Equal(t, "kit-test", last.Header.Get("User-Agent"))
+	require.WithinDuration(t, time.Now(), last.At, time.Minute)
 	require.Equal(t, "Bearer test-key", last.Header.Get("Authorization"))
 	last.Header.Set("User-Agent", "changed") // a copy
 	require.Equal(t, "kit-test", srv.Requests()[n].Header.Get("User-Agent"))
