@@ -136,7 +136,7 @@ func (f Fault) After(d time.Duration) Fault { return f.with(func(f *Fault) { f.d
 
 // answer answers r with f; next is the server's normal handler.
 func (f *Fault) answer(s *Server, w http.ResponseWriter, r *http.Request, api string, next http.Handler) {
-	if !sleepCtx(r.Context(), f.delay) {
+	if !s.sleep(r.Context(), f.delay) {
 		return
 	}
 	now := s.now()

@@ -342,3 +342,37 @@ func TestFaultRulesWhileRequestsRun(t *testing.T) {
 	require.Equal(t, 8*15, srv.Count(Match{API: Arthur}))
 	require.Equal(t, int(limited.Load()), hits, "every 429 came from a rule, once")
 }
+
+func TestCloseEndsWaits(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts []Option
+		rule bool
+	}{
+		{"a Delay fault", nil, true},
+		{"WithLatency", []Option{WithLatency(time.Hour)}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := NewServer(tc.opts...)
+			if tc.rule {
+				srv.Fault(Match{}, Status(503).After(time.Hour))
+			}
+			errc := make(chan error, 1)
+			go func() {
+				res, err := http.Get(srv.ArthurURL() + "/api/v1/traces/users?task_ids=x") // no timeout
+				if err == nil {
+					res.Body.Close()
+					err = fmt.Errorf("answered %d", res.StatusCode)
+				}
+				errc <- err
+			}()
+			require.Eventually(t, func() bool { return srv.RequestCount() == 1 }, 10*time.Second, time.Millisecond)
+			began := time.Now()
+			srv.Close()
+			require.Less(t, time.Since(began), 5*time.Second)
+			err := <-errc
+			require.Error(t, err)
+			require.NotContains(t, err.Error(), "answered")
+		})
+	}
+}

@@ -12,7 +12,7 @@ import (
 func (s *Server) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		req := s.record(r)
-		if !sleepCtx(r.Context(), s.cfg.latency) || s.limited(w, r, req.API) {
+		if !s.sleep(r.Context(), s.cfg.latency) || s.limited(w, r, req.API) {
 			return
 		}
 		if rule := s.pick(&req); rule != nil {

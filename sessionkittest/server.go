@@ -23,6 +23,9 @@ type Server struct {
 	data *Dataset
 	apis []apiDef
 
+	closing   chan struct{} // closed by Close: ends every wait
+	closeOnce sync.Once
+
 	mu       sync.Mutex
 	requests []Request
 	clock    func() time.Time // see WithClock; guarded by mu
@@ -115,7 +118,7 @@ func NewServer(opts ...Option) *Server {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	s := &Server{cfg: cfg, clock: time.Now, tokens: map[string]zoomCursor{}}
+	s := &Server{cfg: cfg, clock: time.Now, tokens: map[string]zoomCursor{}, closing: make(chan struct{})}
 	if cfg.clock != nil {
 		s.clock = cfg.clock
 	}
@@ -127,8 +130,12 @@ func NewServer(opts ...Option) *Server {
 	return s
 }
 
-// Close shuts the server down and blocks until all outstanding requests have completed.
-func (s *Server) Close() { s.ts.Close() }
+// Close shuts the server down and blocks until all outstanding requests have completed. Requests
+// waiting out WithLatency or a Delay or After fault end at once, unanswered.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.closing) })
+	s.ts.Close()
+}
 
 // DuctapeURL returns the base URL to give the SDK for Ductape: URL + "/ductape".
 func (s *Server) DuctapeURL() string { return s.URL + "/ductape" }
@@ -270,8 +277,9 @@ func (s *Server) apiOf(seg string) *apiDef {
 	return nil
 }
 
-// sleepCtx waits d, or less when ctx is done first; it reports whether the whole wait elapsed.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
+// sleep waits d, or less when ctx is done first; it reports whether the whole wait elapsed. When the
+// server closes first it aborts the handler (the client's connection is closed, unanswered).
+func (s *Server) sleep(ctx context.Context, d time.Duration) bool {
 	if d <= 0 {
 		return ctx.Err() == nil
 	}
@@ -282,6 +290,8 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 		return true
 	case <-ctx.Done():
 		return false
+	case <-s.closing:
+		panic(http.ErrAbortHandler)
 	}
 }
 
