@@ -1,7 +1,6 @@
 package sessionkittest
 
 import (
-	"context"
 	"net/http"
 	"testing"
 	"time"
@@ -97,7 +96,7 @@ func TestRateLimitDaily(t *testing.T) {
 }
 
 // TestRateLimitPacedClientIsNeverRefused runs on the wall clock: a client that keeps to the limit
-// gets no 429, one that does not gets them.
+// gets no 429 (TestRateLimitPerSecond shows, on a fixed clock, that one that does not gets them).
 func TestRateLimitPacedClientIsNeverRefused(t *testing.T) {
 	srv := NewServer(WithUsers(3), WithRateLimit(Arthur, 20))
 	defer srv.Close()
@@ -108,15 +107,6 @@ func TestRateLimitPacedClientIsNeverRefused(t *testing.T) {
 		<-tick.C
 		require.Equal(t, 200, call(t, http.MethodGet, u.url, u.header).status, "request %d", i)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	refused := 0
-	for i := 0; i < 200 && refused == 0 && ctx.Err() == nil; i++ {
-		if call(t, http.MethodGet, u.url, u.header).status == 429 {
-			refused++
-		}
-	}
-	require.Positive(t, refused, "an unpaced burst is refused")
 }
 
 func TestRateLimitComesBeforeFaults(t *testing.T) {
