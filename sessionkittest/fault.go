@@ -283,7 +283,10 @@ func Times(n int) RuleOption { return func(r *Rule) { r.times = max(n, 0) } }
 //
 //	srv.Fault(sessionkittest.Match{API: sessionkittest.Zoom, Page: 3},
 //		sessionkittest.Status(429).RetryAfter("1"), sessionkittest.Times(2))
+//
+// Fault panics when m.API is not one of the API names.
 func (s *Server) Fault(m Match, f Fault, opts ...RuleOption) *Rule {
+	checkAPI("Fault", m.API)
 	r := &Rule{s: s, match: m, fault: f, times: -1}
 	for _, o := range opts {
 		o(r)

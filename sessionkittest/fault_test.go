@@ -376,3 +376,14 @@ func TestCloseEndsWaits(t *testing.T) {
 		})
 	}
 }
+
+func TestUnknownAPINamePanics(t *testing.T) {
+	require.PanicsWithValue(t, `sessionkittest: WithRateLimit/WithDailyLimit: unknown API "Zoom" (want Ductape, Zoom, Arthur or MonoCloud)`,
+		func() { NewServer(WithRateLimit("Zoom", 1)) })
+	require.Panics(t, func() { NewServer(WithDailyLimit("zoom.us", 1)) })
+	srv := NewServer(WithUsers(1))
+	defer srv.Close()
+	require.PanicsWithValue(t, `sessionkittest: Fault: unknown API "arthurr" (want Ductape, Zoom, Arthur or MonoCloud)`,
+		func() { srv.Fault(Match{API: "arthurr"}, Status(500)) })
+	require.NotPanics(t, func() { srv.Fault(Match{API: Arthur}, Status(500)).Remove() })
+}

@@ -1,6 +1,7 @@
 package sessionkittest
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -15,6 +16,14 @@ const (
 
 // basePaths are the paths of the APIs' base URLs on the server (see Server.ZoomURL and friends).
 var basePaths = map[string]string{Ductape: "/ductape", Zoom: "/zoom/v2", Arthur: "/arthur", MonoCloud: "/monocloud"}
+
+// checkAPI panics, naming the caller, when api is not "" nor one of the four API names: a typo
+// would otherwise select nothing, silently.
+func checkAPI(caller, api string) {
+	if _, ok := basePaths[api]; !ok && api != "" {
+		panic(fmt.Sprintf("sessionkittest: %s: unknown API %q (want Ductape, Zoom, Arthur or MonoCloud)", caller, api))
+	}
+}
 
 // Match selects requests, for a fault rule (Server.Fault) or an assertion (Server.Count). A request
 // matches when it satisfies every non-zero field; the zero Match matches every request.

@@ -29,7 +29,7 @@ type limiter struct {
 // limit ..."} with X-RateLimit-Category "Heavy", X-RateLimit-Type "QPS", X-RateLimit-Limit and
 // X-RateLimit-Remaining; the other APIs' error bodies (MonoCloud's application/problem+json) with
 // "Retry-After: 1". Refused requests are recorded but do not count against the limit. The clock is
-// the server's (see WithClock). perSecond <= 0 means no limit.
+// the server's (see WithClock). perSecond <= 0 means no limit. An unknown api panics.
 func WithRateLimit(api string, perSecond int) Option {
 	return func(c *config) { c.limit(api, func(l *limits) { l.perSecond = perSecond }) }
 }
@@ -38,12 +38,13 @@ func WithRateLimit(api string, perSecond int) Option {
 // as Zoom's daily cap for Heavy APIs does. Past it, Zoom answers 429 with a message naming the
 // daily limit, "X-RateLimit-Type: Daily-limit", "X-RateLimit-Remaining: 0" and a Retry-After
 // holding the next UTC midnight in ISO 8601; the other APIs answer 429 with their error body and a
-// Retry-After in seconds until then. perDay <= 0 means no limit.
+// Retry-After in seconds until then. perDay <= 0 means no limit. An unknown api panics.
 func WithDailyLimit(api string, perDay int) Option {
 	return func(c *config) { c.limit(api, func(l *limits) { l.perDay = perDay }) }
 }
 
 func (c *config) limit(api string, set func(*limits)) {
+	checkAPI("WithRateLimit/WithDailyLimit", api)
 	if c.limits == nil {
 		c.limits = map[string]limits{}
 	}
