@@ -31,8 +31,8 @@ func TestNewClientReachesEveryAPI(t *testing.T) {
 		opts []sessionkittest.Option
 	}{
 		{"defaults", nil},
-		{"own key and workspace", []sessionkittest.Option{sessionkittest.WithAPIKey("k-9"), sessionkittest.WithWorkspaceID("ws_other")}},
-		{"Video SDK credentials", []sessionkittest.Option{sessionkittest.WithVideoSDKCredentials("vk", "vs")}},
+		{"own key and workspace", []sessionkittest.Option{sessionkittest.WithAPIKey("key-k-9-other"), sessionkittest.WithWorkspaceID("ws_other")}},
+		{"Video SDK credentials", []sessionkittest.Option{sessionkittest.WithVideoSDKCredentials("video-sdk-key", "video-sdk-secret")}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := sessionkittest.NewServer(append(tc.opts, sessionkittest.WithUsers(13))...)
@@ -59,7 +59,7 @@ func TestNewClientReachesEveryAPI(t *testing.T) {
 func TestNewClientOptionsOverride(t *testing.T) {
 	srv := sessionkittest.NewServer(sessionkittest.WithUsers(3))
 	defer srv.Close()
-	c, err := srv.NewClient(sessionkit.WithAPIKey("wrong"), sessionkit.WithMaxRetries(0))
+	c, err := srv.NewClient(sessionkit.WithAPIKey("wrong-key-0"), sessionkit.WithMaxRetries(0))
 	require.NoError(t, err)
 	_, err = c.Traces.Users(context.Background(), traces.UsersOptions{TaskIDs: srv.Data().ArthurTaskIDs})
 	var apiErr *sessionkit.APIError

@@ -61,7 +61,7 @@ func TestAdvanceExpiresZoomCursorMidWalk(t *testing.T) {
 }
 
 func TestClockDecidesVideoSDKJWTExpiry(t *testing.T) {
-	const key, secret = "vk", "vs"
+	const key, secret = "video-sdk-key", "video-sdk-secret"
 	mint := func(iat, exp time.Time) string {
 		s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"iss": key, "iat": iat.Unix(), "exp": exp.Unix()}).SignedString([]byte(secret))
 		require.NoError(t, err)
