@@ -47,7 +47,7 @@ func (s *Server) zoomAPI() apiDef {
 		unauthorized: func(w http.ResponseWriter, _ *http.Request) {
 			writeJSON(w, http.StatusUnauthorized, zoomError{Code: 124, Message: "Invalid access token."})
 		},
-		routes: []route{{[]string{"*", "users"}, s.zoomUsers}},
+		routes: []route{{pattern: []string{"*", "users"}, handle: s.zoomUsers}, {handle: s.zoomSessions}},
 	}
 }
 
