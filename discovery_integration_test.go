@@ -119,7 +119,8 @@ func TestDiscoveryAgainstTheKit(t *testing.T) {
 			require.NoError(t, err)
 			assert.True(t, slices.IsSortedFunc(sorted, func(a, b users.User) int { return b.CreationTime.Compare(a.CreationTime) }))
 
-			name := data.MonoCloudUsers[2].Claims["family_name"].(string)
+			name, ok := data.MonoCloudUsers[2].Claims["family_name"].(string)
+			require.True(t, ok)
 			filtered, err := collectAll(c.Users.ListIter(ctx, users.ListOptions{Filter: name}))
 			require.NoError(t, err)
 			require.NotEmpty(t, filtered)

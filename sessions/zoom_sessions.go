@@ -48,7 +48,7 @@ type ListSessionsPage struct {
 	// NextPageToken continues the listing; "" on the last page.
 	NextPageToken string `json:"next_page_token,omitzero"`
 	// Sessions are the page's sessions.
-	Sessions []VideoSession `json:"sessions"`
+	Sessions []VideoSession `json:"sessions,omitzero"`
 }
 
 // VideoSession is one Zoom Video SDK session. Its JSON form uses Zoom's
@@ -161,11 +161,11 @@ func parseClock(s string) (time.Duration, error) {
 	}
 	var secs int64
 	for _, p := range parts {
-		n, err := strconv.ParseUint(p, 10, 32)
-		if err != nil || p == "" || p[0] == '+' {
+		n, err := strconv.ParseInt(p, 10, 32)
+		if err != nil || n < 0 || p[0] == '+' || p[0] == '-' {
 			return 0, fmt.Errorf("duration: expected \"mm:ss\" or \"hh:mm:ss\", got %.32q", s)
 		}
-		secs = secs*60 + int64(n)
+		secs = secs*60 + n
 	}
 	if secs > maxClockSeconds {
 		return 0, fmt.Errorf("duration: %.32q is too long", s)

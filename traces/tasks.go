@@ -40,9 +40,9 @@ type TasksOptions struct {
 // TasksPage is one page of Arthur tasks.
 type TasksPage struct {
 	// Count is the number of matching tasks over all pages.
-	Count int `json:"count"`
+	Count int `json:"count,omitzero"`
 	// Tasks are the page's tasks.
-	Tasks []Task `json:"tasks"`
+	Tasks []Task `json:"tasks,omitzero"`
 }
 
 // Task is one Arthur task: what UsersOptions.TaskIDs takes. Its rules,

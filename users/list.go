@@ -48,7 +48,7 @@ type ListOptions struct {
 // ListPage is one page of MonoCloud users.
 type ListPage struct {
 	// Users are the page's users.
-	Users []User `json:"users"`
+	Users []User `json:"users,omitzero"`
 	// Pagination is the X-Pagination header, nil when the server sent none
 	// (the totals are then unknown, not zero).
 	Pagination *Pagination `json:"pagination,omitzero"`
