@@ -224,3 +224,19 @@ func verifyNoWalkLeft(t *testing.T, c *sessionkit.Client, baseline goleak.Option
 	c.CloseIdleConnections()
 	goleak.VerifyNone(t, append([]goleak.Option{baseline}, leakServerSide...)...)
 }
+
+// TestUsersListWithoutPaginationHeader walks MonoCloud's users from a
+// deployment that sends no X-Pagination: a short or empty page ends it.
+func TestUsersListWithoutPaginationHeader(t *testing.T) {
+	srv := sessionkittest.NewServer(sessionkittest.WithoutPaginationHeader())
+	defer srv.Close()
+	c := integClient(t, srv, "test-key")
+	for _, size := range []int{4, 11, 0} {
+		got, err := collectAll(c.Users.ListIter(context.Background(), users.ListOptions{Size: size}))
+		require.NoError(t, err)
+		assert.Len(t, got, len(srv.Data().MonoCloudUserIDs), "size %d", size)
+		page, err := c.Users.List(context.Background(), users.ListOptions{Size: size})
+		require.NoError(t, err)
+		assert.Nil(t, page.Pagination)
+	}
+}
