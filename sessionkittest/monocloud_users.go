@@ -69,7 +69,7 @@ type MonoCloudUsername struct {
 
 // MonoCloudConnection is an identity provider a MonoCloud user signs in with.
 type MonoCloudConnection struct {
-	IdP          string `json:"idp"`
+	IDP          string `json:"idp"`
 	ConnectionID string `json:"connection_id"`
 }
 
@@ -110,10 +110,10 @@ func genMonoCloudUsers(d *Dataset, g *gen, clients []string, n int) {
 			local, _, _ := strings.Cut(email, "@")
 			u.Username = &MonoCloudUsername{ID: g.hex(24), Username: local, Source: "monocloud"}
 		}
-		u.Connections = []MonoCloudConnection{{IdP: "monocloud", ConnectionID: g.hex(16)}}
+		u.Connections = []MonoCloudConnection{{IDP: "monocloud", ConnectionID: g.hex(16)}}
 		if g.chance(0.5) {
 			idp := g.pick(idps)
-			u.Connections = append(u.Connections, MonoCloudConnection{IdP: idp, ConnectionID: g.hex(16)})
+			u.Connections = append(u.Connections, MonoCloudConnection{IDP: idp, ConnectionID: g.hex(16)})
 			u.ExternalProviders = []MonoCloudExternal{{Authenticator: idp, ProviderUserID: strconv.Itoa(1e6 + g.n(9e6))}}
 		}
 		if ss := d.MonoCloudSessions[uid]; len(ss) > 0 { // the newest session is the last sign-in

@@ -56,7 +56,7 @@ type ListPage struct {
 
 // User is one MonoCloud user (the management API's UserSummary). Missing
 // arrays are empty and unknown fields are ignored; enumerated values (such
-// as a connection's IdP) are plain strings, so values MonoCloud adds later
+// as a connection's IDP) are plain strings, so values MonoCloud adds later
 // decode too. Its JSON form uses MonoCloud's field names, with times as
 // RFC 3339.
 type User struct {
@@ -123,7 +123,7 @@ type PhoneNumber struct {
 // Connection is an identity provider a user signs in with ("monocloud",
 // "google", "github", ...).
 type Connection struct {
-	IdP          string `json:"idp,omitzero"`
+	IDP          string `json:"idp,omitzero"`
 	ConnectionID string `json:"connection_id,omitzero"`
 }
 

@@ -90,7 +90,7 @@ func TestListDecode(t *testing.T) {
 				Emails:            []users.Email{{ID: "em_1", Primary: true, Verified: true, Source: "monocloud", Email: "ada@example.com"}},
 				PhoneNumbers:      []users.PhoneNumber{{ID: "ph_1", Phone: "+14155550100"}},
 				Username:          "ada",
-				Connections:       []users.Connection{{IdP: "google", ConnectionID: "c1"}, {IdP: "someday-idp", ConnectionID: "c2"}},
+				Connections:       []users.Connection{{IDP: "google", ConnectionID: "c1"}, {IDP: "someday-idp", ConnectionID: "c2"}},
 				ExternalProviders: []users.ExternalProvider{{Authenticator: "github", ProviderUserID: "42"}},
 				CreationTime:      unix(1640975400), LastUpdated: unix(1640975460), LastActivity: unix(1640975600),
 				LastSignInSuccess: unix(1640975500), LastSignInAttempt: unix(1640975500),
