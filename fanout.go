@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"sync"
+	"sync/atomic"
 
 	"github.com/sessionkit/sessionkit-go/internal/engine"
 )
@@ -55,7 +56,8 @@ func (e *FanOutError) Unwrap() error { return e.Err }
 //
 // break stops every walk; no goroutine outlives the loop. inner runs on
 // goroutines of its own, so it must be safe to call concurrently (the
-// SDK's iterators are).
+// SDK's iterators are); a panic in an inner walk is raised again on the
+// loop's goroutine once every walk has stopped.
 func FanOut[O, I any](ctx context.Context, outer iter.Seq2[O, error], parallel int,
 	inner func(ctx context.Context, o O) iter.Seq2[I, error]) iter.Seq2[I, error] {
 	return func(yield func(I, error) bool) {
@@ -71,6 +73,9 @@ func FanOut[O, I any](ctx context.Context, outer iter.Seq2[O, error], parallel i
 			stop()
 			f.cancel()
 			f.wg.Wait()
+			if p := f.panicked.Load(); p != nil && !f.raised {
+				panic(p.value)
+			}
 		}()
 		f.run(next, parallel, yield)
 	}
@@ -78,11 +83,16 @@ func FanOut[O, I any](ctx context.Context, outer iter.Seq2[O, error], parallel i
 
 // fanOut is the state of one FanOut loop.
 type fanOut[O, I any] struct {
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	inner  func(ctx context.Context, o O) iter.Seq2[I, error]
+	ctx      context.Context
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	inner    func(ctx context.Context, o O) iter.Seq2[I, error]
+	panicked atomic.Pointer[fanPanic] // the first inner walk's panic, raised at the end if the loop did not reach it
+	raised   bool                     // the loop's goroutine raised a walk's panic already
 }
+
+// fanPanic is a panic caught in an inner walk's goroutine.
+type fanPanic struct{ value any }
 
 // fanItem is one pair an inner walk yielded.
 type fanItem[I any] struct {
@@ -95,6 +105,7 @@ type fanWalk[I any] struct {
 	index    int
 	items    chan fanItem[I] // closed when the walk's goroutine ends
 	complete bool            // set before items closes, when the walk ended by itself
+	panicked *fanPanic       // set before items closes, when the walk panicked
 	outerErr error
 }
 
@@ -146,6 +157,12 @@ func (f *fanOut[O, I]) start(index int, o O) *fanWalk[I] {
 	go func() {
 		defer f.wg.Done()
 		defer close(w.items)
+		defer func() {
+			if r := recover(); r != nil {
+				w.panicked = &fanPanic{r} // raised when the loop reaches this walk
+				f.panicked.CompareAndSwap(nil, w.panicked)
+			}
+		}()
 		for v, err := range f.inner(f.ctx, o) {
 			select {
 			case w.items <- fanItem[I]{v, err}:
@@ -168,6 +185,10 @@ func (f *fanOut[O, I]) drain(w *fanWalk[I], yield func(I, error) bool) bool {
 	for {
 		select {
 		case it, ok := <-w.items:
+			if !ok && w.panicked != nil {
+				f.raised = true
+				panic(w.panicked.value)
+			}
 			switch {
 			case !ok && w.complete && f.ctx.Err() == nil:
 				return true

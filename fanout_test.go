@@ -305,3 +305,33 @@ func TestFanOutInvalidParallel(t *testing.T) {
 		assert.False(t, called)
 	}
 }
+
+func TestFanOutInnerPanic(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	boom := func(ctx context.Context, o int) iter.Seq2[int, error] {
+		return func(yield func(int, error) bool) {
+			if o == 2 {
+				panic(fmt.Sprintf("walk %d broke", o))
+			}
+			numbered(func(int) int { return 3 }, 0, 0)(ctx, o)(yield)
+		}
+	}
+	for _, stopAt := range []int{-1, 1} {
+		var got []int
+		func() {
+			defer func() {
+				assert.Equal(t, "walk 2 broke", recover(), "the panic reaches the loop's goroutine")
+			}()
+			for v, err := range sessionkit.FanOut(context.Background(), seqOf(ints(5), nil), 3, boom) {
+				require.NoError(t, err)
+				got = append(got, v)
+				if len(got) == stopAt {
+					break // the walk that panicked is never reached: raised after the loop
+				}
+			}
+		}()
+		if stopAt < 0 {
+			assert.Equal(t, []int{0, 1, 2, 1000, 1001, 1002}, got, "the items before the walk that panicked")
+		}
+	}
+}
