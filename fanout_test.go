@@ -335,3 +335,71 @@ func TestFanOutInnerPanic(t *testing.T) {
 		}
 	}
 }
+
+// TestFanOutRandomFailures fails a random inner walk at a random item, or
+// the outer walk after a random item, and checks the rows before it, the
+// single error and its resume point, at random parallelism.
+func TestFanOutRandomFailures(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	seed := uint64(time.Now().UnixNano())
+	rng := rand.New(rand.NewPCG(seed, 1))
+	for run := range 300 {
+		outerLen := 1 + rng.IntN(12)
+		lengths := make([]int, outerLen)
+		for i := range lengths {
+			lengths[i] = rng.IntN(2 * sessionkit.FanOutBuffer)
+		}
+		failWalk, failAt := rng.IntN(outerLen), 0
+		if lengths[failWalk] > 0 {
+			failAt = rng.IntN(lengths[failWalk] + 1)
+		}
+		outerFail := rng.IntN(4) == 0 // else an inner walk fails
+		cause := errors.New("injected")
+		inner := func(_ context.Context, o int) iter.Seq2[int, error] {
+			return func(yield func(int, error) bool) {
+				for k := range lengths[o] {
+					if !outerFail && o == failWalk && k == failAt {
+						yield(0, &sessionkit.PageError{Page: k, Yielded: k, Err: cause})
+						return
+					}
+					if !yield(o*1000+k, nil) {
+						return
+					}
+				}
+				if !outerFail && o == failWalk && failAt == lengths[o] {
+					yield(0, &sessionkit.PageError{Page: failAt, Yielded: failAt, Err: cause})
+				}
+			}
+		}
+		var outer iter.Seq2[int, error] = seqOf(ints(outerLen), nil)
+		if outerFail {
+			outer = seqOf(ints(failWalk), &sessionkit.PageError{Page: failWalk, Err: cause})
+		}
+		var want []int
+		for o := range failWalk + 1 {
+			n := lengths[o]
+			if o == failWalk {
+				if outerFail {
+					break
+				}
+				n = failAt
+			}
+			for k := range n {
+				want = append(want, o*1000+k)
+			}
+		}
+		parallel := 1 + rng.IntN(6)
+		got, errs := fanItems(sessionkit.FanOut(context.Background(), outer, parallel, inner))
+		require.Equal(t, want, got, "seed %d run %d", seed, run)
+		require.Len(t, errs, 1, "seed %d run %d", seed, run)
+		require.ErrorIs(t, errs[0], cause)
+		var fe *sessionkit.FanOutError
+		if outerFail {
+			require.False(t, errors.As(errs[0], &fe), "seed %d run %d: an outer error is not wrapped", seed, run)
+			continue
+		}
+		require.ErrorAs(t, errs[0], &fe, "seed %d run %d", seed, run)
+		assert.Equal(t, failWalk, fe.Index, "seed %d run %d", seed, run)
+		assert.Equal(t, failAt, fe.Yielded, "seed %d run %d", seed, run)
+	}
+}
