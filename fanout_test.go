@@ -371,7 +371,7 @@ func TestFanOutRandomFailures(t *testing.T) {
 				}
 			}
 		}
-		var outer iter.Seq2[int, error] = seqOf(ints(outerLen), nil)
+		outer := seqOf(ints(outerLen), nil)
 		if outerFail {
 			outer = seqOf(ints(failWalk), &sessionkit.PageError{Page: failWalk, Err: cause})
 		}
