@@ -26,6 +26,11 @@
 // any request is sent, ErrMalformedResponse for undecodable bodies, and
 // *PageError from iterators with the point to resume from.
 //
+// A batch job learns what to walk from the discovery calls
+// (Sessions.ListSessions, Users.List, Traces.Tasks) and walks every item's
+// listing with FanOut: several inner walks at once, items in outer order,
+// a *FanOutError that says where to resume.
+//
 // Requests are retried (429, 500, 502, 503, 504 and connection errors) with
 // capped, jittered, cancellable backoff that honours Retry-After, and
 // credentials are only ever sent to their API's own origin.

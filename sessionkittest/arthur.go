@@ -29,14 +29,15 @@ type arthurList struct {
 func (s *Server) arthurAPI() apiDef {
 	return apiDef{
 		name:       "arthur",
-		prefix:     []string{"api", "v1", "traces", "users"},
+		prefix:     []string{"api"},
 		authorized: s.bearerKey,
 		unauthorized: func(w http.ResponseWriter, _ *http.Request) {
 			writeJSON(w, http.StatusUnauthorized, arthurDetail{Detail: "Unauthorized"})
 		},
 		routes: []route{
-			{nil, s.arthurUsers},
-			{[]string{"*"}, s.arthurUser},
+			{pattern: []string{"v1", "traces", "users"}, handle: s.arthurUsers},
+			{pattern: []string{"v1", "traces", "users", "*"}, handle: s.arthurUser},
+			{pattern: []string{"v2", "tasks", "search"}, handle: s.arthurSearchTasks, method: http.MethodPost},
 		},
 	}
 }

@@ -39,6 +39,15 @@ type Dataset struct {
 	MonoCloudUserIDs []string
 	// MonoCloudSessions are the sessions of each MonoCloud user (by user ID), newest first.
 	MonoCloudSessions map[string][]MonoCloudSession
+	// ZoomSessions are the Zoom sessions /videosdk/sessions lists, by start time: the live ones of
+	// ZoomSessionIDs and ended ones spread over the six months before BaseTime. ZoomUsers holds the
+	// users of each.
+	ZoomSessions []ZoomSession
+	// MonoCloudUsers are the users /api/users lists, one per MonoCloudUserIDs entry, in that order.
+	MonoCloudUsers []MonoCloudUser
+	// ArthurTasks are the tasks /api/v2/tasks/search lists: the ArthurTaskIDs, active, and one
+	// archived task without users.
+	ArthurTasks []ArthurTask
 }
 
 // DuctapeUser is one user of a Ductape session, as listed by the users call. Its fields carry the
@@ -260,8 +269,10 @@ func generate(seed int64, n int, workspace string) *Dataset {
 		Product: "my-product", Session: "user-session", Env: "production",
 	}
 	genDuctape(d, newGen(seed, 1), n)
-	genZoom(d, newGen(seed, 2), newGen(seed, 5), n)
+	genZoom(d, newGen(seed, 2), newGen(seed, 7), n)
+	genZoomSessions(d, newGen(seed, 5), n)
 	genArthur(d, newGen(seed, 3), n)
+	genArthurTasks(d, newGen(seed, 6))
 	genMonoCloud(d, newGen(seed, 4), n)
 	return d
 }
@@ -320,7 +331,7 @@ func genZoom(d *Dataset, g, live *gen, n int) {
 	d.ZoomLiveSessionIDs = []string{"Lv3Z9pQxTnKc0aYw7mFhRg=="}
 	d.ZoomUsers = map[string][]ZoomUser{}
 	for si, sid := range d.ZoomSessionIDs {
-		users := genZoomUsers(g, baseTime.Add(-time.Duration(3+si*2)*time.Hour), n)
+		users := zoomJoins(g, baseTime.Add(-time.Duration(3+si*2)*time.Hour), baseTime, n)
 		for i := range users { // the session ended at BaseTime: whoever was still in left then
 			if users[i].LeaveTime == "" {
 				users[i].LeaveTime = baseTime.Format(time.RFC3339)
@@ -329,15 +340,14 @@ func genZoom(d *Dataset, g, live *gen, n int) {
 		d.ZoomUsers[sid] = users
 	}
 	for _, sid := range d.ZoomLiveSessionIDs {
-		d.ZoomUsers[sid] = genZoomUsers(live, baseTime.Add(-time.Hour), n)
+		d.ZoomUsers[sid] = zoomJoins(live, baseTime.Add(-time.Hour), baseTime, n)
 	}
 }
 
-// genZoomUsers generates the n joins of a session that started at start and is still in progress
-// at BaseTime.
-func genZoomUsers(g *gen, start time.Time, n int) []ZoomUser {
+// zoomJoins generates the n joins of a session that started at start; nobody leaves after end.
+func zoomJoins(g *gen, start, end time.Time, n int) []ZoomUser {
 	const b62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	span := baseTime.Sub(start)
+	span := end.Sub(start)
 	users := make([]ZoomUser, 0, n)
 	step := max(span/time.Duration(max(n, 1)), time.Nanosecond)
 	leaves := map[string]time.Time{} // by user ID, of the latest join; zero while in the session
@@ -386,7 +396,7 @@ func genZoomUsers(g *gen, start time.Time, n int) []ZoomUser {
 		u.JoinTime = join.Format(time.RFC3339)
 		u.LeaveTime, leaves[u.ID] = "", time.Time{}
 		if i != n-1 && g.chance(0.8) {
-			if leave := join.Add(g.dur(2*time.Minute, span/2)); leave.Before(baseTime) {
+			if leave := join.Add(g.dur(2*time.Minute, span/2)); leave.Before(end) {
 				u.LeaveTime, leaves[u.ID] = leave.Format(time.RFC3339), leave
 			}
 		}
@@ -447,39 +457,45 @@ func genMonoCloud(d *Dataset, g *gen, n int) {
 	d.MonoCloudUserIDs = []string{g.uuid(), g.uuid()}
 	d.MonoCloudSessions = map[string][]MonoCloudSession{}
 	clients := []string{g.chars(21, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"), g.chars(21, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"), "eCOGRJYpnNwwAAuCeReEW"}
-	const hexUpper = "0123456789ABCDEF"
 	for _, uid := range d.MonoCloudUserIDs {
-		sessions := make([]MonoCloudSession, 0, n)
-		at := baseTime.Add(-g.dur(time.Minute, time.Hour))
-		for i := range n {
-			if i > 0 {
-				at = at.Add(-g.dur(10*time.Minute, 20*time.Hour))
-			}
-			s := MonoCloudSession{
-				SessionID: g.chars(32, hexUpper), SessionKey: g.chars(64, hexUpper),
-				ClientIDs:   []string{clients[g.n(len(clients))]},
-				InitiatedAt: at.Unix(), ExpiresAt: at.Add(7 * 24 * time.Hour).Unix(),
-				LastUpdated: at.Add(g.dur(0, 6*time.Hour)).Unix(),
-			}
-			s.LastUpdated = min(s.LastUpdated, baseTime.Unix())
-			if g.chance(0.1) {
-				s.SessionKey = ""
-			}
-			if g.chance(0.15) {
-				if other := clients[g.n(len(clients))]; other != s.ClientIDs[0] {
-					s.ClientIDs = append(s.ClientIDs, other)
-				}
-			}
-			c := cities[g.n(len(cities))]
-			m := MonoCloudMetadata{Country: &c[1], City: &c[0], Region: &c[2], Latitude: &c[3], Longitude: &c[4], IPAddress: ptr(g.ip()), UserAgent: ptr(g.pick(userAgents))}
-			if g.chance(0.15) { // location unknown for this address
-				m.City, m.Latitude, m.Longitude, m.Region = nil, nil, nil, nil
-			}
-			s.LastMetadata = m
-			sessions = append(sessions, s)
-		}
-		d.MonoCloudSessions[uid] = sessions
+		d.MonoCloudSessions[uid] = monoSessions(g, clients, n)
 	}
+	genMonoCloudUsers(d, g, clients, n)
+}
+
+// monoSessions generates the n sessions of one MonoCloud user, newest first.
+func monoSessions(g *gen, clients []string, n int) []MonoCloudSession {
+	const hexUpper = "0123456789ABCDEF"
+	sessions := make([]MonoCloudSession, 0, n)
+	at := baseTime.Add(-g.dur(time.Minute, time.Hour))
+	for i := range n {
+		if i > 0 {
+			at = at.Add(-g.dur(10*time.Minute, 20*time.Hour))
+		}
+		s := MonoCloudSession{
+			SessionID: g.chars(32, hexUpper), SessionKey: g.chars(64, hexUpper),
+			ClientIDs:   []string{clients[g.n(len(clients))]},
+			InitiatedAt: at.Unix(), ExpiresAt: at.Add(7 * 24 * time.Hour).Unix(),
+			LastUpdated: at.Add(g.dur(0, 6*time.Hour)).Unix(),
+		}
+		s.LastUpdated = min(s.LastUpdated, baseTime.Unix())
+		if g.chance(0.1) {
+			s.SessionKey = ""
+		}
+		if g.chance(0.15) {
+			if other := clients[g.n(len(clients))]; other != s.ClientIDs[0] {
+				s.ClientIDs = append(s.ClientIDs, other)
+			}
+		}
+		c := cities[g.n(len(cities))]
+		m := MonoCloudMetadata{Country: &c[1], City: &c[0], Region: &c[2], Latitude: &c[3], Longitude: &c[4], IPAddress: ptr(g.ip()), UserAgent: ptr(g.pick(userAgents))}
+		if g.chance(0.15) { // location unknown for this address
+			m.City, m.Latitude, m.Longitude, m.Region = nil, nil, nil, nil
+		}
+		s.LastMetadata = m
+		sessions = append(sessions, s)
+	}
+	return sessions
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -6,7 +6,11 @@
 // own path prefix, exactly as the vendor's wire contract says: the same paths, query parameters,
 // credentials, pagination styles (page numbers with totals in the body, Zoom's expiring
 // next_page_token cursor, MonoCloud's X-Pagination header) and error bodies. Its data is generated
-// from a seed, so a test can compare what the SDK returns with Server.Data.
+// from a seed, so a test can compare what the SDK returns with Server.Data. The discovery listings
+// agree with the rest: /videosdk/sessions lists the sessions whose users it serves (those in
+// progress, and the ended ones over the six months before Dataset.BaseTime, at most one month per
+// request), /api/users the MonoCloud users whose sessions it serves, and /api/v2/tasks/search (a
+// POST) the Arthur tasks its trace users belong to, plus one archived task.
 //
 // # Wiring
 //

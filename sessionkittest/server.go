@@ -1,6 +1,7 @@
 package sessionkittest
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -192,10 +193,11 @@ type apiDef struct {
 }
 
 // route is a path pattern below an API's prefix; "*" matches one non-empty segment, passed to handle
-// still escaped.
+// still escaped. method is the one method it serves ("" means GET).
 type route struct {
 	pattern []string
 	handle  func(w http.ResponseWriter, r *http.Request, args []string)
+	method  string
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
@@ -225,8 +227,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	if r.Method != http.MethodGet {
-		w.Header().Set("Allow", http.MethodGet)
+	if method := cmp.Or(rt.method, http.MethodGet); r.Method != method {
+		w.Header().Set("Allow", method)
 		http.Error(w, "405 method not allowed", http.StatusMethodNotAllowed)
 		return
 	}

@@ -48,7 +48,7 @@ func (s *Server) zoomAPI() apiDef {
 		unauthorized: func(w http.ResponseWriter, _ *http.Request) {
 			writeJSON(w, http.StatusUnauthorized, zoomError{Code: 124, Message: "Invalid access token."})
 		},
-		routes: []route{{[]string{"*", "users"}, s.zoomUsers}},
+		routes: []route{{pattern: []string{"*", "users"}, handle: s.zoomUsers}, {handle: s.zoomSessions}},
 		notFound: func(w http.ResponseWriter, _ *http.Request) {
 			writeJSON(w, http.StatusNotFound, zoomError{Code: http.StatusNotFound, Message: "The requested resource does not exist."})
 		},

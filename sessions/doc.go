@@ -14,7 +14,9 @@
 //
 // FetchUsers and FetchUserDetails speak Ductape (page/limit pagination,
 // totals in the body); ListUsers speaks Zoom (page_size and a
-// next_page_token cursor that expires after 15 minutes). Every list call
+// next_page_token cursor that expires after 15 minutes); ListSessions lists
+// the Video SDK sessions of a date range (Zoom's type defaults to live: ask
+// for Past for ended ones). Every list call
 // has an ...Iter twin returning an iter.Seq2 that is lazy, can be ranged
 // again from the same start, never changes the options it was given, and
 // yields a *sessionkit.PageError that says where to resume.

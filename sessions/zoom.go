@@ -150,15 +150,24 @@ func zoomUsersPath(sessionID string, opts ListUsersOptions) (string, error) {
 	if err := engine.CheckSegment("sessionID", sessionID); err != nil {
 		return "", err
 	}
-	switch opts.Type {
-	case "", Live, Past:
-	default:
-		return "", engine.Invalidf("ListUsersOptions.Type must be %q or %q, got %q", Live, Past, opts.Type)
-	}
-	if opts.PageSize < 0 || opts.PageSize > MaxZoomPageSize {
-		return "", engine.Invalidf("ListUsersOptions.PageSize must be between 0 and %d, got %d", MaxZoomPageSize, opts.PageSize)
+	if err := checkZoomPaging("ListUsersOptions", opts.Type, opts.PageSize); err != nil {
+		return "", err
 	}
 	return "videosdk/sessions/" + zoomSessionSegment(sessionID) + "/users", nil
+}
+
+// checkZoomPaging validates the type and page size of a Zoom listing;
+// typeName names the options type in the error.
+func checkZoomPaging(typeName string, typ SessionType, pageSize int) error {
+	switch typ {
+	case "", Live, Past:
+	default:
+		return engine.Invalidf("%s.Type must be %q or %q, got %q", typeName, Live, Past, typ)
+	}
+	if pageSize < 0 || pageSize > MaxZoomPageSize {
+		return engine.Invalidf("%s.PageSize must be between 0 and %d, got %d", typeName, MaxZoomPageSize, pageSize)
+	}
+	return nil
 }
 
 // zoomSessionSegment escapes a Video SDK session ID as Zoom requires:

@@ -1,5 +1,6 @@
 // Package traces calls the trace-user endpoints of the Arthur GenAI Engine:
-// users aggregated over sessions and traces, per task.
+// users aggregated over sessions and traces, per task, and the task search
+// (Tasks, TasksIter) that tells which tasks there are.
 //
 // Programs get a *Service from sessionkit.Client.Traces. Arthur is
 // self-hosted, so the client needs its base URL:

@@ -130,10 +130,7 @@ func (s *Service) UsersIter(ctx context.Context, opts UsersOptions) iter.Seq2[Us
 	if err := opts.validate(); err != nil {
 		return engine.Fail[UserMetadata](start, err)
 	}
-	size := opts.PageSize
-	if size == 0 {
-		size = DefaultPageSize
-	}
+	size := pageSizeOrDefault(opts.PageSize)
 	return engine.Walk(ctx, s.engine().Prefetch(), start, func(ctx context.Context, at engine.Cursor) (engine.Page[UserMetadata], error) {
 		o := opts
 		o.Page = at.Page
@@ -141,9 +138,26 @@ func (s *Service) UsersIter(ctx context.Context, opts UsersOptions) iter.Seq2[Us
 		if err != nil {
 			return engine.Page[UserMetadata]{}, err
 		}
-		lastPage := (p.Count+size-1)/size - 1
-		return engine.NumberedPage(p.Users, at.Page, lastPage, true, size), nil
+		return countedPage(p.Users, at.Page, p.Count, size), nil
 	})
+}
+
+// pageSizeOrDefault is the page size Arthur uses for a requested one.
+func pageSizeOrDefault(size int) int {
+	if size == 0 {
+		return DefaultPageSize
+	}
+	return size
+}
+
+// countedPage completes a page of an Arthur walk (0-based pages of size
+// items, count rows in all).
+func countedPage[T any](items []T, at, count, size int) engine.Page[T] {
+	lastPage := count/size - 1
+	if count%size != 0 {
+		lastPage++
+	}
+	return engine.NumberedPage(items, at, lastPage, true, size)
 }
 
 // User returns one user's metadata.
@@ -308,13 +322,9 @@ func (w *wireUsersPage) DecodeStream(dec *json.Decoder) error {
 }
 
 func (w *wireUsersPage) decodeUsers(dec *json.Decoder) error {
-	hint := w.sizeHint
-	if hint == 0 {
-		hint = DefaultPageSize
-	}
 	var f userMetadataFields
 	var err error
-	w.Users, _, err = engine.StreamItems(dec, hint, func(u *UserMetadata) error {
+	w.Users, _, err = engine.StreamItems(dec, pageSizeOrDefault(w.sizeHint), func(u *UserMetadata) error {
 		f.bind(u)
 		return dec.Decode(&f)
 	})

@@ -1,5 +1,6 @@
 // Package users calls the user-session endpoints of the MonoCloud
-// management API.
+// management API, and the user listing (List, ListIter) that tells whose
+// sessions there are.
 //
 // Programs get a *Service from sessionkit.Client.Users. MonoCloud lives on
 // each tenant's own domain, so the client needs its base URL:

@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"iter"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -156,17 +158,7 @@ func (s *Service) SessionsIter(ctx context.Context, userID string, opts Sessions
 		if err != nil {
 			return engine.Page[Session]{}, err
 		}
-		pg := p.Pagination
-		if pg == nil {
-			return engine.NumberedPage(p.Sessions, at.Page, 0, false, opts.Size), nil
-		}
-		lastPage, known := 0, pg.PageSize > 0
-		if known {
-			lastPage = (pg.TotalCount + pg.PageSize - 1) / pg.PageSize
-		}
-		page := engine.NumberedPage(p.Sessions, at.Page, lastPage, known, opts.Size)
-		page.Last = len(p.Sessions) == 0 || !pg.HasNext
-		return page, nil
+		return headerPage(p.Sessions, at.Page, p.Pagination, opts.Size), nil
 	})
 }
 
@@ -181,31 +173,47 @@ func sessionsPath(userID string, opts SessionsOptions) (string, error) {
 	case opts.Size < 0:
 		return "", engine.Invalidf("SessionsOptions.Size must not be negative, got %d", opts.Size)
 	}
-	if err := opts.Sort.validate(); err != nil {
+	if err := opts.Sort.validate("SessionsOptions", sessionSortKeys); err != nil {
 		return "", err
 	}
 	return "api/users/" + seg + "/sessions", nil
 }
 
-func (s Sort) validate() error {
+// sessionSortKeys are the keys Sessions accepts.
+var sessionSortKeys = []SortKey{SortBySessionID, SortByInitiatedAt, SortByExpiresAt, SortByLastUpdated}
+
+// validate checks s against the sort keys of one call; typeName names its
+// options type in the error.
+func (s Sort) validate(typeName string, keys []SortKey) error {
 	if s == (Sort{}) {
 		return nil
 	}
-	switch s.Key {
-	case SortBySessionID, SortByInitiatedAt, SortByExpiresAt, SortByLastUpdated:
-	case "":
-		return engine.Invalidf("SessionsOptions.Sort.Key is required when Sort.Order is set")
-	default:
-		return engine.Invalidf("SessionsOptions.Sort.Key %q is not one of session_id, initiated_at, expires_at, last_updated", s.Key)
+	switch {
+	case s.Key == "":
+		return engine.Invalidf("%s.Sort.Key is required when Sort.Order is set", typeName)
+	case !slices.Contains(keys, s.Key):
+		names := make([]string, len(keys))
+		for i, k := range keys {
+			names[i] = string(k)
+		}
+		return engine.Invalidf("%s.Sort.Key %q is not one of %s", typeName, s.Key, strings.Join(names, ", "))
 	}
 	switch s.Order {
 	case Ascending, Descending:
 	case 0:
-		return engine.Invalidf("SessionsOptions.Sort.Order is required when Sort.Key is set")
+		return engine.Invalidf("%s.Sort.Order is required when Sort.Key is set", typeName)
 	default:
-		return engine.Invalidf("SessionsOptions.Sort.Order must be Ascending (1) or Descending (-1), got %d", s.Order)
+		return engine.Invalidf("%s.Sort.Order must be Ascending (1) or Descending (-1), got %d", typeName, s.Order)
 	}
 	return nil
+}
+
+// sizeOrDefault is the page size MonoCloud uses for a requested one.
+func sizeOrDefault(size int) int {
+	if size == 0 {
+		return 10
+	}
+	return size
 }
 
 // parsePagination decodes an X-Pagination header value. It returns nil
@@ -302,20 +310,19 @@ type wireSessions struct {
 
 // DecodeStream implements engine.StreamDecoder.
 func (w *wireSessions) DecodeStream(dec *json.Decoder) error {
-	hint := w.sizeHint
-	if hint == 0 {
-		hint = 10 // MonoCloud's default page size
-	}
 	var f sessionFields
 	var err error
-	w.sessions, w.present, err = engine.StreamItems(dec, hint, func(s *Session) error {
+	w.sessions, w.present, err = engine.StreamItems(dec, sizeOrDefault(w.sizeHint), func(s *Session) error {
 		f.bind(s)
 		return dec.Decode(&f)
 	})
 	return err
 }
 
-var errNotArray = errors.New("body is not a JSON array of sessions")
+var (
+	errNotArray     = errors.New("body is not a JSON array of sessions")
+	errNotUserArray = errors.New("body is not a JSON array of users")
+)
 
 // Check rejects a body that is not an array (such as a JSON null).
 func (w *wireSessions) Check() error {

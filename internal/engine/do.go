@@ -101,6 +101,8 @@ type call struct {
 	nextWait       time.Duration
 	token          string
 	secret         secretSet // every credential sent and page token queried
+	body           []byte    // JSON request body, re-sent on every attempt; nil for none
+	retry          Retry     // whether a non-GET may be retried
 }
 
 func (st *call) do(ctx context.Context, u *url.URL) (*http.Response, error) {
@@ -146,6 +148,9 @@ func (st *call) send(ctx context.Context, u *url.URL) (*http.Response, error) {
 	}
 	rreq, err := retryablehttp.FromRequest(req)
 	if err != nil {
+		return nil, fmt.Errorf("sessionkit: %s %s: %w", st.method, st.path, err)
+	}
+	if err := st.setBody(rreq); err != nil {
 		return nil, fmt.Errorf("sessionkit: %s %s: %w", st.method, st.path, err)
 	}
 	hc := st.c.hc
