@@ -103,6 +103,9 @@ type ductapeQuery struct {
 
 const usersRoute = "integrations/v1/session/users/"
 
+// defaultLimit is Ductape's page size when no limit is sent.
+const defaultLimit = 20
+
 // FetchUsers returns one page of the users of a Ductape session.
 func (s *Service) FetchUsers(ctx context.Context, opts FetchUsersOptions) (*UsersPage, error) {
 	path, err := s.ductapeUsersPath("FetchUsersOptions", opts.Product, opts.Session)
@@ -142,7 +145,11 @@ func (s *Service) FetchUsersIter(ctx context.Context, opts FetchUsersOptions) it
 		if err != nil {
 			return engine.Page[User]{}, err
 		}
-		return engine.NumberedPage(p.Users, at.Page, p.TotalPages, p.TotalPages > 0, opts.Limit), nil
+		limit := opts.Limit
+		if limit == 0 {
+			limit = p.Limit
+		}
+		return engine.TotalPagesPage(p.Users, limit, defaultLimit, p.Total, p.TotalPages), nil
 	})
 }
 

@@ -128,8 +128,7 @@ func (s *Service) UsersIter(ctx context.Context, opts UsersOptions) iter.Seq2[Us
 		if err != nil {
 			return engine.Page[UserMetadata]{}, err
 		}
-		lastPage := (p.Count+size-1)/size - 1
-		return engine.NumberedPage(p.Users, at.Page, lastPage, true, size), nil
+		return engine.CountPage(p.Users, size, p.Count), nil
 	})
 }
 

@@ -104,6 +104,9 @@ type Metadata struct {
 	Country, City, Region, Latitude, Longitude, IPAddress, UserAgent string
 }
 
+// defaultSize is MonoCloud's page size when none is sent.
+const defaultSize = 10
+
 type sessionsQuery struct {
 	Page     int       `url:"page,omitempty"`
 	Size     int       `url:"size,omitempty"`
@@ -135,6 +138,10 @@ func (s *Service) SessionsIter(ctx context.Context, userID string, opts Sessions
 	if _, err := sessionsPath(userID, opts); err != nil {
 		return engine.Fail[Session](start, err)
 	}
+	size := opts.Size
+	if size == 0 {
+		size = defaultSize
+	}
 	return engine.Walk(ctx, s.engine().Prefetch(), start, func(ctx context.Context, at engine.Cursor) (engine.Page[Session], error) {
 		o := opts
 		o.Page = at.Page
@@ -142,17 +149,11 @@ func (s *Service) SessionsIter(ctx context.Context, userID string, opts Sessions
 		if err != nil {
 			return engine.Page[Session]{}, err
 		}
-		pg := p.Pagination
-		if pg == nil {
-			return engine.NumberedPage(p.Sessions, at.Page, 0, false, opts.Size), nil
+		var h *engine.HasNext
+		if pg := p.Pagination; pg != nil {
+			h = &engine.HasNext{Next: pg.HasNext, TotalCount: pg.TotalCount, PageSize: pg.PageSize}
 		}
-		lastPage, known := 0, pg.PageSize > 0
-		if known {
-			lastPage = (pg.TotalCount + pg.PageSize - 1) / pg.PageSize
-		}
-		page := engine.NumberedPage(p.Sessions, at.Page, lastPage, known, opts.Size)
-		page.Last = len(p.Sessions) == 0 || !pg.HasNext
-		return page, nil
+		return engine.HasNextPage(p.Sessions, size, h), nil
 	})
 }
 
@@ -290,7 +291,7 @@ type wireSessions struct {
 func (w *wireSessions) DecodeStream(dec *json.Decoder) error {
 	hint := w.sizeHint
 	if hint == 0 {
-		hint = 10 // MonoCloud's default page size
+		hint = defaultSize
 	}
 	var f sessionFields
 	var err error
