@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"iter"
 	"log/slog"
 	"net"
@@ -431,7 +432,7 @@ func TestHostileBodies(t *testing.T) {
 		status      int
 		contentType string
 		body        map[sessionkit.API]string // per API; "*" style: same for all when len 1
-		truncate    bool                      // announce more bytes than sent, then drop the connection
+		truncate    bool                      // announce more bytes than sent, then drop the connection: a transport error
 		wantAPIErr  bool
 		snippet     string
 	}
@@ -443,7 +444,10 @@ func TestHostileBodies(t *testing.T) {
 		{name: "malformed JSON", status: 200, contentType: "application/json", body: all(`{"users": [{"id": "a",, }`), snippet: `{"users": [{"id": "a",, }`},
 		{name: "truncated JSON", status: 200, contentType: "application/json", body: all(`{"count": 3, "users": [{"user_id": "u1"`), snippet: `{"count": 3, "users": [{"user_id": "u1"`},
 		{name: "connection dropped mid-body", status: 200, contentType: "application/json", truncate: true,
-			body: all(`{"status": true, "count": 3, "users": [{"user_id": "u1", "id": "u1"`), snippet: `{"status": true, "count": 3`},
+			body: map[sessionkit.API]string{
+				sessionkit.Ductape: `{"status": true, "data": {"users": [{"identifier": "u1"`, sessionkit.Zoom: `{"page_size": 30, "users": [{"id": "u1"`,
+				sessionkit.Arthur: `{"count": 3, "users": [{"user_id": "u1"`, sessionkit.MonoCloud: `[{"session_id": "u1"`,
+			}},
 		{name: "HTML proxy page on a 200", status: 200, contentType: "text/html", body: all(proxyPage), snippet: "<html><head><title>502 Bad Gateway"},
 		{name: "HTML labelled JSON on a 200", status: 200, contentType: "application/json", body: all(proxyPage), snippet: "<html><head>"},
 		{name: "HTML proxy page on a 502", status: 502, contentType: "text/html", body: all(proxyPage), wantAPIErr: true, snippet: "502 Bad Gateway"},
@@ -490,6 +494,11 @@ func TestHostileBodies(t *testing.T) {
 				text := err.Error()
 				assert.Contains(t, text, strconv.Itoa(tt.status), "names the status")
 				assert.Less(t, len(text), 2048)
+				if tt.truncate {
+					assert.NotErrorIs(t, err, sessionkit.ErrMalformedResponse, "a body cut in transit is a transport failure")
+					assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+					return
+				}
 				if tt.wantAPIErr {
 					var ae *sessionkit.APIError
 					require.ErrorAs(t, err, &ae)
