@@ -95,6 +95,9 @@ func TestRetryAfterBeyondMaxReturnsAtOnce(t *testing.T) {
 		{"delta-seconds 3600 over a 30 s cap", 429, func() http.Header {
 			return http.Header{"Retry-After": {"3600"}}
 		}, `{"code":429,"message":"Too many requests"}`, time.Hour},
+		{"delta-seconds beyond int64", 429, func() http.Header {
+			return http.Header{"Retry-After": {"99999999999999999999999"}}
+		}, `{"code":429,"message":"Too many requests"}`, 100 * 365 * 24 * time.Hour},
 		{"HTTP-date an hour ahead", 429, func() http.Header {
 			return http.Header{"Retry-After": {time.Now().Add(time.Hour).UTC().Format(http.TimeFormat)}}
 		}, `{"code":429,"message":"Too many requests"}`, time.Hour},
