@@ -361,7 +361,8 @@ func TestAttemptTimeout(t *testing.T) {
 		assert.Less(t, time.Since(start), 5*time.Second)
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "after 3 attempt(s)")
-		assert.ErrorIs(t, err, context.DeadlineExceeded, "a per-attempt timeout")
+		assert.ErrorIs(t, err, sessionkit.ErrAttemptTimeout, "a per-attempt timeout")
+		assert.NotErrorIs(t, err, context.DeadlineExceeded, "the caller's deadline did not pass")
 	})
 }
 
