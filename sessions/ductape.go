@@ -204,6 +204,8 @@ type envelope[T any] struct {
 	Status  *bool `json:"status"`
 	Success *bool `json:"success"`
 	Data    *T    `json:"data"`
+	// target is the Data set before the first decode, kept for Reset.
+	target *T
 }
 
 // streamer is a payload that decodes itself from the token stream; present
@@ -215,7 +217,10 @@ type streamer interface {
 // DecodeStream implements engine.StreamDecoder: a payload that is a
 // streamer is decoded element by element, any other with dec.Decode.
 func (e *envelope[T]) DecodeStream(dec *json.Decoder) error {
-	target := e.Data
+	if e.target == nil {
+		e.target = e.Data
+	}
+	target := e.target
 	e.Data = nil
 	_, err := engine.StreamObject(dec, func(key string) error {
 		switch strings.ToLower(key) {
@@ -243,6 +248,17 @@ func (e *envelope[T]) DecodeStream(dec *json.Decoder) error {
 		return engine.SkipValue(dec)
 	})
 	return err
+}
+
+// Reset implements engine.Resetter: it drops what was decoded and keeps a
+// payload's settings (its size hint).
+func (e *envelope[T]) Reset() {
+	t := e.target
+	*e = envelope[T]{}
+	if r, ok := any(t).(interface{ reset() }); ok && t != nil {
+		r.reset()
+		e.Data, e.target = t, t
+	}
 }
 
 var errNoData = errors.New(`envelope has no "data"`)
@@ -313,6 +329,8 @@ type usersData struct {
 	sizeHint int
 }
 
+func (d *usersData) reset() { *d = usersData{sizeHint: d.sizeHint} }
+
 func (d *usersData) decodeStream(dec *json.Decoder) (bool, error) {
 	return engine.StreamObject(dec, func(key string) error {
 		switch strings.ToLower(key) {
@@ -334,7 +352,7 @@ func (d *usersData) decodeStream(dec *json.Decoder) (bool, error) {
 func (d *usersData) decodeUsers(dec *json.Decoder) error {
 	var f userFields
 	var err error
-	d.Users, _, err = engine.StreamItems(dec, max(d.sizeHint, d.Limit), func(u *User) error {
+	d.Users, _, err = engine.StreamItems(dec, max(d.sizeHint, d.Limit), max(d.sizeHint, engine.MaxPageItems), func(u *User) error {
 		f.bind(u)
 		return dec.Decode(&f)
 	})

@@ -226,6 +226,9 @@ type wireListUsers struct {
 	sizeHint int
 }
 
+// Reset implements engine.Resetter.
+func (w *wireListUsers) Reset() { *w = wireListUsers{sizeHint: w.sizeHint} }
+
 var errNoUsers = errors.New(`body has no "users" array`)
 
 // Check rejects a body without a users array (such as a JSON null).
@@ -261,7 +264,7 @@ func (w *wireListUsers) decodeUsers(dec *json.Decoder) error {
 		f     videoUserFields
 		calls []wireAudioCall
 	)
-	users, _, err := engine.StreamItems(dec, min(hint, MaxZoomPageSize), func(u *VideoUser) error {
+	users, _, err := engine.StreamItems(dec, min(hint, MaxZoomPageSize), MaxZoomPageSize, func(u *VideoUser) error {
 		clear(calls[:cap(calls)]) // json merges into elements it reuses
 		calls = calls[:0]
 		f.bind(u, &calls)

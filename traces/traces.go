@@ -259,6 +259,9 @@ type wireUsersPage struct {
 	sizeHint int
 }
 
+// Reset implements engine.Resetter.
+func (w *wireUsersPage) Reset() { *w = wireUsersPage{sizeHint: w.sizeHint} }
+
 var errNoCount = errors.New(`body has no "count"`)
 
 // Check rejects a body without the required count (such as a JSON null).
@@ -300,7 +303,7 @@ func (w *wireUsersPage) decodeUsers(dec *json.Decoder) error {
 	}
 	var f userMetadataFields
 	var err error
-	w.Users, _, err = engine.StreamItems(dec, hint, func(u *UserMetadata) error {
+	w.Users, _, err = engine.StreamItems(dec, hint, MaxPageSize, func(u *UserMetadata) error {
 		f.bind(u)
 		return dec.Decode(&f)
 	})

@@ -295,12 +295,15 @@ func (w *wireSessions) DecodeStream(dec *json.Decoder) error {
 	}
 	var f sessionFields
 	var err error
-	w.sessions, w.present, err = engine.StreamItems(dec, hint, func(s *Session) error {
+	w.sessions, w.present, err = engine.StreamItems(dec, hint, max(w.sizeHint, engine.MaxPageItems), func(s *Session) error {
 		f.bind(s)
 		return dec.Decode(&f)
 	})
 	return err
 }
+
+// Reset implements engine.Resetter.
+func (w *wireSessions) Reset() { *w = wireSessions{sizeHint: w.sizeHint} }
 
 var errNotArray = errors.New("body is not a JSON array of sessions")
 

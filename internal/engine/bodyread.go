@@ -75,9 +75,22 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// resetValue sets *out to its zero value, so that an answer decoded again
-// keeps nothing of a failed attempt.
+// Resetter is implemented by wire bodies that hold settings made before
+// decoding (size hints, page bounds). Get calls Reset before it decodes a
+// retried answer into the same value: Reset must drop everything decoded
+// and keep those settings.
+type Resetter interface {
+	Reset()
+}
+
+// resetValue resets out (see [Resetter]), else sets *out to its zero
+// value, so that an answer decoded again keeps nothing of a failed
+// attempt.
 func resetValue(out any) {
+	if r, ok := out.(Resetter); ok {
+		r.Reset()
+		return
+	}
 	if v := reflect.ValueOf(out); v.Kind() == reflect.Pointer && !v.IsNil() {
 		v.Elem().SetZero()
 	}
