@@ -128,8 +128,13 @@ func (s *Service) FetchUsers(ctx context.Context, opts FetchUsersOptions) (*User
 }
 
 // FetchUsersIter walks the users of a Ductape session from opts.Page (else
-// page 1) to the last page, lazily; see the package documentation for
-// iterators and prefetch.
+// page 1) to the last page, lazily. Each page's own answer says whether
+// more follow: totalPages, else total and the page size, else a page
+// shorter than the limit; an empty page ends the walk. It yields every
+// user through the last page, in order and once each, or ends with
+// exactly one *sessionkit.PageError after every user before it, never
+// early in silence, whatever WithPrefetch says (see the package
+// documentation).
 func (s *Service) FetchUsersIter(ctx context.Context, opts FetchUsersOptions) iter.Seq2[User, error] {
 	start := engine.Cursor{Page: max(opts.Page, 1)}
 	if _, err := s.ductapeUsersPath("FetchUsersOptions", opts.Product, opts.Session); err != nil {

@@ -106,7 +106,11 @@ func (s *Service) ListUsers(ctx context.Context, sessionID string, opts ListUser
 // ListUsersIter walks the users of a Zoom Video SDK session from
 // opts.NextPageToken (else the first page) to the page with an empty
 // token, lazily. A token that comes back twice ends the walk with an error
-// satisfying errors.Is(err, sessionkit.ErrPaginationLoop).
+// satisfying errors.Is(err, sessionkit.ErrPaginationLoop). It yields every
+// user through the last page, in order and once each, or ends with
+// exactly one *sessionkit.PageError after every user before it, never
+// early in silence, whatever WithPrefetch says (see the package
+// documentation).
 func (s *Service) ListUsersIter(ctx context.Context, sessionID string, opts ListUsersOptions) iter.Seq2[VideoUser, error] {
 	start := engine.Cursor{Token: opts.NextPageToken}
 	if _, err := zoomUsersPath(sessionID, opts); err != nil {

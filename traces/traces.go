@@ -110,8 +110,13 @@ func (s *Service) Users(ctx context.Context, opts UsersOptions) (*UsersPage, err
 	return &body.UsersPage, nil
 }
 
-// UsersIter walks trace users from opts.Page (0-based) to the last page
-// that Count implies, lazily; an empty page ends the walk early.
+// UsersIter walks trace users from opts.Page (0-based) to the last page,
+// lazily: page p with n rows is the last when p*size + n reaches the
+// page's Count, or when it is empty; a server that serves fewer rows per
+// page than asked is followed to the end. It yields every row through the
+// last page, in order and once each, or ends with exactly one
+// *sessionkit.PageError after every row before it, never early in
+// silence, whatever WithPrefetch says (see the package documentation).
 func (s *Service) UsersIter(ctx context.Context, opts UsersOptions) iter.Seq2[UserMetadata, error] {
 	start := engine.Cursor{Page: opts.Page}
 	if err := opts.validate(); err != nil {

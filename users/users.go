@@ -132,7 +132,12 @@ func (s *Service) Sessions(ctx context.Context, userID string, opts SessionsOpti
 
 // SessionsIter walks a user's sessions from opts.Page (else page 1) to the
 // last page, lazily: X-Pagination's has_next ends it without an extra
-// request; without the header, a short or empty page ends it.
+// request (total_count and page_size never end it); without the header, a
+// page shorter than Size (default 10) or an empty page ends it. It yields
+// every session through the last page, in order and once each, or ends
+// with exactly one *sessionkit.PageError after every session before it,
+// never early in silence, whatever WithPrefetch says (see the package
+// documentation).
 func (s *Service) SessionsIter(ctx context.Context, userID string, opts SessionsOptions) iter.Seq2[Session, error] {
 	start := engine.Cursor{Page: max(opts.Page, 1)}
 	if _, err := sessionsPath(userID, opts); err != nil {
