@@ -344,6 +344,9 @@ func TestWalkSpeculativePagesAreDiscarded(t *testing.T) {
 		if at.Page > 3 {
 			return engine.Page[string]{}, errors.New("page past the end")
 		}
+		if at.Page > 1 {
+			time.Sleep(5 * time.Millisecond) // so that prefetch starts the pages past the end
+		}
 		totalPages := 8
 		if at.Page == 3 {
 			totalPages = 3
@@ -429,5 +432,52 @@ func TestWalkEndsWithTheContextError(t *testing.T) {
 			assert.Empty(t, errs)
 			assert.Len(t, items, 3)
 		}
+	})
+}
+
+// TestWalkRulesAtHugePageNumbers: rows before a page number near the top
+// of int saturate instead of wrapping to a negative count, so a page far
+// past the count is the last one.
+func TestWalkRulesAtHugePageNumbers(t *testing.T) {
+	const maxInt = int(^uint(0) >> 1)
+	three := []string{"a", "b", "c"}
+	tests := []struct {
+		name string
+		page func(at engine.Cursor) engine.Page[string]
+	}{
+		{"count", func(engine.Cursor) engine.Page[string] { return engine.CountPage(three, 10, maxInt) }},
+		{"total", func(engine.Cursor) engine.Page[string] { return engine.TotalPagesPage(three, 10, 20, maxInt, 0) }},
+	}
+	for _, tt := range tests {
+		for _, prefetch := range []int{0, 2} {
+			l := listing(func(at engine.Cursor) (engine.Page[string], error) { return tt.page(at), nil })
+			var items []string
+			var errs []error
+			for v, err := range engine.Walk(context.Background(), prefetch, engine.Cursor{Page: 1 << 62}, func(ctx context.Context, at engine.Cursor) (engine.Page[string], error) {
+				if at.Page > 1<<62+5 {
+					return engine.Page[string]{}, errors.New("runaway walk")
+				}
+				if err := ctx.Err(); err != nil {
+					return engine.Page[string]{}, err
+				}
+				return l(at)
+			}) {
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				items = append(items, v)
+			}
+			assert.Empty(t, errs, "%s/prefetch=%d", tt.name, prefetch)
+			assert.Equal(t, three, items, "%s/prefetch=%d", tt.name, prefetch)
+		}
+	}
+	t.Run("the largest page number ends the walk", func(t *testing.T) {
+		l := listing(func(engine.Cursor) (engine.Page[string], error) { return engine.HasNextPage(three, 3, &engine.HasNext{Next: true}), nil })
+		items, errs := drain(engine.Walk(context.Background(), 0, engine.Cursor{Page: maxInt}, func(_ context.Context, at engine.Cursor) (engine.Page[string], error) {
+			return l(at)
+		}))
+		assert.Empty(t, errs)
+		assert.Equal(t, three, items)
 	})
 }
