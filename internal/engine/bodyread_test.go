@@ -47,7 +47,7 @@ func (s *brScript) RoundTrip(req *http.Request) (*http.Response, error) {
 	a := s.script[min(s.n, len(s.script)-1)]
 	s.n++
 	s.mu.Unlock()
-	var body io.ReadCloser = io.NopCloser(strings.NewReader(a.body))
+	body := io.NopCloser(strings.NewReader(a.body))
 	if a.cut {
 		body = &brFailingBody{r: strings.NewReader(a.body[:len(a.body)/2])}
 	}

@@ -473,7 +473,9 @@ func TestWalkRulesAtHugePageNumbers(t *testing.T) {
 		}
 	}
 	t.Run("the largest page number ends the walk", func(t *testing.T) {
-		l := listing(func(engine.Cursor) (engine.Page[string], error) { return engine.HasNextPage(three, 3, &engine.HasNext{Next: true}), nil })
+		l := listing(func(engine.Cursor) (engine.Page[string], error) {
+			return engine.HasNextPage(three, 3, &engine.HasNext{Next: true}), nil
+		})
 		items, errs := drain(engine.Walk(context.Background(), 0, engine.Cursor{Page: maxInt}, func(_ context.Context, at engine.Cursor) (engine.Page[string], error) {
 			return l(at)
 		}))
