@@ -389,6 +389,7 @@ func (p *producer[T]) run() {
 			pending = append(pending, p.launch())
 		case <-fetched:
 			f := pending[0]
+			pending[0] = nil // the backing array must not keep the page alive
 			pending = pending[1:]
 			if p.settle(f, len(pending) == 0) {
 				return
