@@ -21,7 +21,14 @@
 // gives an API its own base URL, credential or rate limit.
 //
 // Every list call has an ...Iter twin that returns an iter.Seq2, lazy and
-// re-rangeable, with optional prefetch (WithPrefetch). Failures are typed:
+// re-rangeable, with optional prefetch (WithPrefetch). For every iterator,
+// every pagination style and every WithPrefetch value, a walk either
+// yields every item the server lists from its start position through the
+// page the server marks as the last one (by that page's own answer), in
+// order and once each, or it ends with exactly one error, after every
+// item before it. It never ends early without an error, also when its
+// context is cancelled or its deadline passes. Prefetch changes how fast a
+// walk goes, never which items it yields. Failures are typed:
 // *APIError for answers the API marked as failed, ErrInvalidOptions before
 // any request is sent, ErrMalformedResponse for undecodable bodies, and
 // *PageError from iterators with the point to resume from.

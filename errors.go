@@ -118,6 +118,11 @@ var (
 	ErrMalformedResponse = engine.ErrMalformedResponse
 	// ErrPaginationLoop is wrapped when a server repeats a page token.
 	ErrPaginationLoop = engine.ErrPaginationLoop
+	// ErrAttemptTimeout is wrapped when one attempt ran longer than
+	// WithAttemptTimeout allows (after its turn of the rate limiter, body
+	// included). Such attempts are retried. It is not
+	// context.DeadlineExceeded, which stays the caller's own deadline.
+	ErrAttemptTimeout = engine.ErrAttemptTimeout
 	// ErrPageTokenExpired is wrapped when a server rejects a page token
 	// (Zoom's expire after 15 minutes); restart the walk from the
 	// beginning.

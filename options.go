@@ -304,8 +304,13 @@ func WithRetryWait(min, max time.Duration) Option {
 
 // WithAttemptTimeout bounds each attempt (connect, headers and body), so a
 // server that accepts the connection and never answers costs at most d per
-// attempt before the retry policy takes over. 0, the default, leaves only
-// the context's deadline.
+// attempt before the retry policy takes over. The attempt starts once the
+// client's own rate limiter (WithRateLimit) lets it go, so waiting for
+// that turn never counts, and it covers reading the body. An attempt
+// timeout is retried; when the retries run out the error satisfies
+// errors.Is(err, ErrAttemptTimeout), not context.DeadlineExceeded (which
+// stays the caller's own deadline). 0, the default, leaves only the
+// context's deadline.
 func WithAttemptTimeout(d time.Duration) Option {
 	return globalOnly("WithAttemptTimeout", func(s *settings) error {
 		if d < 0 {

@@ -20,6 +20,13 @@
 // has an ...Iter twin returning an iter.Seq2 that is lazy, can be ranged
 // again from the same start, never changes the options it was given, and
 // yields a *sessionkit.PageError that says where to resume.
+//
+// A walk either yields every item the server lists from its start
+// position through the page the server marks as the last one, in order and
+// once each, or it ends with exactly one error, after every item before
+// it; it never ends early without an error (a cancelled context or a
+// passed deadline is such an error), whatever WithPrefetch says: prefetch
+// changes how fast a walk goes, never which items it yields.
 package sessions
 
 import "github.com/sessionkit/sessionkit-go/internal/engine"

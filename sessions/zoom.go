@@ -129,7 +129,11 @@ func (s *Service) ListUsers(ctx context.Context, sessionID string, opts ListUser
 // ListUsersIter walks the users of a Zoom Video SDK session from
 // opts.NextPageToken (else the first page) to the page with an empty
 // token, lazily. A token that comes back twice ends the walk with an error
-// satisfying errors.Is(err, sessionkit.ErrPaginationLoop).
+// satisfying errors.Is(err, sessionkit.ErrPaginationLoop). It yields every
+// user through the last page, in order and once each, or ends with
+// exactly one *sessionkit.PageError after every user before it, never
+// early in silence, whatever WithPrefetch says (see the package
+// documentation).
 func (s *Service) ListUsersIter(ctx context.Context, sessionID string, opts ListUsersOptions) iter.Seq2[VideoUser, error] {
 	start := engine.Cursor{Token: opts.NextPageToken}
 	if _, err := zoomUsersPath(sessionID, opts); err != nil {
@@ -258,6 +262,9 @@ type wireListUsers struct {
 	sizeHint int
 }
 
+// Reset implements engine.Resetter.
+func (w *wireListUsers) Reset() { *w = wireListUsers{sizeHint: w.sizeHint} }
+
 var errNoUsers = errors.New(`body has no "users" array`)
 
 // Check rejects a body without a users array (such as a JSON null).
@@ -293,7 +300,7 @@ func (w *wireListUsers) decodeUsers(dec *json.Decoder) error {
 		f     videoUserFields
 		calls []wireAudioCall
 	)
-	users, _, err := engine.StreamItems(dec, min(hint, MaxZoomPageSize), func(u *VideoUser) error {
+	users, _, err := engine.StreamItems(dec, min(hint, MaxZoomPageSize), MaxZoomPageSize, func(u *VideoUser) error {
 		clear(calls[:cap(calls)]) // json merges into elements it reuses
 		calls = calls[:0]
 		f.bind(u, &calls)

@@ -390,6 +390,9 @@ type wireListSessions struct {
 
 var errNoSessions = errors.New(`body has no "sessions" array`)
 
+// Reset implements engine.Resetter.
+func (w *wireListSessions) Reset() { *w = wireListSessions{sizeHint: w.sizeHint} }
+
 // Check rejects a body that carries nothing of a page (such as a JSON
 // null).
 func (w *wireListSessions) Check() error {
@@ -419,7 +422,7 @@ func (w *wireListSessions) DecodeStream(dec *json.Decoder) error {
 			}
 			var f sessionFields
 			var err error
-			w.Sessions, _, err = engine.StreamItems(dec, min(hint, MaxZoomPageSize), func(v *VideoSession) error {
+			w.Sessions, _, err = engine.StreamItems(dec, min(hint, MaxZoomPageSize), MaxZoomPageSize, func(v *VideoSession) error {
 				f.bind(v)
 				return dec.Decode(&f)
 			})

@@ -16,7 +16,12 @@
 //	}
 //
 // Pages are 0-based; the body's count gives the total, so WithPrefetch can
-// fetch pages in parallel.
+// fetch pages in parallel. A walk either yields every item the server
+// lists from its start position through the page the server marks as the
+// last one, in order and once each, or it ends with exactly one error,
+// after every item before it; it never ends early without an error (a
+// cancelled context or a passed deadline is such an error). Prefetch
+// changes how fast a walk goes, never which items it yields.
 package traces
 
 import "github.com/sessionkit/sessionkit-go/internal/engine"

@@ -104,8 +104,12 @@ func (s *Service) Tasks(ctx context.Context, opts TasksOptions) (*TasksPage, err
 	return &body.TasksPage, nil
 }
 
-// TasksIter walks Arthur tasks from opts.Page (0-based) to the last page
-// that Count implies, lazily; an empty page ends the walk early.
+// TasksIter walks Arthur tasks from opts.Page (0-based) through the last
+// page, lazily, under the same rules as [Service.UsersIter]: a page ends
+// the walk when the rows through it reach its Count, or when it is empty.
+// It yields every task through the last page, in order and once each, or
+// ends with exactly one *sessionkit.PageError after every task before it,
+// never early in silence, whatever WithPrefetch says.
 func (s *Service) TasksIter(ctx context.Context, opts TasksOptions) iter.Seq2[Task, error] {
 	start := engine.Cursor{Page: opts.Page}
 	if err := opts.validate(); err != nil {
@@ -119,7 +123,7 @@ func (s *Service) TasksIter(ctx context.Context, opts TasksOptions) iter.Seq2[Ta
 		if err != nil {
 			return engine.Page[Task]{}, err
 		}
-		return countedPage(p.Tasks, at.Page, p.Count, size), nil
+		return engine.CountPage(p.Tasks, size, p.Count), nil
 	})
 }
 
@@ -200,6 +204,9 @@ type wireTasksPage struct {
 	sizeHint int
 }
 
+// Reset implements engine.Resetter.
+func (w *wireTasksPage) Reset() { *w = wireTasksPage{sizeHint: w.sizeHint} }
+
 // Check rejects a body without the required count (such as a JSON null).
 func (w *wireTasksPage) Check() error {
 	if !w.hasCount {
@@ -225,7 +232,7 @@ func (w *wireTasksPage) DecodeStream(dec *json.Decoder) error {
 		case "tasks":
 			var f taskFields
 			var err error
-			w.Tasks, _, err = engine.StreamItems(dec, pageSizeOrDefault(w.sizeHint), func(t *Task) error {
+			w.Tasks, _, err = engine.StreamItems(dec, pageSizeOrDefault(w.sizeHint), MaxPageSize, func(t *Task) error {
 				f.bind(t)
 				return dec.Decode(&f)
 			})

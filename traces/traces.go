@@ -123,8 +123,13 @@ func (s *Service) Users(ctx context.Context, opts UsersOptions) (*UsersPage, err
 	return &body.UsersPage, nil
 }
 
-// UsersIter walks trace users from opts.Page (0-based) to the last page
-// that Count implies, lazily; an empty page ends the walk early.
+// UsersIter walks trace users from opts.Page (0-based) to the last page,
+// lazily: page p with n rows is the last when p*size + n reaches the
+// page's Count, or when it is empty; a server that serves fewer rows per
+// page than asked is followed to the end. It yields every row through the
+// last page, in order and once each, or ends with exactly one
+// *sessionkit.PageError after every row before it, never early in
+// silence, whatever WithPrefetch says (see the package documentation).
 func (s *Service) UsersIter(ctx context.Context, opts UsersOptions) iter.Seq2[UserMetadata, error] {
 	start := engine.Cursor{Page: opts.Page}
 	if err := opts.validate(); err != nil {
@@ -138,7 +143,7 @@ func (s *Service) UsersIter(ctx context.Context, opts UsersOptions) iter.Seq2[Us
 		if err != nil {
 			return engine.Page[UserMetadata]{}, err
 		}
-		return countedPage(p.Users, at.Page, p.Count, size), nil
+		return engine.CountPage(p.Users, size, p.Count), nil
 	})
 }
 
@@ -148,16 +153,6 @@ func pageSizeOrDefault(size int) int {
 		return DefaultPageSize
 	}
 	return size
-}
-
-// countedPage completes a page of an Arthur walk (0-based pages of size
-// items, count rows in all).
-func countedPage[T any](items []T, at, count, size int) engine.Page[T] {
-	lastPage := count/size - 1
-	if count%size != 0 {
-		lastPage++
-	}
-	return engine.NumberedPage(items, at, lastPage, true, size)
 }
 
 // User returns one user's metadata.
@@ -287,6 +282,9 @@ type wireUsersPage struct {
 	sizeHint int
 }
 
+// Reset implements engine.Resetter.
+func (w *wireUsersPage) Reset() { *w = wireUsersPage{sizeHint: w.sizeHint} }
+
 var errNoCount = errors.New(`body has no "count"`)
 
 // Check rejects a body without the required count (such as a JSON null).
@@ -324,7 +322,7 @@ func (w *wireUsersPage) DecodeStream(dec *json.Decoder) error {
 func (w *wireUsersPage) decodeUsers(dec *json.Decoder) error {
 	var f userMetadataFields
 	var err error
-	w.Users, _, err = engine.StreamItems(dec, pageSizeOrDefault(w.sizeHint), func(u *UserMetadata) error {
+	w.Users, _, err = engine.StreamItems(dec, pageSizeOrDefault(w.sizeHint), MaxPageSize, func(u *UserMetadata) error {
 		f.bind(u)
 		return dec.Decode(&f)
 	})

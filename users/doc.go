@@ -19,7 +19,12 @@
 //
 // The key is sent as X-API-KEY (never as Authorization). Totals come in the
 // X-Pagination header; when it is present WithPrefetch fetches pages in
-// parallel.
+// parallel. A walk either yields every item the server lists from its
+// start position through the page the server marks as the last one, in
+// order and once each, or it ends with exactly one error, after every
+// item before it; it never ends early without an error (a cancelled
+// context or a passed deadline is such an error). Prefetch changes how
+// fast a walk goes, never which items it yields.
 package users
 
 import "github.com/sessionkit/sessionkit-go/internal/engine"

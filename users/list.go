@@ -163,6 +163,7 @@ func (s *Service) ListIter(ctx context.Context, opts ListOptions) iter.Seq2[User
 	if err := opts.validate(); err != nil {
 		return engine.Fail[User](start, err)
 	}
+	size := sizeOrDefault(opts.Size)
 	return engine.Walk(ctx, s.engine().Prefetch(), start, func(ctx context.Context, at engine.Cursor) (engine.Page[User], error) {
 		o := opts
 		o.Page = at.Page
@@ -170,26 +171,19 @@ func (s *Service) ListIter(ctx context.Context, opts ListOptions) iter.Seq2[User
 		if err != nil {
 			return engine.Page[User]{}, err
 		}
-		return headerPage(p.Users, at.Page, p.Pagination, opts.Size), nil
+		return headerPage(p.Users, p.Pagination, size), nil
 	})
 }
 
-// headerPage completes a page of a MonoCloud walk: X-Pagination's
-// has_next ends it; without the header, a short or empty page does.
-func headerPage[T any](items []T, at int, pg *Pagination, size int) engine.Page[T] {
-	if pg == nil {
-		return engine.NumberedPage(items, at, 0, false, size)
+// headerPage completes a page of a MonoCloud walk (see [engine.HasNextPage]):
+// X-Pagination's has_next ends it; without the header, a short or empty
+// page does. size is the requested page size, or MonoCloud's default.
+func headerPage[T any](items []T, pg *Pagination, size int) engine.Page[T] {
+	var h *engine.HasNext
+	if pg != nil {
+		h = &engine.HasNext{Next: pg.HasNext, TotalCount: pg.TotalCount, PageSize: pg.PageSize}
 	}
-	lastPage, known := 0, pg.PageSize > 0
-	if known {
-		lastPage = pg.TotalCount / pg.PageSize
-		if pg.TotalCount%pg.PageSize != 0 {
-			lastPage++
-		}
-	}
-	page := engine.NumberedPage(items, at, lastPage, known, size)
-	page.Last = len(items) == 0 || !pg.HasNext
-	return page
+	return engine.HasNextPage(items, size, h)
 }
 
 func (o *ListOptions) validate() error {
@@ -282,12 +276,15 @@ type wireUsers struct {
 func (w *wireUsers) DecodeStream(dec *json.Decoder) error {
 	var f userFields
 	var err error
-	w.users, w.present, err = engine.StreamItems(dec, sizeOrDefault(w.sizeHint), func(u *User) error {
+	w.users, w.present, err = engine.StreamItems(dec, sizeOrDefault(w.sizeHint), max(w.sizeHint, engine.MaxPageItems), func(u *User) error {
 		f.bind(u)
 		return dec.Decode(&f)
 	})
 	return err
 }
+
+// Reset implements engine.Resetter.
+func (w *wireUsers) Reset() { *w = wireUsers{sizeHint: w.sizeHint} }
 
 // Check rejects a body that is not an array (such as a JSON null).
 func (w *wireUsers) Check() error {

@@ -145,12 +145,18 @@ func (s *Service) Sessions(ctx context.Context, userID string, opts SessionsOpti
 
 // SessionsIter walks a user's sessions from opts.Page (else page 1) to the
 // last page, lazily: X-Pagination's has_next ends it without an extra
-// request; without the header, a short or empty page ends it.
+// request (total_count and page_size never end it); without the header, a
+// page shorter than Size (default 10) or an empty page ends it. It yields
+// every session through the last page, in order and once each, or ends
+// with exactly one *sessionkit.PageError after every session before it,
+// never early in silence, whatever WithPrefetch says (see the package
+// documentation).
 func (s *Service) SessionsIter(ctx context.Context, userID string, opts SessionsOptions) iter.Seq2[Session, error] {
 	start := engine.Cursor{Page: max(opts.Page, 1)}
 	if _, err := sessionsPath(userID, opts); err != nil {
 		return engine.Fail[Session](start, err)
 	}
+	size := sizeOrDefault(opts.Size)
 	return engine.Walk(ctx, s.engine().Prefetch(), start, func(ctx context.Context, at engine.Cursor) (engine.Page[Session], error) {
 		o := opts
 		o.Page = at.Page
@@ -158,7 +164,7 @@ func (s *Service) SessionsIter(ctx context.Context, userID string, opts Sessions
 		if err != nil {
 			return engine.Page[Session]{}, err
 		}
-		return headerPage(p.Sessions, at.Page, p.Pagination, opts.Size), nil
+		return headerPage(p.Sessions, p.Pagination, size), nil
 	})
 }
 
@@ -312,12 +318,15 @@ type wireSessions struct {
 func (w *wireSessions) DecodeStream(dec *json.Decoder) error {
 	var f sessionFields
 	var err error
-	w.sessions, w.present, err = engine.StreamItems(dec, sizeOrDefault(w.sizeHint), func(s *Session) error {
+	w.sessions, w.present, err = engine.StreamItems(dec, sizeOrDefault(w.sizeHint), max(w.sizeHint, engine.MaxPageItems), func(s *Session) error {
 		f.bind(s)
 		return dec.Decode(&f)
 	})
 	return err
 }
+
+// Reset implements engine.Resetter.
+func (w *wireSessions) Reset() { *w = wireSessions{sizeHint: w.sizeHint} }
 
 var (
 	errNotArray     = errors.New("body is not a JSON array of sessions")

@@ -85,7 +85,9 @@ func New(cfg Config) *Client {
 	}
 	c.hc.CheckRedirect = capRedirects(c.hc.CheckRedirect)
 	if cfg.AttemptTimeout > 0 {
-		c.hc.Timeout = cfg.AttemptTimeout
+		// Each attempt gets its own deadline instead (see startAttempt),
+		// which does not count the rate limiter's wait.
+		c.hc.Timeout = 0
 	}
 	return c
 }

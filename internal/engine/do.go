@@ -54,11 +54,29 @@ func (c *Client) Get(ctx context.Context, api API, path string, q any, out any) 
 	}
 	st := &call{c: c, api: api, method: http.MethodGet, path: u.EscapedPath()}
 	st.secret.addQuery(u)
-	resp, err := st.do(ctx, u) //nolint:bodyclose // decode closes it
-	if err != nil {
-		return nil, err
+	return st.exchange(ctx, u, out)
+}
+
+// exchange sends the call's request, with retries, and decodes a 2xx body
+// into out. A body that fails while it is read is retried like a
+// connection error (see [bodyReadError]); out is reset before each new
+// decode, so nothing of a failed attempt stays in it.
+func (st *call) exchange(ctx context.Context, u *url.URL, out any) (*Response, error) {
+	for {
+		resp, err := st.do(ctx, u) //nolint:bodyclose // decode closes it
+		if err != nil {
+			return nil, err
+		}
+		r, err := st.decode(resp, out)
+		var failed *bodyReadError
+		if !errors.As(err, &failed) {
+			return r, err
+		}
+		if retry, err := st.retryBody(ctx, failed); !retry {
+			return nil, err
+		}
+		resetValue(out)
 	}
-	return st.decode(resp, out)
 }
 
 // url builds the request URL for api.
@@ -95,7 +113,8 @@ type call struct {
 	api            API
 	method, path   string
 	attempts       int // attempts made so far, over every Do
-	attemptsBefore int // attempts made by earlier Do rounds (401 renewal)
+	attemptsBefore int // attempts made by earlier Do rounds (401 renewal, body retries)
+	retryBase      int // attempts not counted against MaxRetries (those before a 401 renewal)
 	last           *APIError
 	lastResp       *http.Response
 	nextWait       time.Duration
@@ -115,7 +134,7 @@ func (st *call) do(ctx context.Context, u *url.URL) (*http.Response, error) {
 			if r, ok := st.c.apis[st.api].Credential.(Renewer); ok {
 				closeBody(resp)
 				r.Renew(st.token)
-				st.attemptsBefore = st.attempts
+				st.attemptsBefore, st.retryBase = st.attempts, st.attempts
 				continue
 			}
 		}
@@ -245,7 +264,8 @@ func (st *call) decode(resp *http.Response, out any) (*Response, error) {
 		_, _ = io.Copy(head, io.LimitReader(resp.Body, headSize))
 		return nil, st.malformed(resp, head, err)
 	}
-	br := getBodyReader(io.TeeReader(resp.Body, head))
+	body := &readRecorder{r: resp.Body}
+	br := getBodyReader(io.TeeReader(body, head))
 	defer putBodyReader(br)
 	dec := json.NewDecoder(br)
 	var err error
@@ -253,6 +273,9 @@ func (st *call) decode(resp *http.Response, out any) (*Response, error) {
 		err = sd.DecodeStream(dec)
 	} else {
 		err = dec.Decode(out)
+	}
+	if err != nil && body.err != nil {
+		return nil, &bodyReadError{status: resp.StatusCode, err: body.err}
 	}
 	if err != nil {
 		return nil, st.malformed(resp, head, err)

@@ -20,6 +20,12 @@ var ErrMalformedResponse = errors.New("sessionkit: malformed response")
 // the walk has already followed.
 var ErrPaginationLoop = errors.New("sessionkit: pagination loop: the server repeated a page token")
 
+// ErrAttemptTimeout is wrapped when one attempt ran longer than the
+// attempt timeout (WithAttemptTimeout). Such an attempt is retried; the
+// error does not satisfy errors.Is(err, context.DeadlineExceeded), which
+// stays the caller's own deadline.
+var ErrAttemptTimeout = errors.New("sessionkit: attempt timeout")
+
 // ErrPageTokenExpired is wrapped when the server rejects a page cursor
 // (Zoom's next_page_token expires 15 minutes after it was issued).
 var ErrPageTokenExpired = errors.New("sessionkit: page token expired or rejected")

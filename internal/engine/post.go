@@ -40,11 +40,8 @@ func (c *Client) Post(ctx context.Context, api API, path string, q any, in any, 
 		return nil, Invalidf("request body: %v", err)
 	}
 	st := &call{c: c, api: api, method: http.MethodPost, path: u.EscapedPath(), body: body, retry: retry}
-	resp, err := st.do(ctx, u) //nolint:bodyclose // decode closes it
-	if err != nil {
-		return nil, err
-	}
-	return st.decode(resp, out)
+	st.secret.addQuery(u)
+	return st.exchange(ctx, u, out)
 }
 
 // setBody gives the attempt the call's JSON body, re-readable for every
