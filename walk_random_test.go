@@ -319,7 +319,7 @@ func wrMarshal(v any) []byte {
 
 func wrIntp(n int) *int { return &n }
 
-// wrClaim picks a claimed total: the truth, or one of the lies.
+// wrLie picks a claimed total: the truth, or one of the lies.
 func wrLie(r *rand.Rand, truth int) (int, string) {
 	switch r.IntN(6) {
 	case 0:
@@ -472,17 +472,19 @@ var wrDuctape = &wrKit{
 		if p.totalPages != nil && *p.totalPages > 0 {
 			return num >= *p.totalPages
 		}
+		// The page size: the requested limit, else the page's own
+		// "limit" (the server's default), else the documented default.
+		size := s.size
+		if size == 0 && p.limit != nil && *p.limit > 0 {
+			size = *p.limit
+		}
+		if size == 0 {
+			size = s.kit.defaultSize
+		}
 		if p.total != nil && *p.total > 0 {
-			size := s.size
-			if size == 0 && p.limit != nil && *p.limit > 0 {
-				size = *p.limit
-			}
-			if size == 0 {
-				size = s.kit.defaultSize
-			}
 			return num >= (*p.total-1)/size+1 // num*size >= total, overflow-safe
 		}
-		return n < s.eff()
+		return n < size
 	},
 	walk: func(ctx context.Context, c *sessionkit.Client, s *wrScript, start int) iter.Seq2[string, error] {
 		opts := sessions.FetchUsersOptions{Product: "my-product", Session: "user-session", Limit: s.size, Page: 1 + start}
@@ -1018,6 +1020,7 @@ type wrRun struct {
 	afterErr int  // items yielded after the first error
 	canceled bool // the cancel fired
 	broke    bool // the loop broke
+	panicked any
 }
 
 func wrClient(v *wrServer, prefetch int) (*sessionkit.Client, error) {
@@ -1033,8 +1036,7 @@ func wrClient(v *wrServer, prefetch int) (*sessionkit.Client, error) {
 }
 
 // wrWalk walks s from start on v, cancelling or breaking as told.
-func wrWalk(v *wrServer, prefetch, start, cancelAt, breakAt int) (wrRun, error) {
-	var run wrRun
+func wrWalk(v *wrServer, prefetch, start, cancelAt, breakAt int) (run wrRun, err error) {
 	c, err := wrClient(v, prefetch)
 	if err != nil {
 		return run, err
@@ -1045,6 +1047,7 @@ func wrWalk(v *wrServer, prefetch, start, cancelAt, breakAt int) (wrRun, error) 
 		cancel()
 		run.canceled = true
 	}
+	defer func() { run.panicked = recover() }()
 	for id, err := range v.s.kit.walk(ctx, c, v.s, start) {
 		if err != nil {
 			run.errs = append(run.errs, err)
@@ -1292,6 +1295,13 @@ func wrCheck(s *wrScript, prefetch int) *wrResult {
 		return res
 	}
 	exp := wrExpect(s, s.start, true)
+	if run.panicked != nil {
+		res.verdicts = append(res.verdicts, wrFail("panic", "%v", run.panicked))
+		return res
+	}
+	if v := wrFetchedAhead(v, &exp, prefetch); v != nil {
+		res.verdicts = append(res.verdicts, v)
+	}
 	var verdict *wrVerdict
 	switch {
 	case run.broke:
@@ -1319,6 +1329,28 @@ func wrCheck(s *wrScript, prefetch int) *wrResult {
 	return res
 }
 
+// wrFetchedAhead checks that prefetch n fetched at most n pages past the
+// last page (none with prefetch 0).
+func wrFetchedAhead(v *wrServer, exp *wrOutcome, prefetch int) *wrVerdict {
+	if v.s.kit.cursor {
+		return nil
+	}
+	last := slices.Max(exp.path)
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	var past []string
+	for idx := range v.tries {
+		if idx > last {
+			past = append(past, v.s.label(idx))
+		}
+	}
+	if len(past) > prefetch {
+		sort.Strings(past)
+		return wrFail("fetched more than n pages past the last", "prefetch %d fetched %s past %s", prefetch, strings.Join(past, ","), v.s.label(last))
+	}
+	return nil
+}
+
 // wrCheckResume resumes a failed walk where its PageError says, on the
 // same script with the faults cleared, and checks it yields the rest.
 func wrCheckResume(res *wrResult, exp *wrOutcome, err error) *wrVerdict {
@@ -1341,6 +1373,9 @@ func wrCheckResume(res *wrResult, exp *wrOutcome, err error) *wrVerdict {
 	run, cerr := wrWalk(newWRServer(s, false), res.prefetch, at, -1, -1)
 	if cerr != nil {
 		return wrFail("client", "%v", cerr)
+	}
+	if run.panicked != nil {
+		return wrFail("panic", "resume from %s: %v", s.label(at), run.panicked)
 	}
 	if v := wrJudge(s, &run, &fresh); v != nil {
 		return wrFail("resume: "+v.cat, "from %s after %d items: %s", s.label(at), pe.Yielded, v.detail)
@@ -1414,7 +1449,7 @@ func wrReport(t *testing.T, seed uint64, results []*wrResult, elapsed time.Durat
 	t.Helper()
 	type tally struct{ walks, pf0, pfN int }
 	cats := map[string]*tally{}
-	failedWalks, silent, resumes, ambig := 0, 0, 0, 0
+	failedWalks, silent, resumes, ambig, ambigEx := 0, 0, 0, 0, ""
 	var failing []*wrResult
 	verbose := *wrScriptFlag >= 0
 	for _, r := range results {
@@ -1422,6 +1457,11 @@ func wrReport(t *testing.T, seed uint64, results []*wrResult, elapsed time.Durat
 			resumes++
 		}
 		if r.ambig {
+			if ambig == 0 {
+				ambigEx = fmt.Sprintf(": %s#%d", r.s.kit.name, r.s.num)
+			} else if !strings.Contains(ambigEx, r.s.kit.name) {
+				ambigEx += fmt.Sprintf(", %s#%d", r.s.kit.name, r.s.num)
+			}
 			ambig++
 		}
 		if verbose {
@@ -1452,8 +1492,8 @@ func wrReport(t *testing.T, seed uint64, results []*wrResult, elapsed time.Durat
 		failing = append(failing, r)
 	}
 	details := wrPickDetails(failing)
-	t.Logf("seed %d: %d walks (%d scripts x prefetch %v), %d resumes checked (%d where a fresh walk from the resume point differs from the rest), in %v",
-		seed, len(results), len(results)/len(wrPrefetch), wrPrefetch, resumes, ambig, elapsed.Round(time.Millisecond))
+	t.Logf("seed %d: %d walks (%d scripts x prefetch %v), %d resumes checked (%d where the rules from the resume point differ from the rest%s), in %v",
+		seed, len(results), len(results)/len(wrPrefetch), wrPrefetch, resumes, ambig, ambigEx, elapsed.Round(time.Millisecond))
 	if failedWalks == 0 {
 		return
 	}
