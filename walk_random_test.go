@@ -1215,7 +1215,7 @@ func wrJudgeCancel(s *wrScript, run *wrRun, exp *wrOutcome) *wrVerdict {
 		if !exp.fails() && len(run.ids) == len(exp.full) {
 			return nil // every row was yielded before the cancel
 		}
-		return wrFail(wrSilent, "cancelled after %d items; ended without error after %d of %d", s.cancelAt, len(run.ids), len(exp.full))
+		return wrFail(wrSilent+" after a cancel", "cancelled after %d items; ended without error after %d of %d", s.cancelAt, len(run.ids), len(exp.full))
 	}
 	err := run.errs[0]
 	if !errors.Is(err, context.Canceled) {
@@ -1270,8 +1270,8 @@ type wrResult struct {
 	s        *wrScript
 	prefetch int
 	verdicts []*wrVerdict
-	complete []string // the items of a walk without cancel or break that ended cleanly
-	done     bool
+	complete []string // the items of a walk without cancel or break that ended without error
+	done     bool     // complete is set
 	record   []string
 	run      wrRun
 	resumeOK bool // a resume was checked
@@ -1285,7 +1285,7 @@ func wrCheck(s *wrScript, prefetch int) *wrResult {
 	run, err := wrWalk(v, prefetch, s.start, s.cancelAt, s.breakAt)
 	res.run = run
 	v.mu.Lock()
-	res.record, res.verdicts = v.record, nil
+	res.record = slices.Clone(v.record)
 	if len(v.bad) > 0 {
 		res.verdicts = append(res.verdicts, wrFail("bad request", "%s", strings.Join(v.bad, "; ")))
 	}
@@ -1314,7 +1314,7 @@ func wrCheck(s *wrScript, prefetch int) *wrResult {
 		verdict = wrJudgeCancel(s, &run, &exp)
 	default:
 		verdict = wrJudge(s, &run, &exp)
-		if len(run.errs) == 0 && verdict == nil {
+		if len(run.errs) == 0 {
 			res.complete, res.done = run.ids, true
 		}
 	}
@@ -1451,6 +1451,7 @@ func wrReport(t *testing.T, seed uint64, results []*wrResult, elapsed time.Durat
 	cats := map[string]*tally{}
 	failedWalks, silent, resumes, ambig, ambigEx := 0, 0, 0, 0, ""
 	var failing []*wrResult
+	kinds := map[string]int{} // silent short ends by kind of script
 	verbose := *wrScriptFlag >= 0
 	for _, r := range results {
 		if r.resumeOK {
@@ -1484,7 +1485,10 @@ func wrReport(t *testing.T, seed uint64, results []*wrResult, elapsed time.Durat
 			} else {
 				c.pfN++
 			}
-			isSilent = isSilent || strings.HasSuffix(v.cat, wrSilent)
+			if strings.Contains(v.cat, wrSilent) {
+				isSilent = true
+				kinds[wrKind(r.s, v.cat)]++
+			}
 		}
 		if isSilent {
 			silent++
@@ -1523,8 +1527,38 @@ func wrReport(t *testing.T, seed uint64, results []*wrResult, elapsed time.Durat
 			}
 		}
 	}
-	t.Errorf("%d of %d walks broke the walk promise (seed %d): %d silent short ends, %d with other failures only\n%d examples (one per category first):\n  %s\nper category (a walk may fail several checks):%s",
-		failedWalks, len(results), seed, silent, failedWalks-silent, len(details), strings.Join(details, "\n  "), sum.String())
+	kindNames := make([]string, 0, len(kinds))
+	for k := range kinds {
+		kindNames = append(kindNames, k)
+	}
+	sort.Slice(kindNames, func(i, j int) bool {
+		return kinds[kindNames[i]] > kinds[kindNames[j]] || kinds[kindNames[i]] == kinds[kindNames[j]] && kindNames[i] < kindNames[j]
+	})
+	var ks strings.Builder
+	for i, k := range kindNames {
+		if i == 16 {
+			ks.WriteString("\n  ...")
+			break
+		}
+		fmt.Fprintf(&ks, "\n  %5d  %s", kinds[k], k)
+	}
+	t.Errorf("%d of %d walks broke the walk promise (seed %d): %d silent short ends, %d with other failures only\n%d examples (one per category first):\n  %s\nper category (a walk may fail several checks):%s\nsilent short ends by kind of script:%s",
+		failedWalks, len(results), seed, silent, failedWalks-silent, len(details), strings.Join(details, "\n  "), sum.String(), ks.String())
+}
+
+// wrKind names the kind of script a failure happened on: the API, the
+// check, the generator's choices and whether the walk prefetched.
+func wrKind(s *wrScript, cat string) string {
+	tags := make([]string, 0, len(s.tags))
+	for _, t := range s.tags {
+		if strings.HasPrefix(t, "cap") {
+			t = "cap"
+		}
+		if !strings.HasPrefix(t, "ps=") {
+			tags = append(tags, t)
+		}
+	}
+	return fmt.Sprintf("%-10s %-34s [%s]", s.kit.name, cat, strings.Join(tags, ","))
 }
 
 // wrPickDetails describes up to wrDetails failed walks: the first of each
