@@ -1078,8 +1078,15 @@ type wrVerdict struct {
 	detail string
 }
 
+// wrDetailLen bounds a verdict's detail (error texts quote bodies).
+const wrDetailLen = 360
+
 func wrFail(cat, format string, args ...any) *wrVerdict {
-	return &wrVerdict{cat: cat, detail: fmt.Sprintf(format, args...)}
+	d := fmt.Sprintf(format, args...)
+	if len(d) > wrDetailLen {
+		d = d[:wrDetailLen] + "..."
+	}
+	return &wrVerdict{cat: cat, detail: d}
 }
 
 // wrSilent is the category of walks that ended early without an error.
