@@ -1005,7 +1005,7 @@ type wrCutBody struct{ r *bytes.Reader }
 
 func (b *wrCutBody) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
-	if err == io.EOF {
+	if errors.Is(err, io.EOF) {
 		return n, io.ErrUnexpectedEOF
 	}
 	return n, err
