@@ -300,6 +300,7 @@ func (st *call) decode(resp *http.Response, out any) (*Response, error) {
 }
 
 func (st *call) malformed(resp *http.Response, head *headBuffer, err error) error {
+	st.secret.addBodyTokens(head.Bytes())
 	return &MalformedError{
 		API:         st.api,
 		Method:      st.method,
