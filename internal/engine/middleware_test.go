@@ -116,7 +116,9 @@ func TestDeriveSharesStateAndChangesPerCallSettings(t *testing.T) {
 	next.MaxRetries, next.Prefetch, next.UserAgent, next.AttemptTimeout = 9, 4, "ua/2", time.Second
 	next.WorkspaceID = "ignored"
 	next.APIs[Zoom] = APIConfig{BaseURL: &url.URL{Scheme: "https", Host: "ignored"}, Middleware: []Middleware{
-		func(req *http.Request, next func(*http.Request) (*http.Response, error)) (*http.Response, error) { return next(req) },
+		func(req *http.Request, next func(*http.Request) (*http.Response, error)) (*http.Response, error) {
+			return next(req)
+		},
 	}}
 	d := c.Derive(next)
 
