@@ -325,7 +325,10 @@ func TestWithDerivedSettingsTakeEffect(t *testing.T) {
 			counted, err := client.With(sessionkit.WithMiddleware(func(req *http.Request, next func(*http.Request) (*http.Response, error)) (*http.Response, error) {
 				n := cur.Add(1)
 				defer cur.Add(-1)
-				for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+				for p := peak.Load(); n > p; p = peak.Load() {
+					if peak.CompareAndSwap(p, n) {
+						break
+					}
 				}
 				time.Sleep(20 * time.Millisecond) // room for the pages ahead to start
 				return next(req)
