@@ -25,7 +25,9 @@ import (
 // The request carries no credential: next attaches it, and only when the
 // request goes to the API's own origin (scheme, host and port), also when
 // a middleware changed its URL. Neither the request nor the response's
-// Request field shows it. A middleware must not keep the request or its
+// Request field shows it. To read a request body (Traces.Tasks sends one),
+// use req.GetBody, which returns a fresh copy: reading req.Body would
+// leave nothing to send. A middleware must not keep the request or its
 // body after it returns.
 //
 // An error a middleware returns fails the attempt as a connection error
