@@ -384,3 +384,37 @@ func TestWithMiddlewareNil(t *testing.T) {
 	require.ErrorIs(t, err, sessionkit.ErrInvalidOptions)
 	assert.Contains(t, err.Error(), "ForAPI(zoom, WithMiddleware)")
 }
+
+// A redirect hop is sent through the middleware too, as the same attempt;
+// the credential follows it to the API's own origin only.
+func TestMiddlewareSeesRedirectHops(t *testing.T) {
+	const key = "mw-redirect-key-1"
+	var got []string
+	var mu sync.Mutex
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.URL.Path+" "+credHeaders(r.Header))
+		mu.Unlock()
+		if r.URL.Path == "/api/users" {
+			http.Redirect(w, r, "/moved/users", http.StatusFound)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `[]`)
+	}))
+	defer ts.Close()
+	rec := &mwRecorder{}
+	c, err := sessionkit.NewClient(sessionkit.WithBaseURL(ts.URL), sessionkit.WithAPIKey(key), sessionkit.WithMiddleware(rec.middleware))
+	require.NoError(t, err)
+	_, err = c.Users.List(context.Background(), users.ListOptions{})
+	require.NoError(t, err)
+	seen := rec.all()
+	require.Len(t, seen, 2)
+	for _, s := range seen {
+		assert.Equal(t, 1, s.attempt)
+		assert.Equal(t, "GET /api/users", s.route)
+		assert.Empty(t, s.reqCreds)
+	}
+	assert.Equal(t, []int{http.StatusFound, http.StatusOK}, []int{seen[0].status, seen[1].status}, "one pass per hop, in order")
+	assert.Equal(t, []string{"/api/users " + key, "/moved/users " + key}, got)
+}
