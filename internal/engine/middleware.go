@@ -21,8 +21,9 @@ type Route string
 type Middleware func(req *http.Request, next func(*http.Request) (*http.Response, error)) (*http.Response, error)
 
 // errMiddlewareNoResponse is returned when a middleware returned neither a
-// response nor an error.
-var errMiddlewareNoResponse = errors.New("sessionkit: a middleware (WithMiddleware) returned a nil response and a nil error")
+// response nor an error. It has no "sessionkit:" prefix: it always reaches
+// the caller inside a call's error, which has one.
+var errMiddlewareNoResponse = errors.New("a middleware (WithMiddleware) returned a nil response and a nil error")
 
 // runMiddleware runs req through mw, the first outermost, and then send.
 func runMiddleware(mw []Middleware, req *http.Request, send func(*http.Request) (*http.Response, error)) (*http.Response, error) {
