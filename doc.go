@@ -42,6 +42,12 @@
 // capped, jittered, cancellable backoff that honours Retry-After, and
 // credentials are only ever sent to their API's own origin.
 //
+// WithMiddleware wraps every attempt (for logs, metrics, tracing; see
+// RouteFromContext for a label without IDs), and Client.With derives a
+// client with other retries, prefetch or middleware for one job that
+// shares the original's connections, rate limits and credentials. See
+// docs/middleware.md.
+//
 // Package sessionkittest serves all four APIs in-process, for tests and for
 // the quickstart (go run ./examples/quickstart).
 package sessionkit

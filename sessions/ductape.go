@@ -127,7 +127,7 @@ func (s *Service) FetchUsers(ctx context.Context, opts FetchUsersOptions) (*User
 	}
 	body := envelope[usersData]{Data: &usersData{sizeHint: opts.Limit}}
 	q := ductapeQuery(opts)
-	if _, err := s.engine().Get(ctx, engine.Ductape, path, q, &body); err != nil {
+	if _, err := s.engine().Get(ctx, engine.Ductape, "/integrations/v1/session/users/{workspace_id}", path, q, &body); err != nil {
 		return nil, err
 	}
 	p := &body.Data.UsersPage
@@ -180,7 +180,7 @@ func (s *Service) FetchUserDetails(ctx context.Context, opts FetchUserDetailsOpt
 	}
 	var body envelope[userDetails]
 	q := ductapeQuery{Product: opts.Product, Session: opts.Session, Env: opts.Env}
-	if _, err := s.engine().Get(ctx, engine.Ductape, path+"/"+id, q, &body); err != nil {
+	if _, err := s.engine().Get(ctx, engine.Ductape, "/integrations/v1/session/users/{workspace_id}/{identifier}", path+"/"+id, q, &body); err != nil {
 		return nil, err
 	}
 	return body.Data.details(), nil

@@ -114,7 +114,7 @@ func (s *Service) ListUsers(ctx context.Context, sessionID string, opts ListUser
 	}
 	body := wireListUsers{sizeHint: opts.PageSize}
 	q := zoomQuery(opts)
-	if _, err := s.engine().Get(ctx, engine.Zoom, path, q, &body); err != nil {
+	if _, err := s.engine().Get(ctx, engine.Zoom, "/videosdk/sessions/{sessionId}/users", path, q, &body); err != nil {
 		if opts.NextPageToken != "" && tokenRejected(err) {
 			return nil, engine.Wrap(engine.ErrPageTokenExpired, err)
 		}

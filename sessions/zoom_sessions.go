@@ -202,7 +202,7 @@ func (s *Service) ListSessions(ctx context.Context, opts ListSessionsOptions) (*
 		SessionKey: opts.SessionKey, SessionName: opts.SessionName,
 	}
 	body := wireListSessions{sizeHint: opts.PageSize}
-	if _, err := s.engine().Get(ctx, engine.Zoom, sessionsRoute, q, &body); err != nil {
+	if _, err := s.engine().Get(ctx, engine.Zoom, "/videosdk/sessions", sessionsRoute, q, &body); err != nil {
 		if opts.NextPageToken != "" && tokenRejected(err) {
 			return nil, fmt.Errorf("%w: %w", engine.ErrPageTokenExpired, err)
 		}

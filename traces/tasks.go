@@ -95,7 +95,7 @@ func (s *Service) Tasks(ctx context.Context, opts TasksOptions) (*TasksPage, err
 		IncludeArchived: opts.IncludeArchived, OnlyArchived: opts.OnlyArchived,
 	}
 	body := wireTasksPage{sizeHint: opts.PageSize}
-	if _, err := s.engine().Post(ctx, engine.Arthur, tasksRoute, q, in, engine.RetryAsRead, &body); err != nil {
+	if _, err := s.engine().Post(ctx, engine.Arthur, "/api/v2/tasks/search", tasksRoute, q, in, engine.RetryAsRead, &body); err != nil {
 		return nil, err
 	}
 	if body.Tasks == nil {

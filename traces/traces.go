@@ -114,7 +114,7 @@ func (s *Service) Users(ctx context.Context, opts UsersOptions) (*UsersPage, err
 		Sort: opts.Sort, PageSize: opts.PageSize, Page: opts.Page,
 	}
 	body := wireUsersPage{sizeHint: opts.PageSize}
-	if _, err := s.engine().Get(ctx, engine.Arthur, usersRoute, q, &body); err != nil {
+	if _, err := s.engine().Get(ctx, engine.Arthur, "/api/v1/traces/users", usersRoute, q, &body); err != nil {
 		return nil, err
 	}
 	if body.Users == nil {
@@ -165,7 +165,7 @@ func (s *Service) User(ctx context.Context, userID string, opts UserOptions) (*U
 		return nil, err
 	}
 	var body wireUser
-	if _, err := s.engine().Get(ctx, engine.Arthur, usersRoute+"/"+seg, userQuery(opts), &body); err != nil {
+	if _, err := s.engine().Get(ctx, engine.Arthur, "/api/v1/traces/users/{user_id}", usersRoute+"/"+seg, userQuery(opts), &body); err != nil {
 		return nil, err
 	}
 	u := body.metadata()

@@ -149,7 +149,7 @@ func (s *Service) List(ctx context.Context, opts ListOptions) (*ListPage, error)
 	}
 	body := wireUsers{sizeHint: opts.Size}
 	q := listQuery{Page: opts.Page, Size: opts.Size, Filter: opts.Filter, Sort: sortParam(opts.Sort)}
-	resp, err := s.engine().Get(ctx, engine.MonoCloud, usersRoute, q, &body)
+	resp, err := s.engine().Get(ctx, engine.MonoCloud, "/api/users", usersRoute, q, &body)
 	if err != nil {
 		return nil, err
 	}

@@ -134,7 +134,7 @@ func (s *Service) Sessions(ctx context.Context, userID string, opts SessionsOpti
 		return nil, err
 	}
 	body := wireSessions{sizeHint: opts.Size}
-	resp, err := s.engine().Get(ctx, engine.MonoCloud, path, sessionsQuery{Page: opts.Page, Size: opts.Size, ClientID: opts.ClientID, Sort: sortParam(opts.Sort)}, &body)
+	resp, err := s.engine().Get(ctx, engine.MonoCloud, "/api/users/{user_id}/sessions", path, sessionsQuery{Page: opts.Page, Size: opts.Size, ClientID: opts.ClientID, Sort: sortParam(opts.Sort)}, &body)
 	if err != nil {
 		return nil, err
 	}

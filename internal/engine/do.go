@@ -45,14 +45,15 @@ const drainLimit = 256 << 10
 const headSize = 4 << 10
 
 // Get sends GET {base}/{path}?{query} to api and decodes a 2xx JSON body into
-// out. path is already escaped (see Segment); query is a go-querystring
+// out. route is the endpoint's template, path the same with its arguments
+// filled in, already escaped (see Segment); query is a go-querystring
 // struct (or nil).
-func (c *Client) Get(ctx context.Context, api API, path string, q any, out any) (*Response, error) {
+func (c *Client) Get(ctx context.Context, api API, route Route, path string, q any, out any) (*Response, error) {
 	u, err := c.url(api, path, q)
 	if err != nil {
 		return nil, err
 	}
-	st := &call{c: c, api: api, method: http.MethodGet, path: u.EscapedPath()}
+	st := &call{c: c, api: api, method: http.MethodGet, path: u.EscapedPath(), route: routeOf(http.MethodGet, route)}
 	st.secret.addQuery(u)
 	return st.exchange(ctx, u, out)
 }
@@ -122,6 +123,9 @@ type call struct {
 	secret         secretSet // every credential sent and page token queried
 	body           []byte    // JSON request body, re-sent on every attempt; nil for none
 	retry          Retry     // whether a non-GET may be retried
+
+	// route is the method and the path template, for middleware.
+	route string
 }
 
 func (st *call) do(ctx context.Context, u *url.URL) (*http.Response, error) {
