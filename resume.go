@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"strings"
 	"time"
 
 	"github.com/sessionkit/sessionkit-go/internal/engine"
@@ -26,7 +27,10 @@ const (
 type ResumeBudget struct {
 	// Attempts is how many times the walk is resumed at one position
 	// before Resume gives up. 0 means no limit by count when Time is set,
-	// else DefaultResumeAttempts.
+	// else DefaultResumeAttempts. A negative Attempts resumes never: the
+	// walk then ends at its first failure, and Resume only passes over
+	// the start's Skip items and says where to resume, so that one loop
+	// serves a script with and without resumes.
 	Attempts int
 	// Time is the longest Resume keeps resuming at one position, counted
 	// from the first failure there, waits included; 0 means no limit by
@@ -41,8 +45,6 @@ type ResumeBudget struct {
 
 func (b ResumeBudget) validate() error {
 	switch {
-	case b.Attempts < 0:
-		return engine.Invalidf("ResumeBudget.Attempts must not be negative, got %d", b.Attempts)
 	case b.Time < 0:
 		return engine.Invalidf("ResumeBudget.Time must not be negative, got %s", b.Time)
 	case b.Wait < 0 || b.MaxWait < 0:
@@ -92,13 +94,17 @@ type ResumeError struct {
 	Err      error
 }
 
-// Error says why the walk stopped, after how many rows, and the cause.
+// Error is the last failure's text, after "resume budget spent after N
+// attempts at one page" when the budget was spent.
 func (e *ResumeError) Error() string {
-	why := "walk stopped"
-	if e.Spent {
-		why = fmt.Sprintf("resume budget spent after %d attempts at one page", e.Attempts)
+	cause := "<nil>"
+	if e.Err != nil {
+		cause = e.Err.Error()
 	}
-	return fmt.Sprintf("sessionkit: %s, %d rows yielded: %v", why, e.Yielded, e.Err)
+	if !e.Spent {
+		return cause
+	}
+	return fmt.Sprintf("sessionkit: resume budget spent after %d attempts at one page: %s", e.Attempts, strings.TrimPrefix(cause, "sessionkit: "))
 }
 
 // Unwrap returns the last failure, and ErrResumeBudgetSpent when the
@@ -171,6 +177,9 @@ func (r *resumer[T]) run(ctx context.Context, at Position) error {
 		retry := ok && IsRetryable(failed)
 		if ok && errors.Is(failed, ErrPageTokenExpired) {
 			next, retry = next.restart()
+		}
+		if r.budget.Attempts < 0 {
+			retry = false // resumes never
 		}
 		if !ok {
 			return failed // no position to resume at: the caller's own error, as it came
