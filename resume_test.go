@@ -365,3 +365,26 @@ func TestPositionJSON(t *testing.T) {
 	b, _ := json.Marshal(sessionkit.Position{Page: 4, Offset: 300})
 	assert.JSONEq(t, `{"page": 4, "offset": 300}`, string(b))
 }
+
+func TestResumeWaitsARetryAfterWithinTheBudgetOnly(t *testing.T) {
+	defer goleak.VerifyNone(t, leakServerSide...)
+	srv := sessionkittest.NewServer(sessionkittest.WithUsers(40))
+	defer srv.Close()
+	// The client gives up at once on a Retry-After beyond its longest wait.
+	c, err := srv.NewClient(sessionkit.WithRetryWait(time.Millisecond, time.Millisecond))
+	require.NoError(t, err)
+	match := sessionkittest.Match{API: sessionkittest.Ductape, Page: 2}
+	srv.Fault(match, sessionkittest.Status(503).RetryAfter("3600"))
+	walk := resumables()[0].walk(c, srv.Data())
+
+	began := time.Now()
+	got, err := sessionkit.Collect(sessionkit.Resume(context.Background(), sessionkit.Position{}, walk,
+		sessionkit.ResumeBudget{Time: time.Minute, Wait: time.Millisecond}))
+	assert.Less(t, time.Since(began), 30*time.Second, "an hour's Retry-After is beyond a minute's budget: no wait")
+	assert.Len(t, got, 7)
+	assert.ErrorIs(t, err, sessionkit.ErrResumeBudgetSpent)
+	var apiErr *sessionkit.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, time.Hour, apiErr.RetryAfter)
+	assert.Equal(t, 1, srv.Count(match))
+}
