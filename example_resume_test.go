@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"log"
+	"os"
 	"time"
 
 	"github.com/sessionkit/sessionkit-go"
@@ -65,4 +67,36 @@ func ExamplePositionOf() {
 	// Output:
 	// 20 users, then: {"page":3,"offset":20}
 	// 20 more users, <nil>
+}
+
+// A batch script that survives a server failing a page for longer than the
+// client's retries, and a restart of the process: it saves where it
+// stopped and the next run walks on from there, neither skipping nor
+// repeating a user. (Compiled, not run: it needs a real workspace.)
+func ExampleResume_script() {
+	client, err := sessionkit.NewClient(sessionkit.WithAPIKey(os.Getenv("DUCTAPE_KEY")), sessionkit.WithWorkspaceID("ws_123"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+
+	var at sessionkit.Position
+	if b, err := os.ReadFile("users.pos"); err == nil {
+		_ = json.Unmarshal(b, &at) // pick up where the last run stopped
+	}
+	walk := func(ctx context.Context, at sessionkit.Position) iter.Seq2[sessions.User, error] {
+		return client.Sessions.FetchUsersIter(ctx, sessions.FetchUsersOptions{
+			Product: "my-product", Session: "user-session", Limit: 100, Page: at.Page})
+	}
+	budget := sessionkit.ResumeBudget{Attempts: 10, Time: 15 * time.Minute}
+	for u, err := range sessionkit.Resume(ctx, at, walk, budget) {
+		if err != nil {
+			at, _ := sessionkit.PositionOf(err)
+			b, _ := json.Marshal(at)
+			_ = os.WriteFile("users.pos", b, 0o600) // run again to resume
+			log.Fatal(err)
+		}
+		fmt.Println(u.Identifier)
+	}
+	_ = os.Remove("users.pos")
 }

@@ -388,3 +388,40 @@ func TestResumeWaitsARetryAfterWithinTheBudgetOnly(t *testing.T) {
 	assert.Equal(t, time.Hour, apiErr.RetryAfter)
 	assert.Equal(t, 1, srv.Count(match))
 }
+
+func TestResumeInsideFanOutKeepsEachInnerWalkGoing(t *testing.T) {
+	defer goleak.VerifyNone(t, leakServerSide...)
+	srv := sessionkittest.NewServer(sessionkittest.WithUsers(20))
+	defer srv.Close()
+	c, err := srv.NewClient(sessionkit.WithMaxRetries(1), sessionkit.WithRetryWait(time.Millisecond, time.Millisecond))
+	require.NoError(t, err)
+	ctx := context.Background()
+	d := srv.Data()
+	outer := func() iter.Seq2[string, error] {
+		return func(yield func(string, error) bool) {
+			for _, id := range d.MonoCloudUserIDs[:3] {
+				if !yield(id, nil) {
+					return
+				}
+			}
+		}
+	}
+	inner := func(resume bool) func(ctx context.Context, id string) iter.Seq2[string, error] {
+		return func(ctx context.Context, id string) iter.Seq2[string, error] {
+			walk := func(ctx context.Context, at sessionkit.Position) iter.Seq2[string, error] {
+				return keysOf(c.Users.SessionsIter(ctx, id, users.SessionsOptions{Size: 3, Page: at.Page}), func(s users.Session) string { return id + "/" + s.SessionID })
+			}
+			if !resume {
+				return walk(ctx, sessionkit.Position{})
+			}
+			return sessionkit.Resume(ctx, sessionkit.Position{}, walk, fastResume)
+		}
+	}
+	want, err := sessionkit.Collect(sessionkit.FanOut(ctx, outer(), 2, inner(false)))
+	require.NoError(t, err)
+
+	srv.Fault(sessionkittest.Match{API: sessionkittest.MonoCloud, Page: 2}, sessionkittest.Status(503), sessionkittest.Times(5))
+	got, err := sessionkit.Collect(sessionkit.FanOut(ctx, outer(), 2, inner(true)))
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+}
