@@ -62,13 +62,13 @@ func PositionOf(err error) (Position, bool) {
 // before the failed page move to Offset; Skip keeps the part of p.Skip
 // the walk did not reach.
 func (p Position) After(err error) (Position, bool) {
+	var fe *FanOutError
+	if errors.As(err, &fe) { // first: an inner walk's position is not the outer one's
+		return Position{}, false
+	}
 	var re *ResumeError
 	if errors.As(err, &re) {
 		return re.Position, true
-	}
-	var fe *FanOutError
-	if errors.As(err, &fe) {
-		return Position{}, false
 	}
 	var pe *PageError
 	if !errors.As(err, &pe) {

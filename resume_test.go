@@ -339,6 +339,7 @@ func TestPositionAfter(t *testing.T) {
 			sessionkit.Position{PageToken: "t", Offset: 9, Window: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)}, true},
 		{"a resume error", sessionkit.Position{Page: 9}, &sessionkit.ResumeError{Position: sessionkit.Position{Page: 2}}, sessionkit.Position{Page: 2}, true},
 		{"a fan-out error", sessionkit.Position{}, &sessionkit.FanOutError{Index: 2, Err: &sessionkit.PageError{Page: 3}}, sessionkit.Position{}, false},
+		{"a fan-out error around a resume error", sessionkit.Position{}, &sessionkit.FanOutError{Index: 2, Err: &sessionkit.ResumeError{Position: sessionkit.Position{Page: 3}}}, sessionkit.Position{}, false},
 		{"another error", sessionkit.Position{}, errors.New("x"), sessionkit.Position{}, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
