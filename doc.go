@@ -33,6 +33,13 @@
 // any request is sent, ErrMalformedResponse for undecodable bodies, and
 // *PageError from iterators with the point to resume from.
 //
+// Every iterator also has a ...Pages twin (FetchUsersPages, ListPages,
+// ...) that walks the same pages under the same rules and yields each
+// page whole, with its totals. Resume keeps a walk going through failures
+// that outlast the client's retries, within a ResumeBudget, and a
+// Position (from PositionOf, JSON-serializable) resumes it in a later
+// process. docs/batch.md shows both.
+//
 // A batch job learns what to walk from the discovery calls
 // (Sessions.ListSessions, Users.List, Traces.Tasks) and walks every item's
 // listing with FanOut: several inner walks at once, items in outer order,

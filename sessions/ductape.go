@@ -146,26 +146,50 @@ func (s *Service) FetchUsers(ctx context.Context, opts FetchUsersOptions) (*User
 // early in silence, whatever WithPrefetch says (see the package
 // documentation).
 func (s *Service) FetchUsersIter(ctx context.Context, opts FetchUsersOptions) iter.Seq2[User, error] {
+	start, fetch, err := s.fetchUsersWalk(opts)
+	if err != nil {
+		return engine.Fail[User](start, err)
+	}
+	return engine.WalkItems(ctx, s.engine().Prefetch(), start, fetch)
+}
+
+// FetchUsersPages walks the same pages as [Service.FetchUsersIter], under
+// the same rules and prefetch, and yields each page whole, with its
+// totals, as [Service.FetchUsers] returns it. It ends with exactly one
+// *sessionkit.PageError after every page before it, whose Page is the
+// page that failed and whose Yielded counts the users of the pages
+// yielded before it.
+func (s *Service) FetchUsersPages(ctx context.Context, opts FetchUsersOptions) iter.Seq2[*UsersPage, error] {
+	start, fetch, err := s.fetchUsersWalk(opts)
+	if err != nil {
+		return engine.Fail[*UsersPage](start, err)
+	}
+	return engine.WalkPages(ctx, s.engine().Prefetch(), start, fetch)
+}
+
+// fetchUsersWalk validates opts and returns where their walk starts and
+// how it fetches a page.
+func (s *Service) fetchUsersWalk(opts FetchUsersOptions) (engine.Cursor, engine.PageFetch[*UsersPage, User], error) {
 	start := engine.Cursor{Page: max(opts.Page, 1)}
 	if _, err := s.ductapeUsersPath("FetchUsersOptions", opts.Product, opts.Session); err != nil {
-		return engine.Fail[User](start, err)
+		return start, nil, err
 	}
 	if err := checkPaging("FetchUsersOptions", opts.Page, opts.Limit); err != nil {
-		return engine.Fail[User](start, err)
+		return start, nil, err
 	}
-	return engine.Walk(ctx, s.engine().Prefetch(), start, func(ctx context.Context, at engine.Cursor) (engine.Page[User], error) {
+	return start, func(ctx context.Context, at engine.Cursor) (*UsersPage, engine.Page[User], error) {
 		o := opts
 		o.Page = at.Page
 		p, err := s.FetchUsers(ctx, o)
 		if err != nil {
-			return engine.Page[User]{}, err
+			return nil, engine.Page[User]{}, err
 		}
 		limit := opts.Limit
 		if limit == 0 {
 			limit = p.Limit
 		}
-		return engine.TotalPagesPage(p.Users, limit, defaultLimit, p.Total, p.TotalPages), nil
-	})
+		return p, engine.TotalPagesPage(p.Users, limit, defaultLimit, p.Total, p.TotalPages), nil
+	}, nil
 }
 
 // FetchUserDetails returns one Ductape user with their session history.

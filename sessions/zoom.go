@@ -135,19 +135,43 @@ func (s *Service) ListUsers(ctx context.Context, sessionID string, opts ListUser
 // early in silence, whatever WithPrefetch says (see the package
 // documentation).
 func (s *Service) ListUsersIter(ctx context.Context, sessionID string, opts ListUsersOptions) iter.Seq2[VideoUser, error] {
-	start := engine.Cursor{Token: opts.NextPageToken}
-	if _, err := zoomUsersPath(sessionID, opts); err != nil {
+	start, fetch, err := s.listUsersWalk(sessionID, opts)
+	if err != nil {
 		return engine.Fail[VideoUser](start, err)
 	}
-	return engine.Walk(ctx, s.engine().Prefetch(), start, func(ctx context.Context, at engine.Cursor) (engine.Page[VideoUser], error) {
+	return engine.WalkItems(ctx, s.engine().Prefetch(), start, fetch)
+}
+
+// ListUsersPages walks the same pages as [Service.ListUsersIter], under
+// the same rules and prefetch, and yields each page whole, as
+// [Service.ListUsers] returns it. It ends with exactly one
+// *sessionkit.PageError after every page before it, whose PageToken is
+// the cursor of the page that failed and whose Yielded counts the users
+// of the pages yielded before it.
+func (s *Service) ListUsersPages(ctx context.Context, sessionID string, opts ListUsersOptions) iter.Seq2[*ListUsersPage, error] {
+	start, fetch, err := s.listUsersWalk(sessionID, opts)
+	if err != nil {
+		return engine.Fail[*ListUsersPage](start, err)
+	}
+	return engine.WalkPages(ctx, s.engine().Prefetch(), start, fetch)
+}
+
+// listUsersWalk validates the arguments and returns where their walk
+// starts and how it fetches a page.
+func (s *Service) listUsersWalk(sessionID string, opts ListUsersOptions) (engine.Cursor, engine.PageFetch[*ListUsersPage, VideoUser], error) {
+	start := engine.Cursor{Token: opts.NextPageToken}
+	if _, err := zoomUsersPath(sessionID, opts); err != nil {
+		return start, nil, err
+	}
+	return start, func(ctx context.Context, at engine.Cursor) (*ListUsersPage, engine.Page[VideoUser], error) {
 		o := opts
 		o.NextPageToken = at.Token
 		p, err := s.ListUsers(ctx, sessionID, o)
 		if err != nil {
-			return engine.Page[VideoUser]{}, err
+			return nil, engine.Page[VideoUser]{}, err
 		}
-		return engine.CursorPage(p.Users, p.NextPageToken), nil
-	})
+		return p, engine.CursorPage(p.Users, p.NextPageToken), nil
+	}, nil
 }
 
 func zoomUsersPath(sessionID string, opts ListUsersOptions) (string, error) {

@@ -152,20 +152,44 @@ func (s *Service) Sessions(ctx context.Context, userID string, opts SessionsOpti
 // never early in silence, whatever WithPrefetch says (see the package
 // documentation).
 func (s *Service) SessionsIter(ctx context.Context, userID string, opts SessionsOptions) iter.Seq2[Session, error] {
-	start := engine.Cursor{Page: max(opts.Page, 1)}
-	if _, err := sessionsPath(userID, opts); err != nil {
+	start, fetch, err := s.sessionsWalk(userID, opts)
+	if err != nil {
 		return engine.Fail[Session](start, err)
 	}
+	return engine.WalkItems(ctx, s.engine().Prefetch(), start, fetch)
+}
+
+// SessionsPages walks the same pages as [Service.SessionsIter], under the
+// same rules and prefetch, and yields each page whole, with its
+// Pagination, as [Service.Sessions] returns it. It ends with exactly one
+// *sessionkit.PageError after every page before it, whose Page is the
+// page that failed and whose Yielded counts the sessions of the pages
+// yielded before it.
+func (s *Service) SessionsPages(ctx context.Context, userID string, opts SessionsOptions) iter.Seq2[*SessionsPage, error] {
+	start, fetch, err := s.sessionsWalk(userID, opts)
+	if err != nil {
+		return engine.Fail[*SessionsPage](start, err)
+	}
+	return engine.WalkPages(ctx, s.engine().Prefetch(), start, fetch)
+}
+
+// sessionsWalk validates the arguments and returns where their walk
+// starts and how it fetches a page.
+func (s *Service) sessionsWalk(userID string, opts SessionsOptions) (engine.Cursor, engine.PageFetch[*SessionsPage, Session], error) {
+	start := engine.Cursor{Page: max(opts.Page, 1)}
+	if _, err := sessionsPath(userID, opts); err != nil {
+		return start, nil, err
+	}
 	size := sizeOrDefault(opts.Size)
-	return engine.Walk(ctx, s.engine().Prefetch(), start, func(ctx context.Context, at engine.Cursor) (engine.Page[Session], error) {
+	return start, func(ctx context.Context, at engine.Cursor) (*SessionsPage, engine.Page[Session], error) {
 		o := opts
 		o.Page = at.Page
 		p, err := s.Sessions(ctx, userID, o)
 		if err != nil {
-			return engine.Page[Session]{}, err
+			return nil, engine.Page[Session]{}, err
 		}
-		return headerPage(p.Sessions, p.Pagination, size), nil
-	})
+		return p, headerPage(p.Sessions, p.Pagination, size), nil
+	}, nil
 }
 
 func sessionsPath(userID string, opts SessionsOptions) (string, error) {
