@@ -258,12 +258,14 @@ func (st *call) decode(resp *http.Response, out any) (*Response, error) {
 	}
 	br := getBodyReader(io.TeeReader(resp.Body, head))
 	defer putBodyReader(br)
-	dec := json.NewDecoder(br)
-	var err error
-	if sd, ok := out.(StreamDecoder); ok {
-		err = sd.DecodeStream(dec)
-	} else {
-		err = dec.Decode(out)
+	handled, err := decodeTokens(br, out) // a TokenDecoder, on Go 1.27
+	if !handled {
+		dec := json.NewDecoder(br)
+		if sd, ok := out.(StreamDecoder); ok {
+			err = sd.DecodeStream(dec)
+		} else {
+			err = dec.Decode(out)
+		}
 	}
 	if err != nil {
 		return nil, st.malformed(resp, head, err)

@@ -68,18 +68,15 @@ const MaxPrealloc = 5000
 // arrives, so an empty array allocates nothing. A JSON null gives nil and
 // present false; an empty array gives an empty, non-nil slice.
 func StreamItems[T any](dec *json.Decoder, sizeHint int, decode func(*T) error) (items []T, present bool, err error) {
+	p := pageItems[T]{sizeHint: sizeHint}
 	present, err = StreamArray(dec, func() error {
-		if items == nil {
-			items = make([]T, 0, min(max(sizeHint, 1), MaxPrealloc))
+		it, err := p.next()
+		if err != nil {
+			return err
 		}
-		var zero T
-		items = append(items, zero)
-		return decode(&items[len(items)-1])
+		return decode(it)
 	})
-	if present && items == nil {
-		items = []T{}
-	}
-	return items, present, err
+	return p.done(present), present, err
 }
 
 // SkipValue consumes one JSON value of any kind without keeping it.

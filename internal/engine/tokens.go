@@ -1,0 +1,369 @@
+//go:build go1.27 && goexperiment.jsonv2
+
+package engine
+
+import (
+	"encoding/json/jsontext"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"unicode"
+	"unicode/utf8"
+)
+
+// TokenDecoder is implemented by wire bodies that decode themselves from
+// jsontext tokens, one scan per element and no reflection. Get uses
+// DecodeTokens, when out implements it, instead of the StreamDecoder path;
+// it must accept exactly the bodies that path accepts, into the same
+// values (the token decoders' differential tests check it). Its error
+// makes the answer malformed.
+type TokenDecoder interface {
+	DecodeTokens(t *Tokens) error
+}
+
+// Tokens is the token stream of one body, with the scratch space the
+// token helpers share (a member name is folded into it, so matching names
+// allocates nothing). The helpers decode as encoding/json's Unmarshal
+// does into the same Go types: null leaves a value alone and sets a
+// pointer to nil, JSON strings are unquoted with invalid UTF-8 replaced by
+// U+FFFD, duplicate names are all decoded in order, and a value of the
+// wrong kind is an error.
+type Tokens struct {
+	dec      *jsontext.Decoder
+	name     []byte // the folded name of the member being read
+	unquoted []byte // scratch for a name with escapes or non-ASCII text
+}
+
+// decodeOptions make jsontext as lenient as encoding/json's Decoder:
+// duplicate names and invalid UTF-8 (replaced by U+FFFD) are accepted.
+var decodeOptions = []jsontext.Options{jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)}
+
+// NewTokens returns the token stream of r. A body is read as it is
+// decoded: it is never buffered whole.
+func NewTokens(r io.Reader) *Tokens {
+	return &Tokens{dec: jsontext.NewDecoder(r, decodeOptions...), name: make([]byte, 0, 64)}
+}
+
+// decodeTokens decodes a body into out when out is a TokenDecoder; it
+// reports false, doing nothing, when it is not.
+func decodeTokens(r io.Reader, out any) (bool, error) {
+	td, ok := out.(TokenDecoder)
+	if !ok {
+		return false, nil
+	}
+	return true, td.DecodeTokens(NewTokens(r))
+}
+
+// NameMatch says how Object compares member names with the names a
+// decoder knows (all lower-case ASCII).
+type NameMatch uint8
+
+const (
+	// FoldNames matches as encoding/json matches names to struct fields:
+	// case-insensitively, by Unicode simple folding (so "ſ" matches "s").
+	FoldNames NameMatch = iota
+	// LowerNames matches the key strings.ToLower gives (the hand-written
+	// envelope decoders' switch): "K" (Kelvin) matches "k", "İ" matches "i".
+	LowerNames
+)
+
+// errNotObject and friends describe a value of the wrong kind; like
+// encoding/json's UnmarshalTypeError, they make the body malformed.
+var (
+	errNotObject = errors.New("expected an object")
+	errNotArray  = errors.New("expected an array")
+)
+
+func kindError(want string, k jsontext.Kind) error {
+	return fmt.Errorf("expected %s, got %v", want, k)
+}
+
+// Null consumes the next value and reports true when it is a JSON null;
+// otherwise it consumes nothing and reports false. A read error is left
+// for the next read to report.
+func (t *Tokens) Null() bool {
+	if t.dec.PeekKind() != 'n' {
+		return false
+	}
+	_, err := t.dec.ReadToken()
+	return err == nil
+}
+
+// Skip consumes one value of any kind.
+func (t *Tokens) Skip() error { return t.dec.SkipValue() }
+
+// Raw reads one value and returns its JSON text, valid until the next
+// read.
+func (t *Tokens) Raw() ([]byte, error) { return t.dec.ReadValue() }
+
+// Object reads a JSON object and calls field once per member, in order,
+// with the member's name as match folds it (valid until field reads),
+// positioned on the member's value, which field must consume. A null is
+// absent: Object returns false and no error. Any other kind is an error.
+func (t *Tokens) Object(match NameMatch, field func(name []byte) error) (present bool, err error) {
+	switch t.dec.PeekKind() {
+	case '{':
+	case 'n', 0: // 0: a read error, which ReadToken returns
+		_, err := t.dec.ReadToken()
+		return false, err
+	default:
+		if err := t.dec.SkipValue(); err != nil {
+			return false, err
+		}
+		return false, errNotObject
+	}
+	if _, err := t.dec.ReadToken(); err != nil {
+		return true, err
+	}
+	for t.dec.PeekKind() != '}' {
+		raw, err := t.dec.ReadValue()
+		if err != nil {
+			return true, err
+		}
+		if err := field(t.foldName(raw, match)); err != nil {
+			return true, err
+		}
+	}
+	_, err = t.dec.ReadToken()
+	return true, err
+}
+
+// Array reads a JSON array and calls elem once per element, positioned on
+// it; elem must consume it. A null is absent: Array returns false and no
+// error. Any other kind is an error.
+func (t *Tokens) Array(elem func() error) (present bool, err error) {
+	switch t.dec.PeekKind() {
+	case '[':
+	case 'n', 0:
+		_, err := t.dec.ReadToken()
+		return false, err
+	default:
+		if err := t.dec.SkipValue(); err != nil {
+			return false, err
+		}
+		return false, errNotArray
+	}
+	if _, err := t.dec.ReadToken(); err != nil {
+		return true, err
+	}
+	for t.dec.PeekKind() != ']' {
+		if err := elem(); err != nil {
+			return true, err
+		}
+	}
+	_, err = t.dec.ReadToken()
+	return true, err
+}
+
+// TokenItems is StreamItems over tokens: it reads a JSON array of items,
+// appending a zero T per element and calling decode with a pointer to it,
+// with the same room reserved, the same bound (see pageItems: more than
+// maxItems elements is an error) and the same results for null (nil,
+// false) and an empty array (empty, non-nil).
+func TokenItems[T any](t *Tokens, sizeHint, maxItems int, decode func(*T) error) (items []T, present bool, err error) {
+	p := pageItems[T]{sizeHint: sizeHint, maxItems: maxItems}
+	present, err = t.Array(func() error {
+		it, err := p.next()
+		if err != nil {
+			return err
+		}
+		return decode(it)
+	})
+	return p.done(present), present, err
+}
+
+// foldName unquotes a raw member name and folds it as match says, into
+// t.name.
+func (t *Tokens) foldName(raw []byte, match NameMatch) []byte {
+	name := raw[1 : len(raw)-1]
+	out := t.name[:0]
+	if plainASCII(name) {
+		for _, c := range name {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			out = append(out, c)
+		}
+		t.name = out
+		return out
+	}
+	t.unquoted, _ = jsontext.AppendUnquote(t.unquoted[:0], raw) // invalid UTF-8 is U+FFFD: it matches nothing
+	for _, r := range string(t.unquoted) {
+		var f rune
+		if match == LowerNames {
+			f = unicode.ToLower(r)
+		} else if f = foldRune(r); 'A' <= f && f <= 'Z' {
+			f += 'a' - 'A'
+		}
+		if f >= utf8.RuneSelf {
+			f = r // no ASCII name can match it
+		}
+		out = utf8.AppendRune(out, f)
+	}
+	t.name = out
+	return out
+}
+
+// plainASCII reports whether b has only printable ASCII and no escapes.
+func plainASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
+// foldRune returns the smallest rune of r's simple-folding orbit, as
+// encoding/json does to match names.
+func foldRune(r rune) rune {
+	for {
+		r2 := unicode.SimpleFold(r)
+		if r2 <= r {
+			return r2
+		}
+		r = r2
+	}
+}
+
+// String decodes a JSON string into *p; null leaves it alone.
+func String(t *Tokens, p *string) error {
+	raw, err := t.dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	switch raw[0] {
+	case '"':
+		*p = unquote(raw)
+		return nil
+	case 'n':
+		return nil
+	}
+	return kindError("a string", raw.Kind())
+}
+
+// unquote returns the text of a raw JSON string.
+func unquote(raw []byte) string {
+	inner := raw[1 : len(raw)-1]
+	if plainASCII(inner) {
+		return string(inner)
+	}
+	b, _ := jsontext.AppendUnquote(nil, raw) // invalid UTF-8 is U+FFFD, as encoding/json does
+	return string(b)
+}
+
+// Int decodes a JSON integer into *p; null leaves it alone. A fraction,
+// an exponent or a value out of int's range is an error, as with
+// encoding/json.
+func Int(t *Tokens, p *int) error {
+	raw, err := t.dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	switch raw[0] {
+	case 'n':
+		return nil
+	case '"', 't', 'f', '{', '[':
+		return kindError("a number", raw.Kind())
+	}
+	n, err := strconv.ParseInt(string(raw), 10, strconv.IntSize)
+	if err != nil {
+		return fmt.Errorf("number %s: not an int", raw)
+	}
+	*p = int(n)
+	return nil
+}
+
+// Float decodes a JSON number into *p; null leaves it alone. A value out
+// of float64's range is an error, as with encoding/json.
+func Float(t *Tokens, p *float64) error {
+	raw, err := t.dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	switch raw[0] {
+	case 'n':
+		return nil
+	case '"', 't', 'f', '{', '[':
+		return kindError("a number", raw.Kind())
+	}
+	f, err := strconv.ParseFloat(string(raw), 64)
+	if err != nil {
+		return fmt.Errorf("number %s: not a float64", raw)
+	}
+	*p = f
+	return nil
+}
+
+// Bool decodes a JSON boolean into *p; null leaves it alone.
+func Bool(t *Tokens, p *bool) error {
+	raw, err := t.dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	switch raw[0] {
+	case 't':
+		*p = true
+	case 'f':
+		*p = false
+	case 'n':
+	default:
+		return kindError("a boolean", raw.Kind())
+	}
+	return nil
+}
+
+// TimeTokens decodes one value into *p with Time's UnmarshalJSON (every
+// kind of value goes to it, null included, as encoding/json does).
+func TimeTokens(t *Tokens, p *Time) error {
+	raw, err := t.dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	return p.UnmarshalJSON(raw)
+}
+
+// Bind decodes a value through the pointer *p as encoding/json decodes
+// into a pointer field: null sets *p to nil (so a later duplicate of the
+// member goes to a new T, not to what *p pointed at), and any other value
+// is decoded with decode into *p, a new T when *p is nil.
+func Bind[T any](t *Tokens, p **T, decode func(*Tokens, *T) error) error {
+	if t.Null() {
+		*p = nil
+		return nil
+	}
+	if *p == nil {
+		*p = new(T)
+	}
+	return decode(t, *p)
+}
+
+// Slice decodes a JSON array into *p as encoding/json decodes into a
+// slice: null sets it to nil; an array keeps the slice's backing array,
+// decoding element i into the element already there when there is one
+// (so a null element keeps it), and trims the slice to the array's
+// length; an empty array gives a new empty, non-nil slice.
+func Slice[T any](t *Tokens, p *[]T, decode func(*Tokens, *T) error) error {
+	s := *p
+	i := 0
+	present, err := t.Array(func() error {
+		if i < cap(s) {
+			s = s[:i+1]
+		} else {
+			var zero T
+			s = append(s, zero)
+		}
+		i++
+		return decode(t, &s[i-1])
+	})
+	switch {
+	case !present && err == nil:
+		*p = nil
+	case i == 0:
+		*p = []T{} // a new slice, as encoding/json makes for []
+	default:
+		*p = s[:i]
+	}
+	return err
+}
