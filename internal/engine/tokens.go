@@ -33,6 +33,7 @@ type Tokens struct {
 	dec      *jsontext.Decoder
 	name     []byte // the folded name of the member being read
 	unquoted []byte // scratch for a name with escapes or non-ASCII text
+	strs     *stringCache
 }
 
 // decodeOptions make jsontext as lenient as encoding/json's Decoder:
@@ -173,22 +174,36 @@ func TokenItems[T any](t *Tokens, sizeHint, maxItems int, decode func(*T) error)
 	return p.done(present), present, err
 }
 
-// foldName unquotes a raw member name and folds it as match says, into
-// t.name.
+// foldName unquotes a raw member name and folds it as match says. A name
+// already in lower-case ASCII without escapes (the usual one) is returned
+// as it lies in the decoder's buffer; others are folded into t.name.
 func (t *Tokens) foldName(raw []byte, match NameMatch) []byte {
 	name := raw[1 : len(raw)-1]
-	out := t.name[:0]
-	if plainASCII(name) {
-		for _, c := range name {
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			out = append(out, c)
+	lower := true
+	for _, c := range name {
+		if c >= utf8.RuneSelf || c == '\\' {
+			return t.foldUnicode(raw, match)
 		}
-		t.name = out
-		return out
+		lower = lower && (c < 'A' || c > 'Z')
 	}
+	if lower {
+		return name
+	}
+	out := t.name[:0]
+	for _, c := range name {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out = append(out, c)
+	}
+	t.name = out
+	return out
+}
+
+// foldUnicode is foldName for a name with escapes or non-ASCII text.
+func (t *Tokens) foldUnicode(raw []byte, match NameMatch) []byte {
 	t.unquoted, _ = jsontext.AppendUnquote(t.unquoted[:0], raw) // invalid UTF-8 is U+FFFD: it matches nothing
+	out := t.name[:0]
 	for _, r := range string(t.unquoted) {
 		var f rune
 		if match == LowerNames {
@@ -235,7 +250,7 @@ func String(t *Tokens, p *string) error {
 	}
 	switch raw[0] {
 	case '"':
-		*p = unquote(raw)
+		*p = t.unquote(raw)
 		return nil
 	case 'n':
 		return nil
@@ -244,13 +259,47 @@ func String(t *Tokens, p *string) error {
 }
 
 // unquote returns the text of a raw JSON string.
-func unquote(raw []byte) string {
+func (t *Tokens) unquote(raw []byte) string {
 	inner := raw[1 : len(raw)-1]
 	if plainASCII(inner) {
-		return string(inner)
+		return t.makeString(inner)
 	}
-	b, _ := jsontext.AppendUnquote(nil, raw) // invalid UTF-8 is U+FFFD, as encoding/json does
-	return string(b)
+	b, _ := jsontext.AppendUnquote(t.unquoted[:0], raw) // invalid UTF-8 is U+FFFD, as encoding/json does
+	t.unquoted = b
+	return t.makeString(b)
+}
+
+// stringCache holds recent strings by a hash of their text, so that the
+// values a page repeats (a device, a city, a client ID) are allocated
+// once per page rather than once per item.
+type stringCache [256]string
+
+// makeString returns string(b), from the cache when it holds it.
+func (t *Tokens) makeString(b []byte) string {
+	if len(b) < 2 || len(b) > 256 {
+		return string(b)
+	}
+	if t.strs == nil {
+		t.strs = new(stringCache)
+	}
+	slot := &t.strs[textHash(b)]
+	if *slot != string(b) {
+		*slot = string(b)
+	}
+	return *slot
+}
+
+// textHash hashes the length and the first and last eight bytes of b (at
+// least two) to a stringCache slot.
+func textHash(b []byte) uint8 {
+	var lo, hi uint64
+	n := len(b)
+	for i := range min(n, 8) {
+		lo |= uint64(b[i]) << (8 * i)
+		hi |= uint64(b[n-1-i]) << (8 * i)
+	}
+	x := (lo ^ hi*0x9e3779b97f4a7c15 ^ uint64(n)) * 0xff51afd7ed558ccd
+	return uint8(x >> 56)
 }
 
 // Int decodes a JSON integer into *p; null leaves it alone. A fraction,
