@@ -131,4 +131,3 @@ func BenchmarkDecodeSDK_MonoCloud(b *testing.B) { benchDecodeSDK(b, sessionkit.M
 
 // BenchmarkDecodeRatio_MonoCloud alternates the two.
 func BenchmarkDecodeRatio_MonoCloud(b *testing.B) { benchDecodeRatio(b, sessionkit.MonoCloud) }
-

@@ -218,8 +218,7 @@ type streamer interface {
 // DecodeStream implements engine.StreamDecoder: a payload that is a
 // streamer is decoded element by element, any other with dec.Decode.
 func (e *envelope[T]) DecodeStream(dec *json.Decoder) error {
-	target := e.Data
-	e.Data = nil
+	target := e.begin()
 	_, err := engine.StreamObject(dec, func(key string) error {
 		switch strings.ToLower(key) {
 		case "status":
@@ -246,6 +245,14 @@ func (e *envelope[T]) DecodeStream(dec *json.Decoder) error {
 		return engine.SkipValue(dec)
 	})
 	return err
+}
+
+// begin starts a decode: it returns the value "data" decodes into (nil:
+// a new T) and clears Data, which only a present "data" sets.
+func (e *envelope[T]) begin() *T {
+	target := e.Data
+	e.Data = nil
+	return target
 }
 
 var errNoData = errors.New(`envelope has no "data"`)

@@ -307,14 +307,18 @@ func (w *wireUsersPage) DecodeStream(dec *json.Decoder) error {
 	return err
 }
 
-func (w *wireUsersPage) decodeUsers(dec *json.Decoder) error {
-	hint := w.sizeHint
-	if hint == 0 {
-		hint = DefaultPageSize
+// usersHint is the number of rows to expect: the requested page size.
+func (w *wireUsersPage) usersHint() int {
+	if w.sizeHint == 0 {
+		return DefaultPageSize
 	}
+	return w.sizeHint
+}
+
+func (w *wireUsersPage) decodeUsers(dec *json.Decoder) error {
 	var f userMetadataFields
 	var err error
-	w.Users, _, err = engine.StreamItems(dec, hint, func(u *UserMetadata) error {
+	w.Users, _, err = engine.StreamItems(dec, w.usersHint(), func(u *UserMetadata) error {
 		f.bind(u)
 		return dec.Decode(&f)
 	})

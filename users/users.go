@@ -302,17 +302,22 @@ type wireSessions struct {
 
 // DecodeStream implements engine.StreamDecoder.
 func (w *wireSessions) DecodeStream(dec *json.Decoder) error {
-	hint := w.sizeHint
-	if hint == 0 {
-		hint = 10 // MonoCloud's default page size
-	}
 	var f sessionFields
 	var err error
-	w.sessions, w.present, err = engine.StreamItems(dec, hint, func(s *Session) error {
+	w.sessions, w.present, err = engine.StreamItems(dec, w.hint(), func(s *Session) error {
 		f.bind(s)
 		return dec.Decode(&f)
 	})
 	return err
+}
+
+// hint is the number of sessions to expect: the requested size, else
+// MonoCloud's default page size.
+func (w *wireSessions) hint() int {
+	if w.sizeHint == 0 {
+		return 10
+	}
+	return w.sizeHint
 }
 
 var errNotArray = errors.New("body is not a JSON array of sessions")
