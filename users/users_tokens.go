@@ -64,11 +64,16 @@ func (f *metadataFields) decodeToken(t *engine.Tokens, name []byte) error {
 	return engine.Bind(t, p, nullableTokens)
 }
 
-// nullableTokens decodes one value with nullableString's UnmarshalJSON.
+// nullableTokens decodes one value as nullableString's UnmarshalJSON
+// does; a string's text comes from the token stream's string cache.
 func nullableTokens(t *engine.Tokens, s *nullableString) error {
 	raw, err := t.Raw()
 	if err != nil {
 		return err
+	}
+	if raw[0] == '"' {
+		*s = nullableString(t.Text(raw))
+		return nil
 	}
 	return s.UnmarshalJSON(raw)
 }

@@ -179,15 +179,15 @@ func TokenItems[T any](t *Tokens, sizeHint, maxItems int, decode func(*T) error)
 // as it lies in the decoder's buffer; others are folded into t.name.
 func (t *Tokens) foldName(raw []byte, match NameMatch) []byte {
 	name := raw[1 : len(raw)-1]
-	lower := true
+	var class byte
 	for _, c := range name {
-		if c >= utf8.RuneSelf || c == '\\' {
-			return t.foldUnicode(raw, match)
-		}
-		lower = lower && (c < 'A' || c > 'Z')
+		class |= nameClass[c]
 	}
-	if lower {
+	switch {
+	case class == 0:
 		return name
+	case class&classOther != 0:
+		return t.foldUnicode(raw, match)
 	}
 	out := t.name[:0]
 	for _, c := range name {
@@ -199,6 +199,24 @@ func (t *Tokens) foldName(raw []byte, match NameMatch) []byte {
 	t.name = out
 	return out
 }
+
+// The classes of a name's bytes: upper-case ASCII letters fold to lower
+// case; escapes and non-ASCII bytes need unquoting and Unicode folding.
+const (
+	classUpper = 1 << iota
+	classOther
+)
+
+var nameClass = func() (c [256]byte) {
+	for b := 'A'; b <= 'Z'; b++ {
+		c[b] = classUpper
+	}
+	c['\\'] = classOther
+	for b := utf8.RuneSelf; b < 256; b++ {
+		c[b] = classOther
+	}
+	return c
+}()
 
 // foldUnicode is foldName for a name with escapes or non-ASCII text.
 func (t *Tokens) foldUnicode(raw []byte, match NameMatch) []byte {
@@ -220,14 +238,13 @@ func (t *Tokens) foldUnicode(raw []byte, match NameMatch) []byte {
 	return out
 }
 
-// plainASCII reports whether b has only printable ASCII and no escapes.
+// plainASCII reports whether b has only ASCII and no escapes.
 func plainASCII(b []byte) bool {
+	var class byte
 	for _, c := range b {
-		if c >= utf8.RuneSelf || c == '\\' {
-			return false
-		}
+		class |= nameClass[c]
 	}
-	return true
+	return class&classOther == 0
 }
 
 // foldRune returns the smallest rune of r's simple-folding orbit, as
@@ -258,6 +275,9 @@ func String(t *Tokens, p *string) error {
 	return kindError("a string", raw.Kind())
 }
 
+// Text returns the text of raw, a JSON string read with Raw.
+func (t *Tokens) Text(raw []byte) string { return t.unquote(raw) }
+
 // unquote returns the text of a raw JSON string.
 func (t *Tokens) unquote(raw []byte) string {
 	inner := raw[1 : len(raw)-1]
@@ -272,7 +292,7 @@ func (t *Tokens) unquote(raw []byte) string {
 // stringCache holds recent strings by a hash of their text, so that the
 // values a page repeats (a device, a city, a client ID) are allocated
 // once per page rather than once per item.
-type stringCache [256]string
+type stringCache [1024]string
 
 // makeString returns string(b), from the cache when it holds it.
 func (t *Tokens) makeString(b []byte) string {
@@ -282,7 +302,7 @@ func (t *Tokens) makeString(b []byte) string {
 	if t.strs == nil {
 		t.strs = new(stringCache)
 	}
-	slot := &t.strs[textHash(b)]
+	slot := &t.strs[textHash(b)%uint(len(t.strs))]
 	if *slot != string(b) {
 		*slot = string(b)
 	}
@@ -290,8 +310,8 @@ func (t *Tokens) makeString(b []byte) string {
 }
 
 // textHash hashes the length and the first and last eight bytes of b (at
-// least two) to a stringCache slot.
-func textHash(b []byte) uint8 {
+// least two).
+func textHash(b []byte) uint {
 	var lo, hi uint64
 	n := len(b)
 	for i := range min(n, 8) {
@@ -299,7 +319,7 @@ func textHash(b []byte) uint8 {
 		hi |= uint64(b[n-1-i]) << (8 * i)
 	}
 	x := (lo ^ hi*0x9e3779b97f4a7c15 ^ uint64(n)) * 0xff51afd7ed558ccd
-	return uint8(x >> 56)
+	return uint(x >> 40)
 }
 
 // Int decodes a JSON integer into *p; null leaves it alone. A fraction,
@@ -397,9 +417,12 @@ func Slice[T any](t *Tokens, p *[]T, decode func(*Tokens, *T) error) error {
 	s := *p
 	i := 0
 	present, err := t.Array(func() error {
-		if i < cap(s) {
+		switch {
+		case i < cap(s):
 			s = s[:i+1]
-		} else {
+		case cap(s) == 0:
+			s = make([]T, 1, 4) // room for a short list at once; capacity changes no value
+		default:
 			var zero T
 			s = append(s, zero)
 		}
