@@ -3,6 +3,8 @@
 package engine
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json/jsontext"
 	"errors"
 	"fmt"
@@ -238,15 +240,6 @@ func (t *Tokens) foldUnicode(raw []byte, match NameMatch) []byte {
 	return out
 }
 
-// plainASCII reports whether b has only ASCII and no escapes.
-func plainASCII(b []byte) bool {
-	var class byte
-	for _, c := range b {
-		class |= nameClass[c]
-	}
-	return class&classOther == 0
-}
-
 // foldRune returns the smallest rune of r's simple-folding orbit, as
 // encoding/json does to match names.
 func foldRune(r rune) rune {
@@ -280,8 +273,7 @@ func (t *Tokens) Text(raw []byte) string { return t.unquote(raw) }
 
 // unquote returns the text of a raw JSON string.
 func (t *Tokens) unquote(raw []byte) string {
-	inner := raw[1 : len(raw)-1]
-	if plainASCII(inner) {
+	if inner := raw[1 : len(raw)-1]; bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
 		return t.makeString(inner)
 	}
 	b, _ := jsontext.AppendUnquote(t.unquoted[:0], raw) // invalid UTF-8 is U+FFFD, as encoding/json does
@@ -313,12 +305,15 @@ func (t *Tokens) makeString(b []byte) string {
 // least two).
 func textHash(b []byte) uint {
 	var lo, hi uint64
-	n := len(b)
-	for i := range min(n, 8) {
-		lo |= uint64(b[i]) << (8 * i)
-		hi |= uint64(b[n-1-i]) << (8 * i)
+	switch n := len(b); {
+	case n >= 8:
+		lo, hi = binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[n-8:])
+	case n >= 4:
+		lo, hi = uint64(binary.LittleEndian.Uint32(b)), uint64(binary.LittleEndian.Uint32(b[n-4:]))
+	default:
+		lo, hi = uint64(binary.LittleEndian.Uint16(b)), uint64(b[n-1])
 	}
-	x := (lo ^ hi*0x9e3779b97f4a7c15 ^ uint64(n)) * 0xff51afd7ed558ccd
+	x := (lo ^ hi*0x9e3779b97f4a7c15 ^ uint64(len(b))) * 0xff51afd7ed558ccd
 	return uint(x >> 40)
 }
 
