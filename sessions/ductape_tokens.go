@@ -110,9 +110,9 @@ func (f *userFields) decodeToken(t *engine.Tokens, name []byte) error {
 		return t.Skip()
 	}
 	if tp != nil {
-		return engine.Bind(t, tp, engine.TimeTokens)
+		return engine.BindTime(t, tp)
 	}
-	return engine.Bind(t, p, engine.String)
+	return engine.BindString(t, p)
 }
 
 // decodeTokens decodes a user with their history as encoding/json decodes

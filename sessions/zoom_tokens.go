@@ -83,9 +83,9 @@ func (f *videoUserFields) decodeToken(t *engine.Tokens, name []byte) error {
 	case "screen_share_quality":
 		p = &f.ScreenShareQuality
 	case "join_time":
-		return engine.Bind(t, &f.JoinTime, engine.TimeTokens)
+		return engine.BindTime(t, &f.JoinTime)
 	case "leave_time":
-		return engine.Bind(t, &f.LeaveTime, engine.TimeTokens)
+		return engine.BindTime(t, &f.LeaveTime)
 	case "is_original_host":
 		return engine.Bind(t, &f.IsOriginalHost, engine.Bool)
 	case "audio_call":
@@ -93,7 +93,7 @@ func (f *videoUserFields) decodeToken(t *engine.Tokens, name []byte) error {
 	default:
 		return t.Skip()
 	}
-	return engine.Bind(t, p, engine.String)
+	return engine.BindString(t, p)
 }
 
 func decodeAudioCallTokens(t *engine.Tokens, calls *[]wireAudioCall) error {

@@ -45,9 +45,9 @@ func (w *wireUsersPage) decodeUserTokens(t *engine.Tokens) error {
 func (f *userMetadataFields) decodeToken(t *engine.Tokens, name []byte) error {
 	switch string(name) {
 	case "user_id":
-		return engine.Bind(t, &f.UserID, engine.String)
+		return engine.BindString(t, &f.UserID)
 	case "task_id":
-		return engine.Bind(t, &f.TaskID, engine.String)
+		return engine.BindString(t, &f.TaskID)
 	case "session_ids":
 		return engine.Bind(t, &f.SessionIDs, stringsTokens)
 	case "session_count":
@@ -59,9 +59,9 @@ func (f *userMetadataFields) decodeToken(t *engine.Tokens, name []byte) error {
 	case "span_count":
 		return engine.Bind(t, &f.SpanCount, engine.Int)
 	case "earliest_start_time":
-		return engine.Bind(t, &f.EarliestStartTime, engine.TimeTokens)
+		return engine.BindTime(t, &f.EarliestStartTime)
 	case "latest_end_time":
-		return engine.Bind(t, &f.LatestEndTime, engine.TimeTokens)
+		return engine.BindTime(t, &f.LatestEndTime)
 	case "prompt_token_count":
 		return engine.Bind(t, &f.PromptTokenCount, optionalInt)
 	case "completion_token_count":

@@ -22,17 +22,17 @@ func (w *wireSessions) DecodeTokens(t *engine.Tokens) error {
 func (f *sessionFields) decodeToken(t *engine.Tokens, name []byte) error {
 	switch string(name) {
 	case "session_id":
-		return engine.Bind(t, &f.SessionID, engine.String)
+		return engine.BindString(t, &f.SessionID)
 	case "session_key":
-		return engine.Bind(t, &f.SessionKey, engine.String)
+		return engine.BindString(t, &f.SessionKey)
 	case "client_ids":
 		return engine.Bind(t, &f.ClientIDs, func(t *engine.Tokens, p *[]string) error { return engine.Slice(t, p, engine.String) })
 	case "initiated_at":
-		return engine.Bind(t, &f.InitiatedAt, engine.TimeTokens)
+		return engine.BindTime(t, &f.InitiatedAt)
 	case "expires_at":
-		return engine.Bind(t, &f.ExpiresAt, engine.TimeTokens)
+		return engine.BindTime(t, &f.ExpiresAt)
 	case "last_updated":
-		return engine.Bind(t, &f.LastUpdated, engine.TimeTokens)
+		return engine.BindTime(t, &f.LastUpdated)
 	case "last_metadata":
 		m := &f.LastMetadata
 		_, err := t.Object(engine.FoldNames, func(name []byte) error { return m.decodeToken(t, name) })

@@ -403,6 +403,43 @@ func Bind[T any](t *Tokens, p **T, decode func(*Tokens, *T) error) error {
 	return decode(t, *p)
 }
 
+// BindString is Bind(t, p, String) in one read of the value: the
+// commonest field of a page's items.
+func BindString(t *Tokens, p **string) error {
+	raw, err := t.dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	switch raw[0] {
+	case 'n':
+		*p = nil
+	case '"':
+		if *p == nil {
+			*p = new(string)
+		}
+		**p = t.unquote(raw)
+	default:
+		return kindError("a string", raw.Kind())
+	}
+	return nil
+}
+
+// BindTime is Bind(t, p, TimeTokens) in one read of the value.
+func BindTime(t *Tokens, p **Time) error {
+	raw, err := t.dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	if raw[0] == 'n' {
+		*p = nil
+		return nil
+	}
+	if *p == nil {
+		*p = new(Time)
+	}
+	return (*p).UnmarshalJSON(raw)
+}
+
 // Slice decodes a JSON array into *p as encoding/json decodes into a
 // slice: null sets it to nil; an array keeps the slice's backing array,
 // decoding element i into the element already there when there is one
