@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json/jsontext"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -71,13 +70,8 @@ const (
 	LowerNames
 )
 
-// errNotObject and friends describe a value of the wrong kind; like
-// encoding/json's UnmarshalTypeError, they make the body malformed.
-var (
-	errNotObject = errors.New("expected an object")
-	errNotArray  = errors.New("expected an array")
-)
-
+// kindError describes a value of the wrong kind; like encoding/json's
+// UnmarshalTypeError, it makes the body malformed.
 func kindError(want string, k jsontext.Kind) error {
 	return fmt.Errorf("expected %s, got %v", want, k)
 }
@@ -105,19 +99,8 @@ func (t *Tokens) Raw() ([]byte, error) { return t.dec.ReadValue() }
 // positioned on the member's value, which field must consume. A null is
 // absent: Object returns false and no error. Any other kind is an error.
 func (t *Tokens) Object(match NameMatch, field func(name []byte) error) (present bool, err error) {
-	switch t.dec.PeekKind() {
-	case '{':
-	case 'n', 0: // 0: a read error, which ReadToken returns
-		_, err := t.dec.ReadToken()
-		return false, err
-	default:
-		if err := t.dec.SkipValue(); err != nil {
-			return false, err
-		}
-		return false, errNotObject
-	}
-	if _, err := t.dec.ReadToken(); err != nil {
-		return true, err
+	if present, err = t.open('{'); !present || err != nil {
+		return present, err
 	}
 	for t.dec.PeekKind() != '}' {
 		raw, err := t.dec.ReadValue()
@@ -132,23 +115,31 @@ func (t *Tokens) Object(match NameMatch, field func(name []byte) error) (present
 	return true, err
 }
 
+// open reads the opening delimiter of an object or an array; a null
+// reports false. Any other value is an error, and decoding ends there, so
+// it is not read further.
+func (t *Tokens) open(delim jsontext.Kind) (bool, error) {
+	tok, err := t.dec.ReadToken()
+	switch k := tok.Kind(); {
+	case err != nil:
+		return false, err
+	case k == delim:
+		return true, nil
+	case k == 'n':
+		return false, nil
+	case delim == '{':
+		return false, kindError("an object", k)
+	default:
+		return false, kindError("an array", k)
+	}
+}
+
 // Array reads a JSON array and calls elem once per element, positioned on
 // it; elem must consume it. A null is absent: Array returns false and no
 // error. Any other kind is an error.
 func (t *Tokens) Array(elem func() error) (present bool, err error) {
-	switch t.dec.PeekKind() {
-	case '[':
-	case 'n', 0:
-		_, err := t.dec.ReadToken()
-		return false, err
-	default:
-		if err := t.dec.SkipValue(); err != nil {
-			return false, err
-		}
-		return false, errNotArray
-	}
-	if _, err := t.dec.ReadToken(); err != nil {
-		return true, err
+	if present, err = t.open('['); !present || err != nil {
+		return present, err
 	}
 	for t.dec.PeekKind() != ']' {
 		if err := elem(); err != nil {
