@@ -1134,7 +1134,7 @@ func BenchmarkIterOverhead(b *testing.B) {
 		items[i].ID = perfItemID(sessionkit.Ductape, 0, i)
 	}
 	fetch := func(_ context.Context, at engine.Cursor) (engine.Page[sessions.User], error) {
-		return engine.NumberedPage(items, at.Page, pages, true, perPage), nil
+		return engine.TotalPagesPage(items, perPage, perPage, pages*perPage, pages), nil
 	}
 	for _, n := range []int{0, 4} {
 		b.Run(fmt.Sprintf("prefetch=%d", n), func(b *testing.B) {

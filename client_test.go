@@ -156,17 +156,17 @@ func TestDefaultBaseURLs(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.api.String(), func(t *testing.T) {
 			ft := &fakeTransport{}
-			c := confNewClient(t, sessionkit.WithAPIKey("k"), sessionkit.WithHTTPClient(&http.Client{Transport: ft}))
+			c := confNewClient(t, sessionkit.WithAPIKey("test-key"), sessionkit.WithHTTPClient(&http.Client{Transport: ft}))
 			require.NoError(t, confCall(context.Background(), c, tt.api))
 			require.Equal(t, []string{tt.wantURL}, ft.urls)
-			assert.Equal(t, "Bearer k", ft.headers[0].Get("Authorization"), "the default origin gets the key")
+			assert.Equal(t, "Bearer test-key", ft.headers[0].Get("Authorization"), "the default origin gets the key")
 		})
 	}
 
 	for _, api := range []sessionkit.API{sessionkit.Arthur, sessionkit.MonoCloud} {
 		t.Run(api.String()+" has no default", func(t *testing.T) {
 			ft := &fakeTransport{}
-			c := confNewClient(t, sessionkit.WithAPIKey("k"), sessionkit.WithHTTPClient(&http.Client{Transport: ft}))
+			c := confNewClient(t, sessionkit.WithAPIKey("test-key"), sessionkit.WithHTTPClient(&http.Client{Transport: ft}))
 			err := confCall(context.Background(), c, api)
 			require.ErrorIs(t, err, sessionkit.ErrInvalidOptions)
 			assert.Contains(t, err.Error(), "base URL")
@@ -190,7 +190,7 @@ func TestDefaultBaseURLs(t *testing.T) {
 
 func TestNewClientMakesNoRequest(t *testing.T) {
 	ft := &fakeTransport{}
-	_, err := sessionkit.NewClient(sessionkit.WithAPIKey("k"), sessionkit.WithWorkspaceID("w"),
+	_, err := sessionkit.NewClient(sessionkit.WithAPIKey("test-key"), sessionkit.WithWorkspaceID("w"),
 		sessionkit.WithHTTPClient(&http.Client{Transport: ft}))
 	require.NoError(t, err)
 	assert.Zero(t, ft.calls.Load())
@@ -211,56 +211,56 @@ func TestForAPIPrecedence(t *testing.T) {
 		{
 			name: "scoped key given after the global one wins",
 			opts: func(a, _ string) []sessionkit.Option {
-				return []sessionkit.Option{sessionkit.WithBaseURL(a), sessionkit.WithAPIKey("global"),
-					sessionkit.ForAPI(sessionkit.MonoCloud, sessionkit.WithAPIKey("mono"))}
+				return []sessionkit.Option{sessionkit.WithBaseURL(a), sessionkit.WithAPIKey("global-key-1234"),
+					sessionkit.ForAPI(sessionkit.MonoCloud, sessionkit.WithAPIKey("mono-key-1234"))}
 			},
-			want: map[sessionkit.API]want{sessionkit.Ductape: {"A", "global"}, sessionkit.Zoom: {"A", "global"}, sessionkit.Arthur: {"A", "global"}, sessionkit.MonoCloud: {"A", "mono"}},
+			want: map[sessionkit.API]want{sessionkit.Ductape: {"A", "global-key-1234"}, sessionkit.Zoom: {"A", "global-key-1234"}, sessionkit.Arthur: {"A", "global-key-1234"}, sessionkit.MonoCloud: {"A", "mono-key-1234"}},
 		},
 		{
 			name: "scoped key given before the global one wins",
 			opts: func(a, _ string) []sessionkit.Option {
-				return []sessionkit.Option{sessionkit.ForAPI(sessionkit.MonoCloud, sessionkit.WithAPIKey("mono")),
-					sessionkit.WithAPIKey("global"), sessionkit.WithBaseURL(a)}
+				return []sessionkit.Option{sessionkit.ForAPI(sessionkit.MonoCloud, sessionkit.WithAPIKey("mono-key-1234")),
+					sessionkit.WithAPIKey("global-key-1234"), sessionkit.WithBaseURL(a)}
 			},
-			want: map[sessionkit.API]want{sessionkit.Ductape: {"A", "global"}, sessionkit.Zoom: {"A", "global"}, sessionkit.Arthur: {"A", "global"}, sessionkit.MonoCloud: {"A", "mono"}},
+			want: map[sessionkit.API]want{sessionkit.Ductape: {"A", "global-key-1234"}, sessionkit.Zoom: {"A", "global-key-1234"}, sessionkit.Arthur: {"A", "global-key-1234"}, sessionkit.MonoCloud: {"A", "mono-key-1234"}},
 		},
 		{
 			name: "scoped base URL alone keeps the global key",
 			opts: func(a, b string) []sessionkit.Option {
-				return []sessionkit.Option{sessionkit.WithBaseURL(a), sessionkit.WithAPIKey("global"),
+				return []sessionkit.Option{sessionkit.WithBaseURL(a), sessionkit.WithAPIKey("global-key-1234"),
 					sessionkit.ForAPI(sessionkit.Arthur, sessionkit.WithBaseURL(b))}
 			},
-			want: map[sessionkit.API]want{sessionkit.Ductape: {"A", "global"}, sessionkit.Zoom: {"A", "global"}, sessionkit.Arthur: {"B", "global"}, sessionkit.MonoCloud: {"A", "global"}},
+			want: map[sessionkit.API]want{sessionkit.Ductape: {"A", "global-key-1234"}, sessionkit.Zoom: {"A", "global-key-1234"}, sessionkit.Arthur: {"B", "global-key-1234"}, sessionkit.MonoCloud: {"A", "global-key-1234"}},
 		},
 		{
 			name: "scoped base URL before the global one wins",
 			opts: func(a, b string) []sessionkit.Option {
 				return []sessionkit.Option{sessionkit.ForAPI(sessionkit.Arthur, sessionkit.WithBaseURL(b)),
-					sessionkit.WithBaseURL(a), sessionkit.WithAPIKey("global")}
+					sessionkit.WithBaseURL(a), sessionkit.WithAPIKey("global-key-1234")}
 			},
-			want: map[sessionkit.API]want{sessionkit.Ductape: {"A", "global"}, sessionkit.Zoom: {"A", "global"}, sessionkit.Arthur: {"B", "global"}, sessionkit.MonoCloud: {"A", "global"}},
+			want: map[sessionkit.API]want{sessionkit.Ductape: {"A", "global-key-1234"}, sessionkit.Zoom: {"A", "global-key-1234"}, sessionkit.Arthur: {"B", "global-key-1234"}, sessionkit.MonoCloud: {"A", "global-key-1234"}},
 		},
 		{
 			name: "later options of the same scope override earlier ones",
 			opts: func(a, b string) []sessionkit.Option {
-				return []sessionkit.Option{sessionkit.WithBaseURL(b), sessionkit.WithAPIKey("old"),
-					sessionkit.ForAPI(sessionkit.Zoom, sessionkit.WithAPIKey("z1"), sessionkit.WithBaseURL(a)),
-					sessionkit.WithBaseURL(a), sessionkit.WithAPIKey("new"),
-					sessionkit.ForAPI(sessionkit.Zoom, sessionkit.WithAPIKey("z2"), sessionkit.WithBaseURL(b))}
+				return []sessionkit.Option{sessionkit.WithBaseURL(b), sessionkit.WithAPIKey("old-key-1234"),
+					sessionkit.ForAPI(sessionkit.Zoom, sessionkit.WithAPIKey("z1-key-1234"), sessionkit.WithBaseURL(a)),
+					sessionkit.WithBaseURL(a), sessionkit.WithAPIKey("new-key-1234"),
+					sessionkit.ForAPI(sessionkit.Zoom, sessionkit.WithAPIKey("z2-key-1234"), sessionkit.WithBaseURL(b))}
 			},
-			want: map[sessionkit.API]want{sessionkit.Ductape: {"A", "new"}, sessionkit.Zoom: {"B", "z2"}, sessionkit.Arthur: {"A", "new"}, sessionkit.MonoCloud: {"A", "new"}},
+			want: map[sessionkit.API]want{sessionkit.Ductape: {"A", "new-key-1234"}, sessionkit.Zoom: {"B", "z2-key-1234"}, sessionkit.Arthur: {"A", "new-key-1234"}, sessionkit.MonoCloud: {"A", "new-key-1234"}},
 		},
 		{
 			name: "every API its own host and key, no global",
 			opts: func(a, b string) []sessionkit.Option {
 				return []sessionkit.Option{
-					sessionkit.ForAPI(sessionkit.Ductape, sessionkit.WithBaseURL(a), sessionkit.WithAPIKey("kd")),
-					sessionkit.ForAPI(sessionkit.Zoom, sessionkit.WithBaseURL(a), sessionkit.WithAPIKey("kz")),
-					sessionkit.ForAPI(sessionkit.Arthur, sessionkit.WithBaseURL(b), sessionkit.WithAPIKey("ka")),
-					sessionkit.ForAPI(sessionkit.MonoCloud, sessionkit.WithBaseURL(b), sessionkit.WithAPIKey("km")),
+					sessionkit.ForAPI(sessionkit.Ductape, sessionkit.WithBaseURL(a), sessionkit.WithAPIKey("kd-key-1234")),
+					sessionkit.ForAPI(sessionkit.Zoom, sessionkit.WithBaseURL(a), sessionkit.WithAPIKey("kz-key-1234")),
+					sessionkit.ForAPI(sessionkit.Arthur, sessionkit.WithBaseURL(b), sessionkit.WithAPIKey("ka-key-1234")),
+					sessionkit.ForAPI(sessionkit.MonoCloud, sessionkit.WithBaseURL(b), sessionkit.WithAPIKey("km-key-1234")),
 				}
 			},
-			want: map[sessionkit.API]want{sessionkit.Ductape: {"A", "kd"}, sessionkit.Zoom: {"A", "kz"}, sessionkit.Arthur: {"B", "ka"}, sessionkit.MonoCloud: {"B", "km"}},
+			want: map[sessionkit.API]want{sessionkit.Ductape: {"A", "kd-key-1234"}, sessionkit.Zoom: {"A", "kz-key-1234"}, sessionkit.Arthur: {"B", "ka-key-1234"}, sessionkit.MonoCloud: {"B", "km-key-1234"}},
 		},
 	}
 	for _, tt := range tests {
@@ -316,7 +316,7 @@ func TestBaseURLPathPrefix(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.suffix, func(t *testing.T) {
 			rec := confServer(t)
-			c := confNewClient(t, sessionkit.WithBaseURL(rec.URL+tt.suffix), sessionkit.WithAPIKey("k"))
+			c := confNewClient(t, sessionkit.WithBaseURL(rec.URL+tt.suffix), sessionkit.WithAPIKey("test-key"))
 			for _, api := range confAPIs {
 				require.NoError(t, confCall(context.Background(), c, api))
 				assert.Equal(t, tt.wantPrefix+confRoutes[api], rec.Last().EscapedPath, api.String())
@@ -353,7 +353,7 @@ func TestWithHTTPClientNotMutated(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			before := *tt.hc
 			beforeRedirect := reflect.ValueOf(tt.hc.CheckRedirect).Pointer()
-			c := confNewClient(t, sessionkit.WithBaseURL(rec.URL), sessionkit.WithAPIKey("k"),
+			c := confNewClient(t, sessionkit.WithBaseURL(rec.URL), sessionkit.WithAPIKey("test-key"),
 				sessionkit.WithHTTPClient(tt.hc), sessionkit.WithAttemptTimeout(time.Second))
 			transport.n.Store(0)
 			for _, api := range confAPIs {
@@ -378,7 +378,7 @@ func TestAPIString(t *testing.T) {
 
 func TestClientConcurrentUse(t *testing.T) {
 	rec := confServer(t)
-	c := confNewClient(t, sessionkit.WithBaseURL(rec.URL), sessionkit.WithAPIKey("k"))
+	c := confNewClient(t, sessionkit.WithBaseURL(rec.URL), sessionkit.WithAPIKey("test-key"))
 	errs := make(chan error, 16)
 	for i := 0; i < 16; i++ {
 		go func() { errs <- confCall(context.Background(), c, confAPIs[i%4]) }()

@@ -18,10 +18,10 @@ import (
 	"github.com/sessionkit/sessionkit-go/sessions"
 )
 
-// seqOf yields items, then err when it is not nil, then (if the consumer
-// keeps going) a sentinel item that must never be collected. It counts the
-// yields the consumer accepted.
-func seqOf(items []int, err error, accepted *int) iter.Seq2[int, error] {
+// countingSeq yields items, then err when it is not nil, then (if the
+// consumer keeps going) a sentinel item that must never be collected. It
+// counts the yields the consumer accepted.
+func countingSeq(items []int, err error, accepted *int) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
 		for _, it := range items {
 			if !yield(it, nil) {
@@ -58,7 +58,7 @@ func TestCollectGathersItemsUntilTheFirstError(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			accepted := 0
-			got, err := sessionkit.Collect(seqOf(tt.items, tt.err, &accepted))
+			got, err := sessionkit.Collect(countingSeq(tt.items, tt.err, &accepted))
 			if tt.wantError {
 				require.ErrorIs(t, err, boom)
 			} else {

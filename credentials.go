@@ -33,7 +33,9 @@ type credFunc = func(api API) (engine.Credential, error)
 // as options of one scope apply in order; and a credential scoped with
 // ForAPI(Zoom, ...) replaces it whatever the order. Inside ForAPI(Zoom, ...) it replaces any other credential
 // for Zoom, global or scoped before it. Inside ForAPI of another API, or
-// with an empty key or secret, NewClient fails with ErrInvalidOptions.
+// with a key or secret shorter than MinCredentialLength bytes (empty
+// included), NewClient fails with ErrInvalidOptions. The key and the
+// secret are redacted from error texts and logs like the tokens.
 func WithVideoSDKCredentials(apiKey, apiSecret string) Option {
 	return func(s *settings) error {
 		const name = "WithVideoSDKCredentials"
@@ -45,6 +47,10 @@ func WithVideoSDKCredentials(apiKey, apiSecret string) Option {
 			return invalid(name, "API key is empty")
 		case apiSecret == "":
 			return invalid(name, "API secret is empty")
+		case len(apiKey) < engine.MinCredentialLen:
+			return invalid(s.optionName(name), "the API key is %d bytes long; at least %d (MinCredentialLength) are required", len(apiKey), engine.MinCredentialLen)
+		case len(apiSecret) < engine.MinCredentialLen:
+			return invalid(s.optionName(name), "the API secret is %d bytes long; at least %d (MinCredentialLength) are required", len(apiSecret), engine.MinCredentialLen)
 		}
 		cred := func(API) (engine.Credential, error) {
 			return engine.NewVideoSDKJWT(apiKey, apiSecret, s.videoSDKLifetime, s.now), nil

@@ -19,7 +19,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
 
-	"github.com/sessionkit/sessionkit-go/sessionkittest"
 	"github.com/sessionkit/sessionkit-go/sessions"
 )
 
@@ -154,11 +153,13 @@ func TestVideoSDKCredentialOptionsValidation(t *testing.T) {
 		opts    []Option
 		wantErr string // "" = valid
 	}{
-		{"global", []Option{WithVideoSDKCredentials("k", "s")}, ""},
-		{"scoped to Zoom", []Option{ForAPI(Zoom, WithVideoSDKCredentials("k", "s"))}, ""},
+		{"global", []Option{WithVideoSDKCredentials(credVSDKKey, credVSDKSecret)}, ""},
+		{"scoped to Zoom", []Option{ForAPI(Zoom, WithVideoSDKCredentials(credVSDKKey, credVSDKSecret))}, ""},
 		{"empty key", []Option{WithVideoSDKCredentials("", "s")}, "WithVideoSDKCredentials: API key is empty"},
 		{"empty secret", []Option{WithVideoSDKCredentials("k", "")}, "WithVideoSDKCredentials: API secret is empty"},
 		{"scoped empty secret", []Option{ForAPI(Zoom, WithVideoSDKCredentials("k", ""))}, "API secret is empty"},
+		{"short key", []Option{WithVideoSDKCredentials("k", credVSDKSecret)}, "WithVideoSDKCredentials: the API key is 1 bytes long; at least 8"},
+		{"scoped short secret", []Option{ForAPI(Zoom, WithVideoSDKCredentials(credVSDKKey, "s"))}, "ForAPI(zoom, WithVideoSDKCredentials): the API secret is 1 bytes long"},
 		{"scoped to Ductape", []Option{ForAPI(Ductape, WithVideoSDKCredentials("k", credVSDKSecret))}, "WithVideoSDKCredentials: applies to Zoom only"},
 		{"scoped to Arthur", []Option{ForAPI(Arthur, WithVideoSDKCredentials("k", credVSDKSecret))}, "ForAPI(arthur, ...)"},
 		{"scoped to MonoCloud", []Option{ForAPI(MonoCloud, WithVideoSDKCredentials("k", credVSDKSecret))}, "applies to Zoom only"},
@@ -562,44 +563,4 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
-}
-
-func TestVideoSDKCredentialsWithTestKit(t *testing.T) {
-	srv := sessionkittest.NewServer(sessionkittest.WithVideoSDKCredentials(credVSDKKey, credVSDKSecret))
-	t.Cleanup(srv.Close)
-	ctx := context.Background()
-	id := srv.Data().ZoomSessionIDs[0]
-	want := srv.Data().ZoomUsers[id]
-	require.NotEmpty(t, want)
-
-	c, err := NewClient(
-		ForAPI(Zoom, WithBaseURL(srv.ZoomURL()), WithVideoSDKCredentials(credVSDKKey, credVSDKSecret)),
-		WithRetryWait(time.Millisecond, 5*time.Millisecond),
-	)
-	require.NoError(t, err)
-	var got int
-	for u, err := range c.Sessions.ListUsersIter(ctx, id, sessions.ListUsersOptions{Type: sessions.Past, PageSize: 10}) {
-		require.NoError(t, err)
-		require.NotEmpty(t, u.ID)
-		got++
-	}
-	require.Equal(t, len(want), got)
-	reqs := srv.Requests()
-	require.Equal(t, (len(want)+9)/10, len(reqs))
-	for _, r := range reqs {
-		require.Equal(t, reqs[0].Header.Get("Authorization"), r.Header.Get("Authorization"), "one JWT for the whole walk")
-	}
-	verifyVideoSDKJWT(t, strings.TrimPrefix(reqs[0].Header.Get("Authorization"), "Bearer "), credVSDKKey, credVSDKSecret, time.Now())
-
-	// A wrong secret: rejected, re-minted once, rejected again.
-	bad, err := NewClient(ForAPI(Zoom, WithBaseURL(srv.ZoomURL()), WithVideoSDKCredentials(credVSDKKey, "wrong-secret-0000")))
-	require.NoError(t, err)
-	_, err = bad.Sessions.ListUsers(ctx, id, sessions.ListUsersOptions{})
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, http.StatusUnauthorized, apiErr.StatusCode)
-	assert.Equal(t, "124", apiErr.Code)
-	assert.Equal(t, 2, apiErr.Attempts)
-	assert.Len(t, srv.Requests(), len(reqs)+2)
-	assert.NotContains(t, err.Error(), "wrong-secret-0000")
 }

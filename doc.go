@@ -21,10 +21,22 @@
 // gives an API its own base URL, credential or rate limit.
 //
 // Every list call has an ...Iter twin that returns an iter.Seq2, lazy and
-// re-rangeable, with optional prefetch (WithPrefetch). Failures are typed:
+// re-rangeable, with optional prefetch (WithPrefetch). For every iterator,
+// every pagination style and every WithPrefetch value, a walk either
+// yields every item the server lists from its start position through the
+// page the server marks as the last one (by that page's own answer), in
+// order and once each, or it ends with exactly one error, after every
+// item before it. It never ends early without an error, also when its
+// context is cancelled or its deadline passes. Prefetch changes how fast a
+// walk goes, never which items it yields. Failures are typed:
 // *APIError for answers the API marked as failed, ErrInvalidOptions before
 // any request is sent, ErrMalformedResponse for undecodable bodies, and
 // *PageError from iterators with the point to resume from.
+//
+// A batch job learns what to walk from the discovery calls
+// (Sessions.ListSessions, Users.List, Traces.Tasks) and walks every item's
+// listing with FanOut: several inner walks at once, items in outer order,
+// a *FanOutError that says where to resume.
 //
 // Requests are retried (429, 500, 502, 503, 504 and connection errors) with
 // capped, jittered, cancellable backoff that honours Retry-After, and

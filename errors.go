@@ -118,8 +118,26 @@ var (
 	ErrMalformedResponse = engine.ErrMalformedResponse
 	// ErrPaginationLoop is wrapped when a server repeats a page token.
 	ErrPaginationLoop = engine.ErrPaginationLoop
+	// ErrAttemptTimeout is wrapped when one attempt ran longer than
+	// WithAttemptTimeout allows (after its turn of the rate limiter, body
+	// included). Such attempts are retried. It is not
+	// context.DeadlineExceeded, which stays the caller's own deadline.
+	ErrAttemptTimeout = engine.ErrAttemptTimeout
 	// ErrPageTokenExpired is wrapped when a server rejects a page token
 	// (Zoom's expire after 15 minutes); restart the walk from the
 	// beginning.
 	ErrPageTokenExpired = engine.ErrPageTokenExpired
+	// ErrInvalidCredential is wrapped when WithTokenFunc's function or
+	// WithTokenSource's source gives an empty credential or one shorter
+	// than MinCredentialLength; nothing is sent and the call is not
+	// retried.
+	ErrInvalidCredential = engine.ErrInvalidCredential
 )
+
+// MinCredentialLength is the shortest credential, in bytes, that the SDK
+// sends. Every credential sent is removed from error texts and log
+// records, whatever form the server echoes it in; a shorter one could not
+// be told apart from ordinary text. WithAPIKey refuses a shorter key at
+// NewClient; a shorter token from WithTokenFunc or WithTokenSource fails
+// the attempt with ErrInvalidCredential.
+const MinCredentialLength = engine.MinCredentialLen

@@ -143,7 +143,7 @@ func ExampleErrInvalidOptions() {
 	fmt.Println(errors.Is(err, sessionkit.ErrInvalidOptions))
 	fmt.Println(err)
 
-	client, err := sessionkit.NewClient(sessionkit.WithAPIKey("key"))
+	client, err := sessionkit.NewClient(sessionkit.WithAPIKey("example-key"))
 	if err != nil {
 		log.Fatal(err)
 	}

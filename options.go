@@ -3,7 +3,6 @@ package sessionkit
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"math"
 	"net/http"
@@ -77,6 +76,15 @@ func invalid(option, format string, args ...any) error {
 	return engine.Invalidf("%s: "+format, append([]any{option}, args...)...)
 }
 
+// optionName returns the name of an option as given: "WithAPIKey", or inside
+// ForAPI "ForAPI(arthur, WithAPIKey)".
+func (s *settings) optionName(name string) string {
+	if s.scope == "" {
+		return name
+	}
+	return "ForAPI(" + s.scope + ", " + name + ")"
+}
+
 // globalOnly wraps an option that ForAPI cannot scope.
 func globalOnly(name string, apply func(*settings) error) Option {
 	return func(s *settings) error {
@@ -134,17 +142,39 @@ func parseBaseURL(raw string) (*url.URL, error) {
 	if err != nil {
 		return nil, invalid("WithBaseURL", "cannot parse the base URL: %v", stripURLError(err))
 	}
+	shown := engine.RedactURL(u) // the value as given, without user info, query or fragment
 	switch {
+	case raw == "":
+		return nil, invalid("WithBaseURL", "the base URL is empty: give an absolute URL such as https://api.example.com")
+	case u.Opaque != "" && (u.Opaque[0] < '0' || u.Opaque[0] > '9'): // mailto:x, not host:port
+		return nil, engine.Invalidf("WithBaseURL: scheme %q is not http or https: give an absolute URL such as https://api.example.com", u.Scheme)
+	case !strings.Contains(raw, "://"):
+		return nil, missingScheme(raw, u)
 	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, invalid("WithBaseURL", "base URL must be absolute http or https, got scheme %q", u.Scheme)
+		return nil, engine.Invalidf("WithBaseURL %q: scheme %q is not http or https", shown, u.Scheme)
 	case u.Host == "":
-		return nil, invalid("WithBaseURL", "base URL has no host")
+		return nil, engine.Invalidf("WithBaseURL %q: missing host: use %s://<host>%s", u.Scheme+"://"+u.EscapedPath(), u.Scheme, u.EscapedPath())
 	case u.User != nil:
-		return nil, invalid("WithBaseURL", "base URL must not carry user info; use WithAPIKey")
+		return nil, engine.Invalidf("WithBaseURL %q: must not carry user info: give the credential with WithAPIKey", shown)
 	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
-		return nil, invalid("WithBaseURL", "base URL must not carry a query or fragment")
+		return nil, engine.Invalidf("WithBaseURL %q: must not carry a query or fragment", shown)
 	}
 	return u, nil
+}
+
+// missingScheme explains a base URL given without "scheme://" (u is raw
+// parsed), suggesting the https URL it probably meant.
+func missingScheme(raw string, u *url.URL) error {
+	if raw[0] == '/' {
+		p := u.EscapedPath()
+		return engine.Invalidf("WithBaseURL %q: missing scheme and host: give an absolute URL such as https://api.example.com%s", p, p)
+	}
+	guess, err := url.Parse("https://" + raw)
+	if err != nil || guess.Host == "" {
+		return engine.Invalidf("WithBaseURL: missing scheme: give an absolute URL such as https://api.example.com")
+	}
+	shown := strings.TrimPrefix(engine.RedactURL(guess), "https://")
+	return engine.Invalidf("WithBaseURL %q: missing scheme: use https://%s", shown, shown)
 }
 
 // stripURLError drops the echoed input from a url.Parse error, which could
@@ -159,13 +189,16 @@ func stripURLError(err error) error {
 
 // WithAPIKey sets the static credential: of every API, or of one inside
 // ForAPI. Ductape, Zoom and Arthur receive it as "Authorization: Bearer
-// <key>", MonoCloud as "X-API-KEY: <key>". It replaces any other
+// <key>", MonoCloud as "X-API-KEY: <key>". A key shorter than
+// MinCredentialLength bytes makes NewClient fail with ErrInvalidOptions,
+// the error naming WithAPIKey (and its ForAPI scope). It replaces any other
 // credential option of the same scope; given globally after a global
 // WithVideoSDKCredentials it replaces that one for Zoom too.
 func WithAPIKey(key string) Option {
 	return func(s *settings) error {
-		if key == "" {
-			return invalid("WithAPIKey", "key is empty")
+		if len(key) < engine.MinCredentialLen {
+			return invalid(s.optionName("WithAPIKey"), "the key is %d bytes long; at least %d (MinCredentialLength) are required, so that it can be redacted from error texts and logs",
+				len(key), engine.MinCredentialLen)
 		}
 		s.setCredential(func(API) (engine.Credential, error) { return engine.StaticKey(key), nil })
 		return nil
@@ -174,7 +207,10 @@ func WithAPIKey(key string) Option {
 
 // WithTokenFunc makes the credential come from fn, asked before every
 // attempt, so a retry after a long wait sends a fresh secret. When the API
-// answers 401, fn is asked again and the request retried once.
+// answers 401, fn is asked again and the request retried once. When fn
+// returns an empty credential or one shorter than MinCredentialLength
+// bytes, the attempt fails with an error wrapping ErrInvalidCredential
+// before anything is sent, and is not retried.
 func WithTokenFunc(fn func(ctx context.Context) (string, error)) Option {
 	return func(s *settings) error {
 		if fn == nil {
@@ -190,7 +226,8 @@ func WithTokenFunc(fn func(ctx context.Context) (string, error)) Option {
 // API expects a key. Wrap it in oauth2.ReuseTokenSource to cache it. It is
 // asked before every attempt; after a 401 it is asked again and the request
 // retried once (a caching source hands back the same token until it
-// expires).
+// expires). An empty access token, or one shorter than MinCredentialLength
+// bytes, fails the attempt as WithTokenFunc does.
 func WithTokenSource(ts oauth2.TokenSource) Option {
 	return func(s *settings) error {
 		if ts == nil {
@@ -201,8 +238,8 @@ func WithTokenSource(ts oauth2.TokenSource) Option {
 			if err != nil {
 				return "", err
 			}
-			if tok == nil || tok.AccessToken == "" {
-				return "", fmt.Errorf("token source returned an empty access token")
+			if tok == nil {
+				return "", nil // refused as empty before anything is sent
 			}
 			return tok.AccessToken, nil
 		}
@@ -267,8 +304,13 @@ func WithRetryWait(min, max time.Duration) Option {
 
 // WithAttemptTimeout bounds each attempt (connect, headers and body), so a
 // server that accepts the connection and never answers costs at most d per
-// attempt before the retry policy takes over. 0, the default, leaves only
-// the context's deadline.
+// attempt before the retry policy takes over. The attempt starts once the
+// client's own rate limiter (WithRateLimit) lets it go, so waiting for
+// that turn never counts, and it covers reading the body. An attempt
+// timeout is retried; when the retries run out the error satisfies
+// errors.Is(err, ErrAttemptTimeout), not context.DeadlineExceeded (which
+// stays the caller's own deadline). 0, the default, leaves only the
+// context's deadline.
 func WithAttemptTimeout(d time.Duration) Option {
 	return globalOnly("WithAttemptTimeout", func(s *settings) error {
 		if d < 0 {

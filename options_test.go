@@ -79,10 +79,10 @@ func TestNewClientAcceptsBoundaryValues(t *testing.T) {
 		{"empty workspace", []sessionkit.Option{sessionkit.WithWorkspaceID("")}},
 		{"nil logger", []sessionkit.Option{sessionkit.WithLogger(nil)}},
 		{"every API scoped", []sessionkit.Option{
-			sessionkit.ForAPI(sessionkit.Ductape, sessionkit.WithBaseURL("https://d.example"), sessionkit.WithAPIKey("d")),
-			sessionkit.ForAPI(sessionkit.Zoom, sessionkit.WithBaseURL("https://z.example/v2"), sessionkit.WithAPIKey("z")),
-			sessionkit.ForAPI(sessionkit.Arthur, sessionkit.WithBaseURL("http://arthur.local:3030"), sessionkit.WithAPIKey("a")),
-			sessionkit.ForAPI(sessionkit.MonoCloud, sessionkit.WithBaseURL("https://acme.monocloud.com"), sessionkit.WithAPIKey("m")),
+			sessionkit.ForAPI(sessionkit.Ductape, sessionkit.WithBaseURL("https://d.example"), sessionkit.WithAPIKey("d-key-1234")),
+			sessionkit.ForAPI(sessionkit.Zoom, sessionkit.WithBaseURL("https://z.example/v2"), sessionkit.WithAPIKey("z-key-1234")),
+			sessionkit.ForAPI(sessionkit.Arthur, sessionkit.WithBaseURL("http://arthur.local:3030"), sessionkit.WithAPIKey("a-key-1234")),
+			sessionkit.ForAPI(sessionkit.MonoCloud, sessionkit.WithBaseURL("https://acme.monocloud.com"), sessionkit.WithAPIKey("m-key-1234")),
 		}},
 		{"empty ForAPI", []sessionkit.Option{sessionkit.ForAPI(sessionkit.Zoom)}},
 		{"scoped rate limit", []sessionkit.Option{sessionkit.ForAPI(sessionkit.Zoom, sessionkit.WithRateLimit(10, 1))}},
@@ -113,12 +113,12 @@ func TestForAPIRejectsUnscopableOptions(t *testing.T) {
 		{"attempt timeout", sessionkit.WithAttemptTimeout(time.Second), "WithAttemptTimeout"},
 		{"user agent", sessionkit.WithUserAgent("x"), "WithUserAgent"},
 		{"prefetch", sessionkit.WithPrefetch(1), "WithPrefetch"},
-		{"nested ForAPI", sessionkit.ForAPI(sessionkit.Zoom, sessionkit.WithAPIKey("k")), "ForAPI"},
+		{"nested ForAPI", sessionkit.ForAPI(sessionkit.Zoom, sessionkit.WithAPIKey("test-key")), "ForAPI"},
 	}
 	for _, tt := range tests {
 		for _, api := range []sessionkit.API{sessionkit.Ductape, sessionkit.MonoCloud} {
 			t.Run(tt.name+" in "+api.String(), func(t *testing.T) {
-				c, err := sessionkit.NewClient(sessionkit.ForAPI(api, sessionkit.WithAPIKey("k"), tt.opt))
+				c, err := sessionkit.NewClient(sessionkit.ForAPI(api, sessionkit.WithAPIKey("test-key"), tt.opt))
 				require.Error(t, err)
 				assert.Nil(t, c)
 				assert.ErrorIs(t, err, sessionkit.ErrInvalidOptions)
@@ -128,12 +128,12 @@ func TestForAPIRejectsUnscopableOptions(t *testing.T) {
 		}
 	}
 	t.Run("unknown API", func(t *testing.T) {
-		_, err := sessionkit.NewClient(sessionkit.ForAPI(sessionkit.API(42), sessionkit.WithAPIKey("k")))
+		_, err := sessionkit.NewClient(sessionkit.ForAPI(sessionkit.API(42), sessionkit.WithAPIKey("test-key")))
 		require.ErrorIs(t, err, sessionkit.ErrInvalidOptions)
 		assert.Contains(t, err.Error(), "ForAPI")
 	})
 	t.Run("the same option is fine globally after a ForAPI", func(t *testing.T) {
-		_, err := sessionkit.NewClient(sessionkit.ForAPI(sessionkit.Zoom, sessionkit.WithAPIKey("k")), sessionkit.WithLogger(slog.Default()))
+		_, err := sessionkit.NewClient(sessionkit.ForAPI(sessionkit.Zoom, sessionkit.WithAPIKey("test-key")), sessionkit.WithLogger(slog.Default()))
 		require.NoError(t, err)
 	})
 }

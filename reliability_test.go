@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"iter"
 	"log/slog"
 	"net"
@@ -94,6 +95,9 @@ func TestRetryAfterBeyondMaxReturnsAtOnce(t *testing.T) {
 		{"delta-seconds 3600 over a 30 s cap", 429, func() http.Header {
 			return http.Header{"Retry-After": {"3600"}}
 		}, `{"code":429,"message":"Too many requests"}`, time.Hour},
+		{"delta-seconds beyond int64", 429, func() http.Header {
+			return http.Header{"Retry-After": {"99999999999999999999999"}}
+		}, `{"code":429,"message":"Too many requests"}`, 100 * 365 * 24 * time.Hour},
 		{"HTTP-date an hour ahead", 429, func() http.Header {
 			return http.Header{"Retry-After": {time.Now().Add(time.Hour).UTC().Format(http.TimeFormat)}}
 		}, `{"code":429,"message":"Too many requests"}`, time.Hour},
@@ -357,7 +361,8 @@ func TestAttemptTimeout(t *testing.T) {
 		assert.Less(t, time.Since(start), 5*time.Second)
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "after 3 attempt(s)")
-		assert.ErrorIs(t, err, context.DeadlineExceeded, "a per-attempt timeout")
+		assert.ErrorIs(t, err, sessionkit.ErrAttemptTimeout, "a per-attempt timeout")
+		assert.NotErrorIs(t, err, context.DeadlineExceeded, "the caller's deadline did not pass")
 	})
 }
 
@@ -431,7 +436,7 @@ func TestHostileBodies(t *testing.T) {
 		status      int
 		contentType string
 		body        map[sessionkit.API]string // per API; "*" style: same for all when len 1
-		truncate    bool                      // announce more bytes than sent, then drop the connection
+		truncate    bool                      // announce more bytes than sent, then drop the connection: a transport error
 		wantAPIErr  bool
 		snippet     string
 	}
@@ -443,9 +448,12 @@ func TestHostileBodies(t *testing.T) {
 		{name: "malformed JSON", status: 200, contentType: "application/json", body: all(`{"users": [{"id": "a",, }`), snippet: `{"users": [{"id": "a",, }`},
 		{name: "truncated JSON", status: 200, contentType: "application/json", body: all(`{"count": 3, "users": [{"user_id": "u1"`), snippet: `{"count": 3, "users": [{"user_id": "u1"`},
 		{name: "connection dropped mid-body", status: 200, contentType: "application/json", truncate: true,
-			body: all(`{"status": true, "count": 3, "users": [{"user_id": "u1", "id": "u1"`), snippet: `{"status": true, "count": 3`},
-		{name: "HTML proxy page on a 200", status: 200, contentType: "text/html", body: all(proxyPage), snippet: "<html><head><title>502 Bad Gateway"},
-		{name: "HTML labelled JSON on a 200", status: 200, contentType: "application/json", body: all(proxyPage), snippet: "<html><head>"},
+			body: map[sessionkit.API]string{
+				sessionkit.Ductape: `{"status": true, "data": {"users": [{"identifier": "u1"`, sessionkit.Zoom: `{"page_size": 30, "users": [{"id": "u1"`,
+				sessionkit.Arthur: `{"count": 3, "users": [{"user_id": "u1"`, sessionkit.MonoCloud: `[{"session_id": "u1"`,
+			}},
+		{name: "HTML proxy page on a 200", status: 200, contentType: "text/html", body: all(proxyPage), snippet: "502 Bad Gateway"},
+		{name: "HTML labelled JSON on a 200", status: 200, contentType: "application/json", body: all(proxyPage), snippet: "502 Bad Gateway"},
 		{name: "HTML proxy page on a 502", status: 502, contentType: "text/html", body: all(proxyPage), wantAPIErr: true, snippet: "502 Bad Gateway"},
 		{name: "XML on a 200", status: 200, contentType: "application/xml", body: all(`<?xml version="1.0"?><error>nope</error>`), snippet: "<error>nope</error>"},
 		{name: "JSON null", status: 200, contentType: "application/json", body: all(`null`), snippet: "null"},
@@ -490,6 +498,11 @@ func TestHostileBodies(t *testing.T) {
 				text := err.Error()
 				assert.Contains(t, text, strconv.Itoa(tt.status), "names the status")
 				assert.Less(t, len(text), 2048)
+				if tt.truncate {
+					assert.NotErrorIs(t, err, sessionkit.ErrMalformedResponse, "a body cut in transit is a transport failure")
+					assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+					return
+				}
 				if tt.wantAPIErr {
 					var ae *sessionkit.APIError
 					require.ErrorAs(t, err, &ae)

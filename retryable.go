@@ -19,10 +19,11 @@ import (
 //     (WithMaxRetries); when the server asked for a wait longer than
 //     WithRetryWait allows, wait APIError.RetryAfter before trying again;
 //   - a transport failure: the connection refused, reset or dropped before
-//     an answer, an unexpected EOF, a dial or TLS handshake timeout;
-//   - an attempt timeout (WithAttemptTimeout, or the Timeout of the
-//     http.Client given to WithHTTPClient), while the caller's context is
-//     still live.
+//     an answer or in the middle of a 2xx body, an unexpected EOF, a dial
+//     or TLS handshake timeout;
+//   - an attempt timeout ([ErrAttemptTimeout] from WithAttemptTimeout, or
+//     the Timeout of the http.Client given to WithHTTPClient), while the
+//     caller's context is still live.
 //
 // It is false for nil and for:
 //   - any other status (400, 401, 403, 404, 409, 422, ...), and a 2xx
@@ -30,9 +31,8 @@ import (
 //   - a daily limit: a 429 with Zoom's X-RateLimit-Type: Daily-limit, or
 //     whose message names the daily limit (try again tomorrow, not soon);
 //   - [ErrInvalidOptions]: the same arguments fail the same way;
-//   - [ErrMalformedResponse], including a 2xx body cut short mid-way by a
-//     dropped connection or an attempt timeout (the SDK cannot tell these
-//     from a truncated document, and does not retry them either);
+//   - [ErrMalformedResponse]: a 2xx body that arrived whole and does not
+//     decode (a body cut off in transit is a transport failure instead);
 //   - [ErrPaginationLoop];
 //   - [ErrPageTokenExpired]: the walk must restart from the first page
 //     rather than retry the same token;
@@ -45,7 +45,7 @@ func IsRetryable(err error) bool {
 	switch {
 	case err == nil:
 		return false
-	case isAttemptTimeout(err): // before the context test: it matches context.DeadlineExceeded too
+	case isAttemptTimeout(err): // before the context test: net/http's timeout may wrap context.DeadlineExceeded
 		return true
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded),
 		errors.Is(err, ErrInvalidOptions), errors.Is(err, ErrMalformedResponse),
@@ -60,19 +60,14 @@ func IsRetryable(err error) bool {
 }
 
 // isAttemptTimeout reports whether err is an attempt that ran out of its
-// own time, rather than of the caller's context.
-//
-// Today the attempt timeout is http.Client.Timeout: net/http reports it
-// as a *url.Error whose Timeout() is true, holding either its own timeout
-// error or context.DeadlineExceeded (which of the two is a race inside
-// net/http), so errors.Is(err, context.DeadlineExceeded) holds for it as
-// for the caller's deadline. What tells them apart is that the engine never
-// hands the caller's cancel or deadline back inside a *url.Error: once the
-// caller's context is done it returns the context's own error. A dial or
-// TLS handshake timeout has the same shape and is retryable too. When the
-// engine gets a sentinel for the attempt timeout, this is the one place to
-// test for it.
+// own time, rather than of the caller's context: [ErrAttemptTimeout]
+// (WithAttemptTimeout), or the Timeout of the http.Client given to
+// WithHTTPClient, which net/http reports as a *url.Error whose Timeout() is
+// true (a dial or TLS handshake timeout has the same shape and is
+// retryable too). The engine never hands the caller's own cancel or
+// deadline back inside a *url.Error: once the caller's context is done it
+// returns the context's own error.
 func isAttemptTimeout(err error) bool {
 	var ue *url.Error
-	return errors.As(err, &ue) && ue.Timeout()
+	return errors.Is(err, ErrAttemptTimeout) || errors.As(err, &ue) && ue.Timeout()
 }

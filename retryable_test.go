@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"testing"
 	"time"
@@ -150,9 +151,10 @@ func TestIsRetryable(t *testing.T) {
 				panic(http.ErrAbortHandler)
 			})
 			err := relCall(context.Background(), relClient(t, srv.URL), sessionkit.Arthur)
-			require.ErrorIs(t, err, sessionkit.ErrMalformedResponse)
+			require.ErrorIs(t, err, io.ErrUnexpectedEOF, "a body cut off in transit is a transport failure")
+			require.NotErrorIs(t, err, sessionkit.ErrMalformedResponse)
 			return err
-		}, false},
+		}, true},
 
 		// ---- transport ----
 		{"connection dropped before an answer", func(t *testing.T) error {
@@ -184,7 +186,8 @@ func TestIsRetryable(t *testing.T) {
 		{"attempt timeout (WithAttemptTimeout) awaiting headers", func(t *testing.T) error {
 			c := relClient(t, relHungServer(t), sessionkit.WithAttemptTimeout(50*time.Millisecond), sessionkit.WithMaxRetries(1))
 			err := relCall(context.Background(), c, sessionkit.Zoom)
-			require.ErrorIs(t, err, context.DeadlineExceeded, "an attempt timeout matches DeadlineExceeded too: IsRetryable must tell it from the caller's deadline")
+			require.ErrorIs(t, err, sessionkit.ErrAttemptTimeout)
+			require.NotErrorIs(t, err, context.DeadlineExceeded, "the caller's deadline is not the attempt's")
 			return err
 		}, true},
 		{"attempt timeout (WithHTTPClient's Timeout) awaiting headers", func(t *testing.T) error {

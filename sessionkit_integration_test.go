@@ -350,7 +350,7 @@ func TestIntegrationErrorsWithTestKit(t *testing.T) {
 		{"Zoom unknown session", func(c *sessionkit.Client) error {
 			_, err := c.Sessions.ListUsers(ctx, "no-such-session", sessions.ListUsersOptions{})
 			return err
-		}, 404, "3001", "Session does not exist."},
+		}, 404, "3001", "Session ID is invalid or has not ended."},
 		{"Arthur unknown user", func(c *sessionkit.Client) error {
 			_, err := c.Traces.User(ctx, "u-nobody", traces.UserOptions{TaskIDs: data.ArthurTaskIDs})
 			return err

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -13,16 +14,10 @@ type arthurDetail struct {
 	Detail string `json:"detail"`
 }
 
-// arthurValidation is Arthur's list-form (FastAPI 422) error body.
-type arthurValidation struct {
-	Detail []arthurFieldError `json:"detail"`
-}
-
-type arthurFieldError struct {
-	Loc   []string `json:"loc"`
-	Msg   string   `json:"msg"`
-	Type  string   `json:"type"`
-	Input string   `json:"input"`
+// arthurInvalid answers a request validation failure as the real server does: 400 with the
+// failures in one string detail ("<msg>: query.<field>", joined with "; "), not FastAPI's 422 list.
+func arthurInvalid(w http.ResponseWriter, failures []string) {
+	writeJSON(w, http.StatusBadRequest, arthurDetail{Detail: strings.Join(failures, "; ")})
 }
 
 type arthurList struct {
@@ -34,14 +29,15 @@ type arthurList struct {
 func (s *Server) arthurAPI() apiDef {
 	return apiDef{
 		name:       "arthur",
-		prefix:     []string{"api", "v1", "traces", "users"},
+		prefix:     []string{"api"},
 		authorized: s.bearerKey,
 		unauthorized: func(w http.ResponseWriter, _ *http.Request) {
 			writeJSON(w, http.StatusUnauthorized, arthurDetail{Detail: "Unauthorized"})
 		},
 		routes: []route{
-			{nil, s.arthurUsers},
-			{[]string{"*"}, s.arthurUser},
+			{pattern: []string{"v1", "traces", "users"}, handle: s.arthurUsers},
+			{pattern: []string{"v1", "traces", "users", "*"}, handle: s.arthurUser},
+			{pattern: []string{"v2", "tasks", "search"}, handle: s.arthurSearchTasks, method: http.MethodPost},
 		},
 	}
 }
@@ -49,7 +45,7 @@ func (s *Server) arthurAPI() apiDef {
 // arthurTasks returns the set of task_ids, or answers 400 when there is none.
 func arthurTasks(w http.ResponseWriter, q url.Values) (map[string]bool, bool) {
 	if len(q["task_ids"]) == 0 {
-		writeJSON(w, http.StatusBadRequest, arthurDetail{Detail: "Field required: query.task_ids"})
+		arthurInvalid(w, []string{"Field required: query.task_ids"})
 		return nil, false
 	}
 	set := map[string]bool{}
@@ -59,11 +55,12 @@ func arthurTasks(w http.ResponseWriter, q url.Values) (map[string]bool, bool) {
 	return set, true
 }
 
-// parseISO parses an ISO 8601 date-time as Arthur's server does: with an offset or zone-less (UTC),
+// parseISO parses an ISO 8601 date-time as Arthur's server (pydantic) does: with an offset, with or
+// without its colon (+0100, as the vendor's generated Python client sends it), or zone-less (UTC),
 // with or without a fraction, or a bare date.
 func parseISO(v string) (time.Time, error) {
 	var err error
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02"} {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999-0700", "2006-01-02T15:04:05.999999999", "2006-01-02"} {
 		var t time.Time
 		if t, err = time.Parse(layout, v); err == nil {
 			return t, nil
@@ -78,16 +75,14 @@ func (s *Server) arthurUsers(w http.ResponseWriter, r *http.Request, _ []string)
 	if !ok {
 		return
 	}
-	var errs []arthurFieldError
-	bad := func(field, msg, typ string) {
-		errs = append(errs, arthurFieldError{Loc: []string{"query", field}, Msg: msg, Type: typ, Input: q.Get(field)})
-	}
+	var errs []string
+	bad := func(field, msg string) { errs = append(errs, msg+": query."+field) }
 	bounds := [2]time.Time{}
 	for i, field := range []string{"start_time", "end_time"} {
 		if v := q.Get(field); v != "" {
 			t, err := parseISO(v)
 			if err != nil {
-				bad(field, "Input should be a valid datetime", "datetime_parsing")
+				bad(field, "Input should be a valid datetime")
 			}
 			bounds[i] = t
 		}
@@ -98,18 +93,18 @@ func (s *Server) arthurUsers(w http.ResponseWriter, r *http.Request, _ []string)
 		sortOrder = "desc"
 	case "asc", "desc":
 	default:
-		bad("sort", "Input should be 'asc' or 'desc'", "enum")
+		bad("sort", "Input should be 'asc' or 'desc'")
 	}
 	pageSize, err := intParam(q, "page_size", 10)
 	if err != nil {
-		bad("page_size", "Input should be a valid integer, unable to parse string as an integer", "int_parsing")
+		bad("page_size", "Input should be a valid integer, unable to parse string as an integer")
 	}
 	page, err := intParam(q, "page", 0)
 	if err != nil {
-		bad("page", "Input should be a valid integer, unable to parse string as an integer", "int_parsing")
+		bad("page", "Input should be a valid integer, unable to parse string as an integer")
 	}
 	if len(errs) > 0 {
-		writeJSON(w, http.StatusUnprocessableEntity, arthurValidation{Detail: errs})
+		arthurInvalid(w, errs)
 		return
 	}
 	if pageSize <= 0 || pageSize > 5000 {

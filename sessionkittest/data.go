@@ -23,8 +23,13 @@ type Dataset struct {
 	// ZoomSessionIDs are the Zoom session IDs. The first is a plain base64-like ID, the second begins
 	// with "/" and the third contains "//", so both need Zoom's double encoding.
 	ZoomSessionIDs []string
-	// ZoomUsers are the users of each Zoom session (by session ID), ordered by join time. A user who
-	// rejoined appears once per join; a user still in the session has no LeaveTime.
+	// ZoomLiveSessionIDs are the Zoom sessions still in progress at BaseTime: Zoom lists them only
+	// as type live, and answers a past listing with 404 code 3001. The ZoomSessionIDs ended at
+	// BaseTime: they are listed only as past.
+	ZoomLiveSessionIDs []string
+	// ZoomUsers are the users of each Zoom session (by session ID, ended or in progress), ordered by
+	// join time. A user who rejoined appears once per join; a user still in a session in progress
+	// has no LeaveTime.
 	ZoomUsers map[string][]ZoomUser
 	// ArthurTaskIDs are the Arthur task IDs.
 	ArthurTaskIDs []string
@@ -34,6 +39,15 @@ type Dataset struct {
 	MonoCloudUserIDs []string
 	// MonoCloudSessions are the sessions of each MonoCloud user (by user ID), newest first.
 	MonoCloudSessions map[string][]MonoCloudSession
+	// ZoomSessions are the Zoom sessions /videosdk/sessions lists, by start time: the live ones of
+	// ZoomSessionIDs and ended ones spread over the six months before BaseTime. ZoomUsers holds the
+	// users of each.
+	ZoomSessions []ZoomSession
+	// MonoCloudUsers are the users /api/users lists, one per MonoCloudUserIDs entry, in that order.
+	MonoCloudUsers []MonoCloudUser
+	// ArthurTasks are the tasks /api/v2/tasks/search lists: the ArthurTaskIDs, active, and one
+	// archived task without users.
+	ArthurTasks []ArthurTask
 }
 
 // DuctapeUser is one user of a Ductape session, as listed by the users call. Its fields carry the
@@ -85,9 +99,9 @@ type ZoomUser struct {
 	OSVersion          string      `json:"os_version"`
 	BrowserName        string      `json:"browser_name"`
 	BrowserVersion     string      `json:"browser_version"`
-	AudioQuality       string      `json:"audio_quality"`
-	VideoQuality       string      `json:"video_quality"`
-	ScreenShareQuality string      `json:"screen_share_quality"`
+	AudioQuality       string      `json:"audio_quality,omitempty"` // absent when unknown, as no enum value fits
+	VideoQuality       string      `json:"video_quality,omitempty"`
+	ScreenShareQuality string      `json:"screen_share_quality,omitempty"`
 	IsOriginalHost     bool        `json:"is_original_host"`
 	AudioCall          []AudioCall `json:"audio_call,omitempty"`
 }
@@ -255,8 +269,10 @@ func generate(seed int64, n int, workspace string) *Dataset {
 		Product: "my-product", Session: "user-session", Env: "production",
 	}
 	genDuctape(d, newGen(seed, 1), n)
-	genZoom(d, newGen(seed, 2), n)
+	genZoom(d, newGen(seed, 2), newGen(seed, 7), n)
+	genZoomSessions(d, newGen(seed, 5), n)
 	genArthur(d, newGen(seed, 3), n)
+	genArthurTasks(d, newGen(seed, 6))
 	genMonoCloud(d, newGen(seed, 4), n)
 	return d
 }
@@ -309,69 +325,84 @@ func genDuctape(d *Dataset, g *gen, n int) {
 	}
 }
 
-func genZoom(d *Dataset, g *gen, n int) {
+// genZoom generates the ended sessions from g and the sessions in progress from live.
+func genZoom(d *Dataset, g, live *gen, n int) {
 	d.ZoomSessionIDs = []string{"KkMHZ4y8QhSUWAHi5sWvfg==", "/Ab+cd==", "Qx7//tL2RfeB1n0cWv3Y+A=="}
+	d.ZoomLiveSessionIDs = []string{"Lv3Z9pQxTnKc0aYw7mFhRg=="}
 	d.ZoomUsers = map[string][]ZoomUser{}
-	const b62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	for si, sid := range d.ZoomSessionIDs {
-		start := baseTime.Add(-time.Duration(3+si*2) * time.Hour)
-		span := baseTime.Sub(start)
-		users := make([]ZoomUser, 0, n)
-		step := max(span/time.Duration(max(n, 1)), time.Nanosecond)
-		leaves := map[string]time.Time{} // by user ID, of the latest join; zero while in the session
-		for i := range n {
-			// Joins spread over the session, in order.
-			join := start.Add(step * time.Duration(i)).Add(g.dur(0, step)).Truncate(time.Second)
-			var u ZoomUser
-			if k := max(0, i-1-g.n(8)); i > 1 && g.chance(0.15) && !leaves[users[k].ID].IsZero() && leaves[users[k].ID].Before(join) {
-				u = users[k] // an earlier user rejoined
-				u.IsOriginalHost, u.AudioCall = false, nil
-			} else {
-				name, email := g.person()
-				p := devices[g.n(len(devices))]
-				city := cities[g.n(len(cities))]
-				u = ZoomUser{
-					ID: g.chars(12, b62[:36]), Name: name, Device: p.device, IPAddress: g.ip(), Location: city[0],
-					NetworkType: g.pick(networkTypes), DataCenter: g.pick(dataCenters), ConnectionType: g.pick([]string{"UDP", "UDP", "P2P", "SSL"}),
-					UserKey: strings.SplitN(email, "@", 2)[0], Client: g.pick(p.clients), OS: p.os, OSVersion: g.pick(p.versions),
-					AudioQuality: g.pick(qualities), VideoQuality: g.pick(qualities), ScreenShareQuality: g.pick(qualities),
-					IsOriginalHost: i == 0,
-				}
-				switch p.device {
-				case "Windows", "Mac":
-					u.Microphone, u.Speaker, u.Camera = g.pick(mics), g.pick(speakers), g.pick(cameras)
-					if strings.Contains(u.Client, "Web") {
-						b := p.browsers[g.n(len(p.browsers))]
-						u.BrowserName, u.BrowserVersion = b[0], b[1]
-					}
-				case "iOS", "Android":
-					u.Microphone, u.Speaker, u.Camera = "Built-in Microphone", "Built-in Speaker", "Front Camera"
-				case "Phone":
-					u.NetworkType, u.VideoQuality, u.ScreenShareQuality = "Others", "", ""
-				}
-				if p.device == "Phone" || g.chance(0.08) {
-					typ := "call-in"
-					if p.device != "Phone" && g.chance(0.5) {
-						typ = "call-out"
-					}
-					u.AudioCall = []AudioCall{{CallNumber: fmt.Sprintf("+1 415-555-%04d", g.n(10000)), CallType: typ, ZoomNumber: g.pick([]string{"18773690926", "16699006833", "442034815240"})}}
-				}
-				if g.chance(0.2) {
-					u.UserKey = "" // not every app sets user_identity
-				}
+		users := zoomJoins(g, baseTime.Add(-time.Duration(3+si*2)*time.Hour), baseTime, n)
+		for i := range users { // the session ended at BaseTime: whoever was still in left then
+			if users[i].LeaveTime == "" {
+				users[i].LeaveTime = baseTime.Format(time.RFC3339)
 			}
-			u.ParticipantUUID = strings.ToUpper(g.uuid())
-			u.JoinTime = join.Format(time.RFC3339)
-			u.LeaveTime, leaves[u.ID] = "", time.Time{}
-			if i != n-1 && g.chance(0.8) {
-				if leave := join.Add(g.dur(2*time.Minute, span/2)); leave.Before(baseTime) {
-					u.LeaveTime, leaves[u.ID] = leave.Format(time.RFC3339), leave
-				}
-			}
-			users = append(users, u)
 		}
 		d.ZoomUsers[sid] = users
 	}
+	for _, sid := range d.ZoomLiveSessionIDs {
+		d.ZoomUsers[sid] = zoomJoins(live, baseTime.Add(-time.Hour), baseTime, n)
+	}
+}
+
+// zoomJoins generates the n joins of a session that started at start; nobody leaves after end.
+func zoomJoins(g *gen, start, end time.Time, n int) []ZoomUser {
+	const b62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	span := end.Sub(start)
+	users := make([]ZoomUser, 0, n)
+	step := max(span/time.Duration(max(n, 1)), time.Nanosecond)
+	leaves := map[string]time.Time{} // by user ID, of the latest join; zero while in the session
+	for i := range n {
+		// Joins spread over the session, in order.
+		join := start.Add(step * time.Duration(i)).Add(g.dur(0, step)).Truncate(time.Second)
+		var u ZoomUser
+		if k := max(0, i-1-g.n(8)); i > 1 && g.chance(0.15) && !leaves[users[k].ID].IsZero() && leaves[users[k].ID].Before(join) {
+			u = users[k] // an earlier user rejoined
+			u.IsOriginalHost, u.AudioCall = false, nil
+		} else {
+			name, email := g.person()
+			p := devices[g.n(len(devices))]
+			city := cities[g.n(len(cities))]
+			u = ZoomUser{
+				ID: g.chars(12, b62[:36]), Name: name, Device: p.device, IPAddress: g.ip(), Location: city[0],
+				NetworkType: g.pick(networkTypes), DataCenter: g.pick(dataCenters), ConnectionType: g.pick([]string{"UDP", "UDP", "P2P", "SSL"}),
+				UserKey: strings.SplitN(email, "@", 2)[0], Client: g.pick(p.clients), OS: p.os, OSVersion: g.pick(p.versions),
+				AudioQuality: g.pick(qualities), VideoQuality: g.pick(qualities), ScreenShareQuality: g.pick(qualities),
+				IsOriginalHost: i == 0,
+			}
+			switch p.device {
+			case "Windows", "Mac":
+				u.Microphone, u.Speaker, u.Camera = g.pick(mics), g.pick(speakers), g.pick(cameras)
+				if strings.Contains(u.Client, "Web") {
+					b := p.browsers[g.n(len(p.browsers))]
+					u.BrowserName, u.BrowserVersion = b[0], b[1]
+				}
+			case "iOS", "Android":
+				u.Microphone, u.Speaker, u.Camera = "Built-in Microphone", "Built-in Speaker", "Front Camera"
+			case "Phone":
+				u.NetworkType, u.VideoQuality, u.ScreenShareQuality = "Others", "", ""
+			}
+			if p.device == "Phone" || g.chance(0.08) {
+				typ := "call-in"
+				if p.device != "Phone" && g.chance(0.5) {
+					typ = "call-out"
+				}
+				u.AudioCall = []AudioCall{{CallNumber: fmt.Sprintf("+1 415-555-%04d", g.n(10000)), CallType: typ, ZoomNumber: g.pick([]string{"18773690926", "16699006833", "442034815240"})}}
+			}
+			if g.chance(0.2) {
+				u.UserKey = "" // not every app sets user_identity
+			}
+		}
+		u.ParticipantUUID = strings.ToUpper(g.uuid())
+		u.JoinTime = join.Format(time.RFC3339)
+		u.LeaveTime, leaves[u.ID] = "", time.Time{}
+		if i != n-1 && g.chance(0.8) {
+			if leave := join.Add(g.dur(2*time.Minute, span/2)); leave.Before(end) {
+				u.LeaveTime, leaves[u.ID] = leave.Format(time.RFC3339), leave
+			}
+		}
+		users = append(users, u)
+	}
+	return users
 }
 
 func genArthur(d *Dataset, g *gen, n int) {
@@ -426,39 +457,45 @@ func genMonoCloud(d *Dataset, g *gen, n int) {
 	d.MonoCloudUserIDs = []string{g.uuid(), g.uuid()}
 	d.MonoCloudSessions = map[string][]MonoCloudSession{}
 	clients := []string{g.chars(21, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"), g.chars(21, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"), "eCOGRJYpnNwwAAuCeReEW"}
-	const hexUpper = "0123456789ABCDEF"
 	for _, uid := range d.MonoCloudUserIDs {
-		sessions := make([]MonoCloudSession, 0, n)
-		at := baseTime.Add(-g.dur(time.Minute, time.Hour))
-		for i := range n {
-			if i > 0 {
-				at = at.Add(-g.dur(10*time.Minute, 20*time.Hour))
-			}
-			s := MonoCloudSession{
-				SessionID: g.chars(32, hexUpper), SessionKey: g.chars(64, hexUpper),
-				ClientIDs:   []string{clients[g.n(len(clients))]},
-				InitiatedAt: at.Unix(), ExpiresAt: at.Add(7 * 24 * time.Hour).Unix(),
-				LastUpdated: at.Add(g.dur(0, 6*time.Hour)).Unix(),
-			}
-			s.LastUpdated = min(s.LastUpdated, baseTime.Unix())
-			if g.chance(0.1) {
-				s.SessionKey = ""
-			}
-			if g.chance(0.15) {
-				if other := clients[g.n(len(clients))]; other != s.ClientIDs[0] {
-					s.ClientIDs = append(s.ClientIDs, other)
-				}
-			}
-			c := cities[g.n(len(cities))]
-			m := MonoCloudMetadata{Country: &c[1], City: &c[0], Region: &c[2], Latitude: &c[3], Longitude: &c[4], IPAddress: ptr(g.ip()), UserAgent: ptr(g.pick(userAgents))}
-			if g.chance(0.15) { // location unknown for this address
-				m.City, m.Latitude, m.Longitude, m.Region = nil, nil, nil, nil
-			}
-			s.LastMetadata = m
-			sessions = append(sessions, s)
-		}
-		d.MonoCloudSessions[uid] = sessions
+		d.MonoCloudSessions[uid] = monoSessions(g, clients, n)
 	}
+	genMonoCloudUsers(d, g, clients, n)
+}
+
+// monoSessions generates the n sessions of one MonoCloud user, newest first.
+func monoSessions(g *gen, clients []string, n int) []MonoCloudSession {
+	const hexUpper = "0123456789ABCDEF"
+	sessions := make([]MonoCloudSession, 0, n)
+	at := baseTime.Add(-g.dur(time.Minute, time.Hour))
+	for i := range n {
+		if i > 0 {
+			at = at.Add(-g.dur(10*time.Minute, 20*time.Hour))
+		}
+		s := MonoCloudSession{
+			SessionID: g.chars(32, hexUpper), SessionKey: g.chars(64, hexUpper),
+			ClientIDs:   []string{clients[g.n(len(clients))]},
+			InitiatedAt: at.Unix(), ExpiresAt: at.Add(7 * 24 * time.Hour).Unix(),
+			LastUpdated: at.Add(g.dur(0, 6*time.Hour)).Unix(),
+		}
+		s.LastUpdated = min(s.LastUpdated, baseTime.Unix())
+		if g.chance(0.1) {
+			s.SessionKey = ""
+		}
+		if g.chance(0.15) {
+			if other := clients[g.n(len(clients))]; other != s.ClientIDs[0] {
+				s.ClientIDs = append(s.ClientIDs, other)
+			}
+		}
+		c := cities[g.n(len(cities))]
+		m := MonoCloudMetadata{Country: &c[1], City: &c[0], Region: &c[2], Latitude: &c[3], Longitude: &c[4], IPAddress: ptr(g.ip()), UserAgent: ptr(g.pick(userAgents))}
+		if g.chance(0.15) { // location unknown for this address
+			m.City, m.Latitude, m.Longitude, m.Region = nil, nil, nil, nil
+		}
+		s.LastMetadata = m
+		sessions = append(sessions, s)
+	}
+	return sessions
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -42,8 +42,8 @@ func (s *Server) ductapeAPI() apiDef {
 			ductapeFail(w, http.StatusUnauthorized, "UNAUTHORIZED", "Invalid or missing access key")
 		},
 		routes: []route{
-			{[]string{"*"}, s.ductapeUsers},
-			{[]string{"*", "*"}, s.ductapeUserDetails},
+			{pattern: []string{"*"}, handle: s.ductapeUsers},
+			{pattern: []string{"*", "*"}, handle: s.ductapeUserDetails},
 		},
 	}
 }

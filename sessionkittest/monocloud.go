@@ -52,7 +52,7 @@ func (s *Server) monoCloudAPI() apiDef {
 			s.problem(w, r, problem{Type: "https://httpstatuses.io/401", Title: "Unauthorized", Status: http.StatusUnauthorized,
 				Detail: "A valid X-API-KEY header is required"})
 		},
-		routes: []route{{[]string{"*", "sessions"}, s.monoSessions}},
+		routes: []route{{pattern: []string{"*", "sessions"}, handle: s.monoSessions}, {handle: s.monoUsers}},
 	}
 }
 

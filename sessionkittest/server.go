@@ -1,6 +1,7 @@
 package sessionkittest
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -23,9 +24,15 @@ type Server struct {
 	data *Dataset
 	apis []apiDef
 
+	closing   chan struct{} // closed by Close: ends every wait
+	closeOnce sync.Once
+
 	mu       sync.Mutex
 	requests []Request
-	clock    func() time.Time // injectable in tests; guarded by mu
+	clock    func() time.Time // see WithClock; guarded by mu
+	offset   time.Duration    // see Advance; guarded by mu
+	rules    []*Rule          // see Fault; guarded by mu
+	limits   map[string]*limiter
 	tokens   map[string]zoomCursor
 	tokenSeq uint64
 	traceSeq uint64
@@ -46,6 +53,18 @@ type Request struct {
 	RawQuery string
 	// Header is a copy of the request headers.
 	Header http.Header
+	// At is when the request arrived, by the server's clock (see WithClock).
+	At time.Time
+	// Page is the position of the requested page in a walk, counted from 1 (see Match.Page): 1 for
+	// a request without a page parameter or cursor, 0 for an unreadable page number or a Zoom
+	// cursor the server never issued.
+	Page int
+}
+
+// query is the request's decoded query.
+func (r *Request) query() url.Values {
+	q, _ := url.ParseQuery(r.RawQuery)
+	return q
 }
 
 type config struct {
@@ -58,6 +77,8 @@ type config struct {
 	zoomSecret   string
 	latency      time.Duration
 	noPagination bool
+	clock        func() time.Time
+	limits       map[string]limits
 }
 
 // Option configures a Server created by NewServer.
@@ -98,16 +119,24 @@ func NewServer(opts ...Option) *Server {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	s := &Server{cfg: cfg, clock: time.Now, tokens: map[string]zoomCursor{}}
+	s := &Server{cfg: cfg, clock: time.Now, tokens: map[string]zoomCursor{}, closing: make(chan struct{})}
+	if cfg.clock != nil {
+		s.clock = cfg.clock
+	}
+	s.limits = newLimiters(cfg.limits)
 	s.data = generate(cfg.seed, cfg.users, cfg.workspaceID)
 	s.apis = []apiDef{s.ductapeAPI(), s.zoomAPI(), s.arthurAPI(), s.monoCloudAPI()}
-	s.ts = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	s.ts = httptest.NewServer(s.middleware(http.HandlerFunc(s.serveHTTP)))
 	s.URL = strings.TrimSuffix(s.ts.URL, "/")
 	return s
 }
 
-// Close shuts the server down and blocks until all outstanding requests have completed.
-func (s *Server) Close() { s.ts.Close() }
+// Close shuts the server down and blocks until all outstanding requests have completed. Requests
+// waiting out WithLatency or a Delay or After fault end at once, unanswered.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.closing) })
+	s.ts.Close()
+}
 
 // DuctapeURL returns the base URL to give the SDK for Ductape: URL + "/ductape".
 func (s *Server) DuctapeURL() string { return s.URL + "/ductape" }
@@ -143,19 +172,12 @@ func (s *Server) RequestCount() int {
 	return len(s.requests)
 }
 
-// now is the server's clock (Zoom page-token expiry, JWT validation).
+// now is the server's clock (Zoom page-token expiry, JWT validation, rate limits).
 func (s *Server) now() time.Time {
 	s.mu.Lock()
-	f := s.clock
+	f, off := s.clock, s.offset
 	s.mu.Unlock()
-	return f()
-}
-
-// setClock replaces the server's clock; tests use it to expire page tokens.
-func (s *Server) setClock(f func() time.Time) {
-	s.mu.Lock()
-	s.clock = f
-	s.mu.Unlock()
+	return f().Add(off)
 }
 
 // apiDef is one API: its path prefix (after the API name), credential check and routes.
@@ -165,28 +187,23 @@ type apiDef struct {
 	authorized   func(*http.Request) bool
 	unauthorized func(http.ResponseWriter, *http.Request)
 	routes       []route
+	// notFound, when set, answers a path below the API that no route matches, after the
+	// credential check, in the vendor's error shape; without it such a path gets a plain 404.
+	notFound func(http.ResponseWriter, *http.Request)
 }
 
 // route is a path pattern below an API's prefix; "*" matches one non-empty segment, passed to handle
-// still escaped.
+// still escaped. method is the one method it serves ("" means GET).
 type route struct {
 	pattern []string
 	handle  func(w http.ResponseWriter, r *http.Request, args []string)
+	method  string
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	escaped := r.URL.EscapedPath()
 	segs := strings.Split(strings.TrimPrefix(escaped, "/"), "/")
-	var api *apiDef
-	for i := range s.apis {
-		if segs[0] == s.apis[i].name {
-			api = &s.apis[i]
-		}
-	}
-	s.record(api, r, escaped)
-	if !sleepCtx(r.Context(), s.cfg.latency) {
-		return
-	}
+	api := s.apiOf(segs[0])
 	for _, seg := range segs {
 		if u, err := url.PathUnescape(seg); err == nil && (u == "." || u == "..") {
 			http.Error(w, fmt.Sprintf("sessionkittest: dot-segment %q in request path %q", seg, escaped), http.StatusBadRequest)
@@ -198,12 +215,20 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rt, args := api.match(segs[1:])
+	if rt == nil && api.notFound != nil {
+		if !api.authorized(r) {
+			api.unauthorized(w, r)
+			return
+		}
+		api.notFound(w, r)
+		return
+	}
 	if rt == nil {
 		http.NotFound(w, r)
 		return
 	}
-	if r.Method != http.MethodGet {
-		w.Header().Set("Allow", http.MethodGet)
+	if method := cmp.Or(rt.method, http.MethodGet); r.Method != method {
+		w.Header().Set("Allow", method)
 		http.Error(w, "405 method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
@@ -244,18 +269,19 @@ next:
 	return nil, nil
 }
 
-func (s *Server) record(api *apiDef, r *http.Request, escaped string) {
-	req := Request{Method: r.Method, Path: r.URL.Path, RawPath: escaped, RawQuery: r.URL.RawQuery, Header: r.Header.Clone()}
-	if api != nil {
-		req.API = api.name
+// apiOf returns the API named by the first path segment, or nil.
+func (s *Server) apiOf(seg string) *apiDef {
+	for i := range s.apis {
+		if seg == s.apis[i].name {
+			return &s.apis[i]
+		}
 	}
-	s.mu.Lock()
-	s.requests = append(s.requests, req)
-	s.mu.Unlock()
+	return nil
 }
 
-// sleepCtx waits d, or less when ctx is done first; it reports whether the whole wait elapsed.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
+// sleep waits d, or less when ctx is done first; it reports whether the whole wait elapsed. When the
+// server closes first it aborts the handler (the client's connection is closed, unanswered).
+func (s *Server) sleep(ctx context.Context, d time.Duration) bool {
 	if d <= 0 {
 		return ctx.Err() == nil
 	}
@@ -266,6 +292,8 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 		return true
 	case <-ctx.Done():
 		return false
+	case <-s.closing:
+		panic(http.ErrAbortHandler)
 	}
 }
 

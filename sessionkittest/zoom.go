@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -47,8 +48,16 @@ func (s *Server) zoomAPI() apiDef {
 		unauthorized: func(w http.ResponseWriter, _ *http.Request) {
 			writeJSON(w, http.StatusUnauthorized, zoomError{Code: 124, Message: "Invalid access token."})
 		},
-		routes: []route{{[]string{"*", "users"}, s.zoomUsers}},
+		routes: []route{{pattern: []string{"*", "users"}, handle: s.zoomUsers}, {handle: s.zoomSessions}},
+		notFound: func(w http.ResponseWriter, _ *http.Request) {
+			writeJSON(w, http.StatusNotFound, zoomError{Code: http.StatusNotFound, Message: "The requested resource does not exist."})
+		},
 	}
+}
+
+// zoomNoSession is Zoom's answer for an unknown session, or a past listing of one not ended.
+func zoomNoSession(w http.ResponseWriter) {
+	writeJSON(w, http.StatusNotFound, zoomError{Code: 3001, Message: "Session ID is invalid or has not ended."})
 }
 
 // zoomAuthorized accepts the API key as a bearer token, or, under WithVideoSDKCredentials, only a
@@ -110,8 +119,9 @@ func (s *Server) zoomUsers(w http.ResponseWriter, r *http.Request, args []string
 	}
 	id, ok := zoomSessionID(args[0])
 	all, found := s.data.ZoomUsers[id]
-	if !ok || !found {
-		writeJSON(w, http.StatusNotFound, zoomError{Code: 3001, Message: "Session does not exist."})
+	inProgress := slices.Contains(s.data.ZoomLiveSessionIDs, id)
+	if !ok || !found || (typ == "past" && inProgress) {
+		zoomNoSession(w)
 		return
 	}
 	offset := 0
@@ -123,14 +133,9 @@ func (s *Server) zoomUsers(w http.ResponseWriter, r *http.Request, args []string
 		}
 		offset = cur.offset
 	}
-	users := all
-	if typ == "live" {
+	users := all // past lists an ended session; live lists a session in progress, with who left
+	if typ == "live" && !inProgress {
 		users = nil
-		for _, u := range all {
-			if u.LeaveTime == "" {
-				users = append(users, u)
-			}
-		}
 	}
 	end := min(offset+pageSize, len(users))
 	page := zoomPage{PageSize: pageSize, Users: append([]ZoomUser{}, users[offset:end]...)}

@@ -14,10 +14,19 @@
 //
 // FetchUsers and FetchUserDetails speak Ductape (page/limit pagination,
 // totals in the body); ListUsers speaks Zoom (page_size and a
-// next_page_token cursor that expires after 15 minutes). Every list call
+// next_page_token cursor that expires after 15 minutes); ListSessions lists
+// the Video SDK sessions of a date range (Zoom's type defaults to live: ask
+// for Past for ended ones). Every list call
 // has an ...Iter twin returning an iter.Seq2 that is lazy, can be ranged
 // again from the same start, never changes the options it was given, and
 // yields a *sessionkit.PageError that says where to resume.
+//
+// A walk either yields every item the server lists from its start
+// position through the page the server marks as the last one, in order and
+// once each, or it ends with exactly one error, after every item before
+// it; it never ends early without an error (a cancelled context or a
+// passed deadline is such an error), whatever WithPrefetch says: prefetch
+// changes how fast a walk goes, never which items it yields.
 package sessions
 
 import "github.com/sessionkit/sessionkit-go/internal/engine"

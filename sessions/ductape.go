@@ -113,6 +113,9 @@ type ductapeQuery struct {
 
 const usersRoute = "integrations/v1/session/users/"
 
+// defaultLimit is Ductape's page size when no limit is sent.
+const defaultLimit = 20
+
 // FetchUsers returns one page of the users of a Ductape session.
 func (s *Service) FetchUsers(ctx context.Context, opts FetchUsersOptions) (*UsersPage, error) {
 	path, err := s.ductapeUsersPath("FetchUsersOptions", opts.Product, opts.Session)
@@ -135,8 +138,13 @@ func (s *Service) FetchUsers(ctx context.Context, opts FetchUsersOptions) (*User
 }
 
 // FetchUsersIter walks the users of a Ductape session from opts.Page (else
-// page 1) to the last page, lazily; see the package documentation for
-// iterators and prefetch.
+// page 1) to the last page, lazily. Each page's own answer says whether
+// more follow: totalPages, else total and the page size, else a page
+// shorter than the limit; an empty page ends the walk. It yields every
+// user through the last page, in order and once each, or ends with
+// exactly one *sessionkit.PageError after every user before it, never
+// early in silence, whatever WithPrefetch says (see the package
+// documentation).
 func (s *Service) FetchUsersIter(ctx context.Context, opts FetchUsersOptions) iter.Seq2[User, error] {
 	start := engine.Cursor{Page: max(opts.Page, 1)}
 	if _, err := s.ductapeUsersPath("FetchUsersOptions", opts.Product, opts.Session); err != nil {
@@ -152,7 +160,11 @@ func (s *Service) FetchUsersIter(ctx context.Context, opts FetchUsersOptions) it
 		if err != nil {
 			return engine.Page[User]{}, err
 		}
-		return engine.NumberedPage(p.Users, at.Page, p.TotalPages, p.TotalPages > 0, opts.Limit), nil
+		limit := opts.Limit
+		if limit == 0 {
+			limit = p.Limit
+		}
+		return engine.TotalPagesPage(p.Users, limit, defaultLimit, p.Total, p.TotalPages), nil
 	})
 }
 
@@ -207,6 +219,8 @@ type envelope[T any] struct {
 	Status  *bool `json:"status"`
 	Success *bool `json:"success"`
 	Data    *T    `json:"data"`
+	// target is the Data set before the first decode, kept for Reset.
+	target *T
 }
 
 // streamer is a payload that decodes itself from the token stream; present
@@ -248,11 +262,25 @@ func (e *envelope[T]) DecodeStream(dec *json.Decoder) error {
 }
 
 // begin starts a decode: it returns the value "data" decodes into (nil:
-// a new T) and clears Data, which only a present "data" sets.
+// a new T), the Data set before the first decode, and clears Data, which
+// only a present "data" sets.
 func (e *envelope[T]) begin() *T {
-	target := e.Data
+	if e.target == nil {
+		e.target = e.Data
+	}
 	e.Data = nil
-	return target
+	return e.target
+}
+
+// Reset implements engine.Resetter: it drops what was decoded and keeps a
+// payload's settings (its size hint).
+func (e *envelope[T]) Reset() {
+	t := e.target
+	*e = envelope[T]{}
+	if r, ok := any(t).(interface{ reset() }); ok && t != nil {
+		r.reset()
+		e.Data, e.target = t, t
+	}
 }
 
 var errNoData = errors.New(`envelope has no "data"`)
@@ -323,6 +351,8 @@ type usersData struct {
 	sizeHint int
 }
 
+func (d *usersData) reset() { *d = usersData{sizeHint: d.sizeHint} }
+
 func (d *usersData) decodeStream(dec *json.Decoder) (bool, error) {
 	return engine.StreamObject(dec, func(key string) error {
 		switch strings.ToLower(key) {
@@ -341,10 +371,14 @@ func (d *usersData) decodeStream(dec *json.Decoder) (bool, error) {
 	})
 }
 
+// maxUsers bounds a page: the requested limit, at least
+// engine.MaxPageItems.
+func (d *usersData) maxUsers() int { return max(d.sizeHint, engine.MaxPageItems) }
+
 func (d *usersData) decodeUsers(dec *json.Decoder) error {
 	var f userFields
 	var err error
-	d.Users, _, err = engine.StreamItems(dec, max(d.sizeHint, d.Limit), func(u *User) error {
+	d.Users, _, err = engine.StreamItems(dec, max(d.sizeHint, d.Limit), d.maxUsers(), func(u *User) error {
 		f.bind(u)
 		return dec.Decode(&f)
 	})

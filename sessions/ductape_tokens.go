@@ -72,7 +72,7 @@ func (d *usersData) decodeTokens(t *engine.Tokens) (bool, error) {
 func (d *usersData) decodeUserTokens(t *engine.Tokens) error {
 	var f userFields
 	var err error
-	d.Users, _, err = engine.TokenItems(t, max(d.sizeHint, d.Limit), 0, func(u *User) error {
+	d.Users, _, err = engine.TokenItems(t, max(d.sizeHint, d.Limit), d.maxUsers(), func(u *User) error {
 		f.bind(u)
 		_, err := t.Object(engine.FoldNames, func(name []byte) error { return f.decodeToken(t, name) })
 		return err

@@ -162,6 +162,6 @@ func ExampleService_ListUsersIter() {
 		fmt.Printf("%s: %d joins, %d still in the session\n", id, joins, live)
 	}
 	// Output:
-	// KkMHZ4y8QhSUWAHi5sWvfg==: 47 joins, 24 still in the session
-	// /Ab+cd==: 47 joins, 17 still in the session
+	// KkMHZ4y8QhSUWAHi5sWvfg==: 47 joins, 0 still in the session
+	// /Ab+cd==: 47 joins, 0 still in the session
 }

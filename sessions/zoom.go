@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"iter"
 	"net/http"
 	"strings"
@@ -117,7 +116,7 @@ func (s *Service) ListUsers(ctx context.Context, sessionID string, opts ListUser
 	q := zoomQuery(opts)
 	if _, err := s.engine().Get(ctx, engine.Zoom, path, q, &body); err != nil {
 		if opts.NextPageToken != "" && tokenRejected(err) {
-			return nil, fmt.Errorf("%w: %w", engine.ErrPageTokenExpired, err)
+			return nil, engine.Wrap(engine.ErrPageTokenExpired, err)
 		}
 		return nil, err
 	}
@@ -130,7 +129,11 @@ func (s *Service) ListUsers(ctx context.Context, sessionID string, opts ListUser
 // ListUsersIter walks the users of a Zoom Video SDK session from
 // opts.NextPageToken (else the first page) to the page with an empty
 // token, lazily. A token that comes back twice ends the walk with an error
-// satisfying errors.Is(err, sessionkit.ErrPaginationLoop).
+// satisfying errors.Is(err, sessionkit.ErrPaginationLoop). It yields every
+// user through the last page, in order and once each, or ends with
+// exactly one *sessionkit.PageError after every user before it, never
+// early in silence, whatever WithPrefetch says (see the package
+// documentation).
 func (s *Service) ListUsersIter(ctx context.Context, sessionID string, opts ListUsersOptions) iter.Seq2[VideoUser, error] {
 	start := engine.Cursor{Token: opts.NextPageToken}
 	if _, err := zoomUsersPath(sessionID, opts); err != nil {
@@ -151,15 +154,24 @@ func zoomUsersPath(sessionID string, opts ListUsersOptions) (string, error) {
 	if err := engine.CheckSegment("sessionID", sessionID); err != nil {
 		return "", err
 	}
-	switch opts.Type {
-	case "", Live, Past:
-	default:
-		return "", engine.Invalidf("ListUsersOptions.Type must be %q or %q, got %q", Live, Past, opts.Type)
-	}
-	if opts.PageSize < 0 || opts.PageSize > MaxZoomPageSize {
-		return "", engine.Invalidf("ListUsersOptions.PageSize must be between 0 and %d, got %d", MaxZoomPageSize, opts.PageSize)
+	if err := checkZoomPaging("ListUsersOptions", opts.Type, opts.PageSize); err != nil {
+		return "", err
 	}
 	return "videosdk/sessions/" + zoomSessionSegment(sessionID) + "/users", nil
+}
+
+// checkZoomPaging validates the type and page size of a Zoom listing;
+// typeName names the options type in the error.
+func checkZoomPaging(typeName string, typ SessionType, pageSize int) error {
+	switch typ {
+	case "", Live, Past:
+	default:
+		return engine.Invalidf("%s.Type must be %q or %q, got %q", typeName, Live, Past, typ)
+	}
+	if pageSize < 0 || pageSize > MaxZoomPageSize {
+		return engine.Invalidf("%s.PageSize must be between 0 and %d, got %d", typeName, MaxZoomPageSize, pageSize)
+	}
+	return nil
 }
 
 // zoomSessionSegment escapes a Video SDK session ID as Zoom requires:
@@ -250,6 +262,9 @@ type wireListUsers struct {
 	sizeHint int
 }
 
+// Reset implements engine.Resetter.
+func (w *wireListUsers) Reset() { *w = wireListUsers{sizeHint: w.sizeHint} }
+
 var errNoUsers = errors.New(`body has no "users" array`)
 
 // Check rejects a body without a users array (such as a JSON null).
@@ -278,7 +293,7 @@ func (w *wireListUsers) DecodeStream(dec *json.Decoder) error {
 
 func (w *wireListUsers) decodeUsers(dec *json.Decoder) error {
 	var d videoUserDecoder
-	users, _, err := engine.StreamItems(dec, w.usersHint(), func(u *VideoUser) error {
+	users, _, err := engine.StreamItems(dec, w.usersHint(), MaxZoomPageSize, func(u *VideoUser) error {
 		d.begin(u)
 		if err := dec.Decode(&d.fields); err != nil {
 			return err

@@ -23,7 +23,7 @@ func (w *wireListUsers) DecodeTokens(t *engine.Tokens) error {
 
 func (w *wireListUsers) decodeUserTokens(t *engine.Tokens) error {
 	var d videoUserDecoder
-	users, _, err := engine.TokenItems(t, w.usersHint(), 0, func(u *VideoUser) error {
+	users, _, err := engine.TokenItems(t, w.usersHint(), MaxZoomPageSize, func(u *VideoUser) error {
 		d.begin(u)
 		if _, err := t.Object(engine.FoldNames, func(name []byte) error { return d.fields.decodeToken(t, name) }); err != nil {
 			return err

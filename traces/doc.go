@@ -1,5 +1,6 @@
 // Package traces calls the trace-user endpoints of the Arthur GenAI Engine:
-// users aggregated over sessions and traces, per task.
+// users aggregated over sessions and traces, per task, and the task search
+// (Tasks, TasksIter) that tells which tasks there are.
 //
 // Programs get a *Service from sessionkit.Client.Traces. Arthur is
 // self-hosted, so the client needs its base URL:
@@ -15,7 +16,12 @@
 //	}
 //
 // Pages are 0-based; the body's count gives the total, so WithPrefetch can
-// fetch pages in parallel.
+// fetch pages in parallel. A walk either yields every item the server
+// lists from its start position through the page the server marks as the
+// last one, in order and once each, or it ends with exactly one error,
+// after every item before it; it never ends early without an error (a
+// cancelled context or a passed deadline is such an error). Prefetch
+// changes how fast a walk goes, never which items it yields.
 package traces
 
 import "github.com/sessionkit/sessionkit-go/internal/engine"

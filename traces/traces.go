@@ -123,17 +123,19 @@ func (s *Service) Users(ctx context.Context, opts UsersOptions) (*UsersPage, err
 	return &body.UsersPage, nil
 }
 
-// UsersIter walks trace users from opts.Page (0-based) to the last page
-// that Count implies, lazily; an empty page ends the walk early.
+// UsersIter walks trace users from opts.Page (0-based) to the last page,
+// lazily: page p with n rows is the last when p*size + n reaches the
+// page's Count, or when it is empty; a server that serves fewer rows per
+// page than asked is followed to the end. It yields every row through the
+// last page, in order and once each, or ends with exactly one
+// *sessionkit.PageError after every row before it, never early in
+// silence, whatever WithPrefetch says (see the package documentation).
 func (s *Service) UsersIter(ctx context.Context, opts UsersOptions) iter.Seq2[UserMetadata, error] {
 	start := engine.Cursor{Page: opts.Page}
 	if err := opts.validate(); err != nil {
 		return engine.Fail[UserMetadata](start, err)
 	}
-	size := opts.PageSize
-	if size == 0 {
-		size = DefaultPageSize
-	}
+	size := pageSizeOrDefault(opts.PageSize)
 	return engine.Walk(ctx, s.engine().Prefetch(), start, func(ctx context.Context, at engine.Cursor) (engine.Page[UserMetadata], error) {
 		o := opts
 		o.Page = at.Page
@@ -141,9 +143,16 @@ func (s *Service) UsersIter(ctx context.Context, opts UsersOptions) iter.Seq2[Us
 		if err != nil {
 			return engine.Page[UserMetadata]{}, err
 		}
-		lastPage := (p.Count+size-1)/size - 1
-		return engine.NumberedPage(p.Users, at.Page, lastPage, true, size), nil
+		return engine.CountPage(p.Users, size, p.Count), nil
 	})
+}
+
+// pageSizeOrDefault is the page size Arthur uses for a requested one.
+func pageSizeOrDefault(size int) int {
+	if size == 0 {
+		return DefaultPageSize
+	}
+	return size
 }
 
 // User returns one user's metadata.
@@ -273,6 +282,9 @@ type wireUsersPage struct {
 	sizeHint int
 }
 
+// Reset implements engine.Resetter.
+func (w *wireUsersPage) Reset() { *w = wireUsersPage{sizeHint: w.sizeHint} }
+
 var errNoCount = errors.New(`body has no "count"`)
 
 // Check rejects a body without the required count (such as a JSON null).
@@ -307,18 +319,10 @@ func (w *wireUsersPage) DecodeStream(dec *json.Decoder) error {
 	return err
 }
 
-// usersHint is the number of rows to expect: the requested page size.
-func (w *wireUsersPage) usersHint() int {
-	if w.sizeHint == 0 {
-		return DefaultPageSize
-	}
-	return w.sizeHint
-}
-
 func (w *wireUsersPage) decodeUsers(dec *json.Decoder) error {
 	var f userMetadataFields
 	var err error
-	w.Users, _, err = engine.StreamItems(dec, w.usersHint(), func(u *UserMetadata) error {
+	w.Users, _, err = engine.StreamItems(dec, pageSizeOrDefault(w.sizeHint), MaxPageSize, func(u *UserMetadata) error {
 		f.bind(u)
 		return dec.Decode(&f)
 	})

@@ -32,7 +32,7 @@ func (w *wireUsersPage) DecodeTokens(t *engine.Tokens) error {
 func (w *wireUsersPage) decodeUserTokens(t *engine.Tokens) error {
 	var f userMetadataFields
 	var err error
-	w.Users, _, err = engine.TokenItems(t, w.usersHint(), 0, func(u *UserMetadata) error {
+	w.Users, _, err = engine.TokenItems(t, pageSizeOrDefault(w.sizeHint), MaxPageSize, func(u *UserMetadata) error {
 		f.bind(u)
 		_, err := t.Object(engine.FoldNames, func(name []byte) error { return f.decodeToken(t, name) })
 		return err

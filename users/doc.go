@@ -1,5 +1,6 @@
 // Package users calls the user-session endpoints of the MonoCloud
-// management API.
+// management API, and the user listing (List, ListIter) that tells whose
+// sessions there are.
 //
 // Programs get a *Service from sessionkit.Client.Users. MonoCloud lives on
 // each tenant's own domain, so the client needs its base URL:
@@ -18,7 +19,12 @@
 //
 // The key is sent as X-API-KEY (never as Authorization). Totals come in the
 // X-Pagination header; when it is present WithPrefetch fetches pages in
-// parallel.
+// parallel. A walk either yields every item the server lists from its
+// start position through the page the server marks as the last one, in
+// order and once each, or it ends with exactly one error, after every
+// item before it; it never ends early without an error (a cancelled
+// context or a passed deadline is such an error). Prefetch changes how
+// fast a walk goes, never which items it yields.
 package users
 
 import "github.com/sessionkit/sessionkit-go/internal/engine"

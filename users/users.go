@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"iter"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -143,12 +145,18 @@ func (s *Service) Sessions(ctx context.Context, userID string, opts SessionsOpti
 
 // SessionsIter walks a user's sessions from opts.Page (else page 1) to the
 // last page, lazily: X-Pagination's has_next ends it without an extra
-// request; without the header, a short or empty page ends it.
+// request (total_count and page_size never end it); without the header, a
+// page shorter than Size (default 10) or an empty page ends it. It yields
+// every session through the last page, in order and once each, or ends
+// with exactly one *sessionkit.PageError after every session before it,
+// never early in silence, whatever WithPrefetch says (see the package
+// documentation).
 func (s *Service) SessionsIter(ctx context.Context, userID string, opts SessionsOptions) iter.Seq2[Session, error] {
 	start := engine.Cursor{Page: max(opts.Page, 1)}
 	if _, err := sessionsPath(userID, opts); err != nil {
 		return engine.Fail[Session](start, err)
 	}
+	size := sizeOrDefault(opts.Size)
 	return engine.Walk(ctx, s.engine().Prefetch(), start, func(ctx context.Context, at engine.Cursor) (engine.Page[Session], error) {
 		o := opts
 		o.Page = at.Page
@@ -156,17 +164,7 @@ func (s *Service) SessionsIter(ctx context.Context, userID string, opts Sessions
 		if err != nil {
 			return engine.Page[Session]{}, err
 		}
-		pg := p.Pagination
-		if pg == nil {
-			return engine.NumberedPage(p.Sessions, at.Page, 0, false, opts.Size), nil
-		}
-		lastPage, known := 0, pg.PageSize > 0
-		if known {
-			lastPage = (pg.TotalCount + pg.PageSize - 1) / pg.PageSize
-		}
-		page := engine.NumberedPage(p.Sessions, at.Page, lastPage, known, opts.Size)
-		page.Last = len(p.Sessions) == 0 || !pg.HasNext
-		return page, nil
+		return headerPage(p.Sessions, p.Pagination, size), nil
 	})
 }
 
@@ -181,31 +179,47 @@ func sessionsPath(userID string, opts SessionsOptions) (string, error) {
 	case opts.Size < 0:
 		return "", engine.Invalidf("SessionsOptions.Size must not be negative, got %d", opts.Size)
 	}
-	if err := opts.Sort.validate(); err != nil {
+	if err := opts.Sort.validate("SessionsOptions", sessionSortKeys); err != nil {
 		return "", err
 	}
 	return "api/users/" + seg + "/sessions", nil
 }
 
-func (s Sort) validate() error {
+// sessionSortKeys are the keys Sessions accepts.
+var sessionSortKeys = []SortKey{SortBySessionID, SortByInitiatedAt, SortByExpiresAt, SortByLastUpdated}
+
+// validate checks s against the sort keys of one call; typeName names its
+// options type in the error.
+func (s Sort) validate(typeName string, keys []SortKey) error {
 	if s == (Sort{}) {
 		return nil
 	}
-	switch s.Key {
-	case SortBySessionID, SortByInitiatedAt, SortByExpiresAt, SortByLastUpdated:
-	case "":
-		return engine.Invalidf("SessionsOptions.Sort.Key is required when Sort.Order is set")
-	default:
-		return engine.Invalidf("SessionsOptions.Sort.Key %q is not one of session_id, initiated_at, expires_at, last_updated", s.Key)
+	switch {
+	case s.Key == "":
+		return engine.Invalidf("%s.Sort.Key is required when Sort.Order is set", typeName)
+	case !slices.Contains(keys, s.Key):
+		names := make([]string, len(keys))
+		for i, k := range keys {
+			names[i] = string(k)
+		}
+		return engine.Invalidf("%s.Sort.Key %q is not one of %s", typeName, s.Key, strings.Join(names, ", "))
 	}
 	switch s.Order {
 	case Ascending, Descending:
 	case 0:
-		return engine.Invalidf("SessionsOptions.Sort.Order is required when Sort.Key is set")
+		return engine.Invalidf("%s.Sort.Order is required when Sort.Key is set", typeName)
 	default:
-		return engine.Invalidf("SessionsOptions.Sort.Order must be Ascending (1) or Descending (-1), got %d", s.Order)
+		return engine.Invalidf("%s.Sort.Order must be Ascending (1) or Descending (-1), got %d", typeName, s.Order)
 	}
 	return nil
+}
+
+// sizeOrDefault is the page size MonoCloud uses for a requested one.
+func sizeOrDefault(size int) int {
+	if size == 0 {
+		return 10
+	}
+	return size
 }
 
 // parsePagination decodes an X-Pagination header value. It returns nil
@@ -304,23 +318,24 @@ type wireSessions struct {
 func (w *wireSessions) DecodeStream(dec *json.Decoder) error {
 	var f sessionFields
 	var err error
-	w.sessions, w.present, err = engine.StreamItems(dec, w.hint(), func(s *Session) error {
+	w.sessions, w.present, err = engine.StreamItems(dec, sizeOrDefault(w.sizeHint), w.maxSessions(), func(s *Session) error {
 		f.bind(s)
 		return dec.Decode(&f)
 	})
 	return err
 }
 
-// hint is the number of sessions to expect: the requested size, else
-// MonoCloud's default page size.
-func (w *wireSessions) hint() int {
-	if w.sizeHint == 0 {
-		return 10
-	}
-	return w.sizeHint
-}
+// maxSessions bounds a page: the requested size, at least
+// engine.MaxPageItems.
+func (w *wireSessions) maxSessions() int { return max(w.sizeHint, engine.MaxPageItems) }
 
-var errNotArray = errors.New("body is not a JSON array of sessions")
+// Reset implements engine.Resetter.
+func (w *wireSessions) Reset() { *w = wireSessions{sizeHint: w.sizeHint} }
+
+var (
+	errNotArray     = errors.New("body is not a JSON array of sessions")
+	errNotUserArray = errors.New("body is not a JSON array of users")
+)
 
 // Check rejects a body that is not an array (such as a JSON null).
 func (w *wireSessions) Check() error {

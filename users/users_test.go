@@ -428,16 +428,26 @@ func TestSessionsIter(t *testing.T) {
 		assert.Equal(t, []string{"page=1&size=2", "page=2&size=2", "page=3&size=2"}, rec.Queries())
 	})
 
-	t.Run("without the header and without Size, an empty page ends the walk", func(t *testing.T) {
+	t.Run("without the header and without Size, a page shorter than the default 10 ends the walk", func(t *testing.T) {
 		rec := testutil.NewRecorder(t, testutil.ByQuery("page", map[string]testutil.Reply{
 			"1": page("", "a", "b"),
 			"2": page("", "c"),
-			"3": page(""),
 		}))
 		items, errs := collect(newClient(t, rec).Users.SessionsIter(ctx, "usr_1", users.SessionsOptions{}))
 		require.Empty(t, errs)
-		assert.Equal(t, []string{"a", "b", "c"}, sessionIDs(items))
-		assert.Equal(t, []string{"page=1", "page=2", "page=3"}, rec.Queries())
+		assert.Equal(t, []string{"a", "b"}, sessionIDs(items))
+		assert.Equal(t, []string{"page=1"}, rec.Queries())
+	})
+
+	t.Run("without the header, an empty page ends the walk", func(t *testing.T) {
+		rec := testutil.NewRecorder(t, testutil.ByQuery("page", map[string]testutil.Reply{
+			"1": page("", "a", "b"),
+			"2": page(""),
+		}))
+		items, errs := collect(newClient(t, rec).Users.SessionsIter(ctx, "usr_1", users.SessionsOptions{Size: 2}))
+		require.Empty(t, errs)
+		assert.Equal(t, []string{"a", "b"}, sessionIDs(items))
+		assert.Equal(t, []string{"page=1&size=2", "page=2&size=2"}, rec.Queries())
 	})
 
 	t.Run("an empty page ends the walk even when has_next says more", func(t *testing.T) {

@@ -9,7 +9,7 @@ import "github.com/sessionkit/sessionkit-go/internal/engine"
 func (w *wireSessions) DecodeTokens(t *engine.Tokens) error {
 	var f sessionFields
 	var err error
-	w.sessions, w.present, err = engine.TokenItems(t, w.hint(), 0, func(s *Session) error {
+	w.sessions, w.present, err = engine.TokenItems(t, sizeOrDefault(w.sizeHint), w.maxSessions(), func(s *Session) error {
 		f.bind(s)
 		_, err := t.Object(engine.FoldNames, func(name []byte) error { return f.decodeToken(t, name) })
 		return err

@@ -51,10 +51,16 @@ type Job struct {
 	// ZoomSessionID and ZoomType select the Zoom Video SDK session.
 	ZoomSessionID string
 	ZoomType      sessions.SessionType
-	// TaskIDs select the Arthur tasks.
+	// From and To, instead of ZoomSessionID, select every session of that
+	// type in the date range: the export then has every user of each.
+	From, To time.Time
+	// TaskIDs select the Arthur tasks; none means every task.
 	TaskIDs []string
-	// UserID selects the MonoCloud user.
+	// UserID selects the MonoCloud user; "" means every user.
 	UserID string
+	// Parallel is how many per-item walks run at once when the export
+	// walks every item of a discovery listing.
+	Parallel int
 }
 
 func (j Job) validate() error {
@@ -76,11 +82,9 @@ func (j Job) validate() error {
 	case apiDuctape:
 		return errors.Join(need("-product", j.Product), need("-session", j.Session))
 	case apiZoom:
-		return need("-zoom-session", j.ZoomSessionID)
-	case apiArthur:
-		return need("-task-ids", strings.Join(j.TaskIDs, ","))
-	case apiMonoCloud:
-		return need("-user-id", j.UserID)
+		return j.validateZoom()
+	case apiArthur, apiMonoCloud:
+		return j.validateFanOut()
 	default:
 		return fmt.Errorf("-api must be ductape, zoom, arthur or monocloud, got %q", j.API)
 	}
@@ -95,6 +99,9 @@ func (j Job) key() string {
 		parts = append(parts, j.Product, j.Session, j.Env)
 	case apiZoom:
 		parts = append(parts, j.ZoomSessionID, string(j.ZoomType))
+		if j.zoomRange() {
+			parts = append(parts, j.From.Format(time.DateOnly), j.To.Format(time.DateOnly))
+		}
 	case apiArthur:
 		parts = append(parts, j.TaskIDs...)
 	case apiMonoCloud:
@@ -109,12 +116,7 @@ func (j Job) key() string {
 type Checkpoint struct {
 	// Job is Job.key of the export it belongs to.
 	Job string `json:"job"`
-	// Page is the page to resume at (page-number listings, in the API's own
-	// numbering: 0-based for Arthur).
-	Page int `json:"page,omitempty"`
-	// PageToken is the cursor to resume at (Zoom). Zoom's tokens expire 15
-	// minutes after they were issued.
-	PageToken string `json:"page_token,omitempty"`
+	Position
 	// Written counts the rows written by every run so far.
 	Written int `json:"written"`
 	// Reason is why the export stopped.
@@ -162,6 +164,22 @@ func (c *Checkpoint) Save(path string) error {
 	return nil
 }
 
+// Position is where a walk starts.
+type Position struct {
+	// Outer counts the items of a discovery listing whose walks were
+	// written whole (the export of every item of a listing).
+	Outer int `json:"outer,omitempty"`
+	// Page is the page to resume at (page-number listings, in the API's own
+	// numbering: 0-based for Arthur).
+	Page int `json:"page,omitempty"`
+	// PageToken is the cursor to resume at (Zoom). Zoom's tokens expire 15
+	// minutes after they were issued.
+	PageToken string `json:"page_token,omitempty"`
+	// Skip counts items to pass over after Page or PageToken: they were
+	// written before a cancel cut the walk inside a page.
+	Skip int `json:"skip,omitempty"`
+}
+
 // Result is what one run of Export did.
 type Result struct {
 	// Written counts the rows this run wrote.
@@ -186,13 +204,19 @@ func Export(ctx context.Context, client *sessionkit.Client, job Job, from *Check
 	if from != nil && from.Job != job.key() {
 		return Result{}, fmt.Errorf("the checkpoint belongs to another export (%q, this one is %q): remove it or change the flags", from.Job, job.key())
 	}
-	switch job.API {
-	case apiDuctape:
+	switch {
+	case job.API == apiDuctape:
 		return run(ctx, job, from, out, progress, ductapeListing(client, job))
-	case apiZoom:
+	case job.API == apiZoom && job.zoomRange():
+		return run(ctx, job, from, out, progress, zoomRangeListing(client, job))
+	case job.API == apiZoom:
 		return run(ctx, job, from, out, progress, zoomListing(client, job))
-	case apiArthur:
+	case job.API == apiArthur && len(job.TaskIDs) == 0:
+		return run(ctx, job, from, out, progress, arthurTasksListing(client, job))
+	case job.API == apiArthur:
 		return run(ctx, job, from, out, progress, arthurListing(client, job))
+	case job.UserID == "":
+		return run(ctx, job, from, out, progress, monoCloudUsersListing(client, job))
 	default:
 		return run(ctx, job, from, out, progress, monoCloudListing(client, job))
 	}
@@ -210,7 +234,10 @@ type listing[T any] struct {
 	// page size the server uses; known is false when the API tells none.
 	total func(ctx context.Context) (total, pageSize int, known bool, err error)
 	// walk walks from a resume point.
-	walk func(ctx context.Context, page int, token string) iter.Seq2[T, error]
+	walk func(ctx context.Context, at Position) iter.Seq2[T, error]
+	// resume returns where to resume a walk that started at at and
+	// stopped with err after written items; nil means pageResume.
+	resume func(at Position, written int, err error) (Position, error)
 }
 
 // column is one output field.
@@ -221,18 +248,17 @@ type column[T any] struct {
 
 func run[T any](ctx context.Context, job Job, from *Checkpoint, out io.Writer, progress *Progress, l listing[T]) (Result, error) {
 	res := Result{}
-	var startPage int
-	var startToken string
+	var start Position
 	if from != nil {
-		res.Total, startPage, startToken = from.Written, from.Page, from.PageToken
+		res.Total, start = from.Written, from.Position
 	}
-	stopped := func(reason string) *Checkpoint {
-		return &Checkpoint{Job: job.key(), Page: startPage, PageToken: startToken, Written: res.Total, Reason: reason}
+	stopped := func(at Position, reason string) *Checkpoint {
+		return &Checkpoint{Job: job.key(), Position: at, Written: res.Total, Reason: reason}
 	}
 
 	total, pageSize, known, err := l.total(ctx)
 	if err != nil {
-		res.Stopped = stopped(err.Error())
+		res.Stopped = stopped(start, err.Error())
 		return res, fmt.Errorf("first page: %w", err)
 	}
 	if pageSize <= 0 {
@@ -248,7 +274,7 @@ func run[T any](ctx context.Context, job Job, from *Checkpoint, out io.Writer, p
 		}
 	}
 	var walkErr error
-	for item, err := range l.walk(ctx, startPage, startToken) {
+	for item, err := range l.walk(ctx, start) {
 		if err != nil {
 			walkErr = err
 			break
@@ -268,17 +294,39 @@ func run[T any](ctx context.Context, job Job, from *Checkpoint, out io.Writer, p
 		progress.end("done")
 		return res, nil
 	}
-	var pe *sessionkit.PageError
-	if !errors.As(walkErr, &pe) {
-		return res, walkErr
+	resume := l.resume
+	if resume == nil {
+		resume = pageResume
 	}
-	if pe.Yielded != res.Written {
-		return res, fmt.Errorf("resume point is inconsistent: the iterator yielded %d items, %d were written: %w", pe.Yielded, res.Written, walkErr)
+	at, err := resume(start, res.Written, walkErr)
+	if err != nil {
+		return res, err
 	}
-	startPage, startToken = pe.Page, pe.PageToken
-	res.Stopped = stopped(pe.Err.Error())
+	res.Stopped = stopped(at, stopReason(walkErr))
 	progress.end("stopped")
 	return res, walkErr
+}
+
+// pageResume is where a walk of one listing resumes: the PageError's page.
+func pageResume(_ Position, written int, err error) (Position, error) {
+	var pe *sessionkit.PageError
+	if !errors.As(err, &pe) {
+		return Position{}, err
+	}
+	if pe.Yielded != written {
+		return Position{}, fmt.Errorf("resume point is inconsistent: the iterator yielded %d items, %d were written: %w", pe.Yielded, written, err)
+	}
+	return Position{Page: pe.Page, PageToken: pe.PageToken}, nil
+}
+
+// stopReason is the cause of a walk's error, without the resume point's
+// wrapping.
+func stopReason(err error) string {
+	var pe *sessionkit.PageError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
 }
 
 // rowWriter writes CSV or JSON Lines.
@@ -388,9 +436,9 @@ func ductapeListing(c *sessionkit.Client, job Job) listing[sessions.User] {
 			}
 			return p.Total, p.Limit, true, nil
 		},
-		walk: func(ctx context.Context, page int, _ string) iter.Seq2[sessions.User, error] {
+		walk: func(ctx context.Context, at Position) iter.Seq2[sessions.User, error] {
 			o := opts
-			o.Page = page
+			o.Page = at.Page
 			return c.Sessions.FetchUsersIter(ctx, o)
 		},
 	}
@@ -399,69 +447,57 @@ func ductapeListing(c *sessionkit.Client, job Job) listing[sessions.User] {
 func zoomListing(c *sessionkit.Client, job Job) listing[sessions.VideoUser] {
 	opts := sessions.ListUsersOptions{Type: job.ZoomType, PageSize: job.PageSize}
 	return listing[sessions.VideoUser]{
-		columns: []column[sessions.VideoUser]{
-			{"participant_uuid", func(u sessions.VideoUser) any { return u.ParticipantUUID }},
-			{"id", func(u sessions.VideoUser) any { return u.ID }},
-			{"name", func(u sessions.VideoUser) any { return u.Name }},
-			{"user_key", func(u sessions.VideoUser) any { return u.UserKey }},
-			{"join_time", func(u sessions.VideoUser) any { return u.JoinTime }},
-			{"leave_time", func(u sessions.VideoUser) any { return u.LeaveTime }},
-			{"is_original_host", func(u sessions.VideoUser) any { return u.IsOriginalHost }},
-			{"device", func(u sessions.VideoUser) any { return u.Device }},
-			{"os", func(u sessions.VideoUser) any { return u.OS }},
-			{"os_version", func(u sessions.VideoUser) any { return u.OSVersion }},
-			{"client", func(u sessions.VideoUser) any { return u.Client }},
-			{"browser_name", func(u sessions.VideoUser) any { return u.BrowserName }},
-			{"browser_version", func(u sessions.VideoUser) any { return u.BrowserVersion }},
-			{"ip_address", func(u sessions.VideoUser) any { return u.IPAddress }},
-			{"location", func(u sessions.VideoUser) any { return u.Location }},
-			{"network_type", func(u sessions.VideoUser) any { return u.NetworkType }},
-			{"data_center", func(u sessions.VideoUser) any { return u.DataCenter }},
-			{"connection_type", func(u sessions.VideoUser) any { return u.ConnectionType }},
-			{"microphone", func(u sessions.VideoUser) any { return u.Microphone }},
-			{"speaker", func(u sessions.VideoUser) any { return u.Speaker }},
-			{"camera", func(u sessions.VideoUser) any { return u.Camera }},
-			{"audio_quality", func(u sessions.VideoUser) any { return u.AudioQuality }},
-			{"video_quality", func(u sessions.VideoUser) any { return u.VideoQuality }},
-			{"screen_share_quality", func(u sessions.VideoUser) any { return u.ScreenShareQuality }},
-			{"audio_calls", func(u sessions.VideoUser) any {
-				calls := []string{}
-				for _, a := range u.AudioCall {
-					calls = append(calls, a.CallType+" "+a.CallNumber+" via "+a.ZoomNumber)
-				}
-				return calls
-			}},
-		},
+		columns: zoomColumns(),
 		// Zoom tells no total: progress counts as it goes.
 		total: func(context.Context) (int, int, bool, error) { return 0, 0, false, nil },
-		walk: func(ctx context.Context, _ int, token string) iter.Seq2[sessions.VideoUser, error] {
+		walk: func(ctx context.Context, at Position) iter.Seq2[sessions.VideoUser, error] {
 			o := opts
-			o.NextPageToken = token
+			o.NextPageToken = at.PageToken
 			return c.Sessions.ListUsersIter(ctx, job.ZoomSessionID, o)
 		},
+	}
+}
+
+func zoomColumns() []column[sessions.VideoUser] {
+	return []column[sessions.VideoUser]{
+		{"participant_uuid", func(u sessions.VideoUser) any { return u.ParticipantUUID }},
+		{"id", func(u sessions.VideoUser) any { return u.ID }},
+		{"name", func(u sessions.VideoUser) any { return u.Name }},
+		{"user_key", func(u sessions.VideoUser) any { return u.UserKey }},
+		{"join_time", func(u sessions.VideoUser) any { return u.JoinTime }},
+		{"leave_time", func(u sessions.VideoUser) any { return u.LeaveTime }},
+		{"is_original_host", func(u sessions.VideoUser) any { return u.IsOriginalHost }},
+		{"device", func(u sessions.VideoUser) any { return u.Device }},
+		{"os", func(u sessions.VideoUser) any { return u.OS }},
+		{"os_version", func(u sessions.VideoUser) any { return u.OSVersion }},
+		{"client", func(u sessions.VideoUser) any { return u.Client }},
+		{"browser_name", func(u sessions.VideoUser) any { return u.BrowserName }},
+		{"browser_version", func(u sessions.VideoUser) any { return u.BrowserVersion }},
+		{"ip_address", func(u sessions.VideoUser) any { return u.IPAddress }},
+		{"location", func(u sessions.VideoUser) any { return u.Location }},
+		{"network_type", func(u sessions.VideoUser) any { return u.NetworkType }},
+		{"data_center", func(u sessions.VideoUser) any { return u.DataCenter }},
+		{"connection_type", func(u sessions.VideoUser) any { return u.ConnectionType }},
+		{"microphone", func(u sessions.VideoUser) any { return u.Microphone }},
+		{"speaker", func(u sessions.VideoUser) any { return u.Speaker }},
+		{"camera", func(u sessions.VideoUser) any { return u.Camera }},
+		{"audio_quality", func(u sessions.VideoUser) any { return u.AudioQuality }},
+		{"video_quality", func(u sessions.VideoUser) any { return u.VideoQuality }},
+		{"screen_share_quality", func(u sessions.VideoUser) any { return u.ScreenShareQuality }},
+		{"audio_calls", func(u sessions.VideoUser) any {
+			calls := []string{}
+			for _, a := range u.AudioCall {
+				calls = append(calls, a.CallType+" "+a.CallNumber+" via "+a.ZoomNumber)
+			}
+			return calls
+		}},
 	}
 }
 
 func arthurListing(c *sessionkit.Client, job Job) listing[traces.UserMetadata] {
 	opts := traces.UsersOptions{TaskIDs: job.TaskIDs, PageSize: job.PageSize, Sort: traces.Asc}
 	return listing[traces.UserMetadata]{
-		columns: []column[traces.UserMetadata]{
-			{"user_id", func(u traces.UserMetadata) any { return u.UserID }},
-			{"task_id", func(u traces.UserMetadata) any { return u.TaskID }},
-			{"session_count", func(u traces.UserMetadata) any { return u.SessionCount }},
-			{"trace_count", func(u traces.UserMetadata) any { return u.TraceCount }},
-			{"span_count", func(u traces.UserMetadata) any { return u.SpanCount }},
-			{"earliest_start_time", func(u traces.UserMetadata) any { return u.EarliestStartTime }},
-			{"latest_end_time", func(u traces.UserMetadata) any { return u.LatestEndTime }},
-			{"prompt_token_count", func(u traces.UserMetadata) any { return u.PromptTokenCount }},
-			{"completion_token_count", func(u traces.UserMetadata) any { return u.CompletionTokenCount }},
-			{"total_token_count", func(u traces.UserMetadata) any { return u.TotalTokenCount }},
-			{"prompt_token_cost", func(u traces.UserMetadata) any { return u.PromptTokenCost }},
-			{"completion_token_cost", func(u traces.UserMetadata) any { return u.CompletionTokenCost }},
-			{"total_token_cost", func(u traces.UserMetadata) any { return u.TotalTokenCost }},
-			{"session_ids", func(u traces.UserMetadata) any { return u.SessionIDs }},
-			{"trace_ids", func(u traces.UserMetadata) any { return u.TraceIDs }},
-		},
+		columns: arthurColumns(),
 		total: func(ctx context.Context) (int, int, bool, error) {
 			o := opts
 			o.Page = 0
@@ -471,37 +507,39 @@ func arthurListing(c *sessionkit.Client, job Job) listing[traces.UserMetadata] {
 			}
 			return p.Count, job.PageSize, true, nil
 		},
-		walk: func(ctx context.Context, page int, _ string) iter.Seq2[traces.UserMetadata, error] {
+		walk: func(ctx context.Context, at Position) iter.Seq2[traces.UserMetadata, error] {
 			o := opts
-			o.Page = page
+			o.Page = at.Page
 			return c.Traces.UsersIter(ctx, o)
 		},
 	}
 }
 
-// monoCloudListing leaves out the session key: it is a credential, not
-// data to copy into files.
+func arthurColumns() []column[traces.UserMetadata] {
+	return []column[traces.UserMetadata]{
+		{"user_id", func(u traces.UserMetadata) any { return u.UserID }},
+		{"task_id", func(u traces.UserMetadata) any { return u.TaskID }},
+		{"session_count", func(u traces.UserMetadata) any { return u.SessionCount }},
+		{"trace_count", func(u traces.UserMetadata) any { return u.TraceCount }},
+		{"span_count", func(u traces.UserMetadata) any { return u.SpanCount }},
+		{"earliest_start_time", func(u traces.UserMetadata) any { return u.EarliestStartTime }},
+		{"latest_end_time", func(u traces.UserMetadata) any { return u.LatestEndTime }},
+		{"prompt_token_count", func(u traces.UserMetadata) any { return u.PromptTokenCount }},
+		{"completion_token_count", func(u traces.UserMetadata) any { return u.CompletionTokenCount }},
+		{"total_token_count", func(u traces.UserMetadata) any { return u.TotalTokenCount }},
+		{"prompt_token_cost", func(u traces.UserMetadata) any { return u.PromptTokenCost }},
+		{"completion_token_cost", func(u traces.UserMetadata) any { return u.CompletionTokenCost }},
+		{"total_token_cost", func(u traces.UserMetadata) any { return u.TotalTokenCost }},
+		{"session_ids", func(u traces.UserMetadata) any { return u.SessionIDs }},
+		{"trace_ids", func(u traces.UserMetadata) any { return u.TraceIDs }},
+	}
+}
+
 func monoCloudListing(c *sessionkit.Client, job Job) listing[users.Session] {
-	opts := users.SessionsOptions{Size: job.PageSize, Sort: users.Sort{Key: users.SortByInitiatedAt, Order: users.Descending}}
+	opts := monoCloudSessionsOptions(job)
 	return listing[users.Session]{
-		scrub: func(s users.Session) users.Session {
-			s.SessionKey = ""
-			return s
-		},
-		columns: []column[users.Session]{
-			{"session_id", func(s users.Session) any { return s.SessionID }},
-			{"client_ids", func(s users.Session) any { return s.ClientIDs }},
-			{"initiated_at", func(s users.Session) any { return s.InitiatedAt }},
-			{"expires_at", func(s users.Session) any { return s.ExpiresAt }},
-			{"last_updated", func(s users.Session) any { return s.LastUpdated }},
-			{"country", func(s users.Session) any { return s.LastMetadata.Country }},
-			{"region", func(s users.Session) any { return s.LastMetadata.Region }},
-			{"city", func(s users.Session) any { return s.LastMetadata.City }},
-			{"latitude", func(s users.Session) any { return s.LastMetadata.Latitude }},
-			{"longitude", func(s users.Session) any { return s.LastMetadata.Longitude }},
-			{"ip_address", func(s users.Session) any { return s.LastMetadata.IPAddress }},
-			{"user_agent", func(s users.Session) any { return s.LastMetadata.UserAgent }},
-		},
+		scrub:   scrubSessionKey,
+		columns: monoCloudColumns(),
 		total: func(ctx context.Context) (int, int, bool, error) {
 			o := opts
 			o.Page = 1
@@ -514,11 +552,40 @@ func monoCloudListing(c *sessionkit.Client, job Job) listing[users.Session] {
 			}
 			return p.Pagination.TotalCount, p.Pagination.PageSize, true, nil
 		},
-		walk: func(ctx context.Context, page int, _ string) iter.Seq2[users.Session, error] {
+		walk: func(ctx context.Context, at Position) iter.Seq2[users.Session, error] {
 			o := opts
-			o.Page = page
+			o.Page = at.Page
 			return c.Users.SessionsIter(ctx, job.UserID, o)
 		},
+	}
+}
+
+func monoCloudSessionsOptions(job Job) users.SessionsOptions {
+	return users.SessionsOptions{Size: job.PageSize, Sort: users.Sort{Key: users.SortByInitiatedAt, Order: users.Descending}}
+}
+
+// scrubSessionKey clears the session key: it is a credential, not data to
+// copy into files.
+func scrubSessionKey(s users.Session) users.Session {
+	s.SessionKey = ""
+	return s
+}
+
+// monoCloudColumns leaves out the session key (see scrubSessionKey).
+func monoCloudColumns() []column[users.Session] {
+	return []column[users.Session]{
+		{"session_id", func(s users.Session) any { return s.SessionID }},
+		{"client_ids", func(s users.Session) any { return s.ClientIDs }},
+		{"initiated_at", func(s users.Session) any { return s.InitiatedAt }},
+		{"expires_at", func(s users.Session) any { return s.ExpiresAt }},
+		{"last_updated", func(s users.Session) any { return s.LastUpdated }},
+		{"country", func(s users.Session) any { return s.LastMetadata.Country }},
+		{"region", func(s users.Session) any { return s.LastMetadata.Region }},
+		{"city", func(s users.Session) any { return s.LastMetadata.City }},
+		{"latitude", func(s users.Session) any { return s.LastMetadata.Latitude }},
+		{"longitude", func(s users.Session) any { return s.LastMetadata.Longitude }},
+		{"ip_address", func(s users.Session) any { return s.LastMetadata.IPAddress }},
+		{"user_agent", func(s users.Session) any { return s.LastMetadata.UserAgent }},
 	}
 }
 

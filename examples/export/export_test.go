@@ -280,7 +280,7 @@ func TestExportRejectsForeignCheckpoint(t *testing.T) {
 	job, _, _ := jobFor(apiDuctape, formatCSV, srv.Data())
 	other := job
 	other.Env = "staging"
-	_, err := Export(context.Background(), clientFor(t, srv.URL, 0), job, &Checkpoint{Job: other.key(), Page: 2}, &bytes.Buffer{}, nil)
+	_, err := Export(context.Background(), clientFor(t, srv.URL, 0), job, &Checkpoint{Job: other.key(), Position: Position{Page: 2}}, &bytes.Buffer{}, nil)
 	require.ErrorContains(t, err, "belongs to another export")
 }
 
@@ -297,8 +297,13 @@ func TestJobValidate(t *testing.T) {
 		{"api", func(j *Job) { j.API = "slack" }, "-api must be"},
 		{"ductape ids", func(j *Job) { j.Session = "" }, "-session"},
 		{"zoom ids", func(j *Job) { j.API = apiZoom }, "-zoom-session"},
-		{"arthur ids", func(j *Job) { j.API = apiArthur }, "-task-ids"},
-		{"monocloud ids", func(j *Job) { j.API = apiMonoCloud }, "-user-id"},
+		{"arthur without task IDs walks every task", func(j *Job) { j.API, j.Parallel = apiArthur, 1 }, ""},
+		{"monocloud without a user ID walks every user", func(j *Job) { j.API, j.Parallel = apiMonoCloud, 1 }, ""},
+		{"every task needs a parallel", func(j *Job) { j.API = apiArthur }, "-parallel"},
+		{"every user needs a parallel", func(j *Job) { j.API = apiMonoCloud }, "-parallel"},
+		{"zoom range", func(j *Job) { j.API, j.From, j.To, j.Parallel = apiZoom, time.Now(), time.Now(), 2 }, ""},
+		{"zoom range and session", func(j *Job) { j.API, j.From, j.To, j.ZoomSessionID = apiZoom, time.Now(), time.Now(), "s" }, "not both"},
+		{"zoom range without an end", func(j *Job) { j.API, j.From = apiZoom, time.Now() }, "both -from and -to"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -355,8 +360,8 @@ func TestCLIResumesFromCheckpointFile(t *testing.T) {
 	srv := sessionkittest.NewServer(sessionkittest.WithUsers(35))
 	defer srv.Close()
 	job := Job{API: apiMonoCloud, Format: formatCSV, PageSize: 10, ZoomType: sessions.Past}
-	offlineOptions(srv, &job)
-	require.NoError(t, (&Checkpoint{Job: job.key(), Page: 3, Written: 20}).Save(path))
+	offlineOptions(srv, &job, nil)
+	require.NoError(t, (&Checkpoint{Job: job.key(), Position: Position{Page: 3}, Written: 20}).Save(path))
 
 	var rest bytes.Buffer
 	stderr.Reset()

@@ -11,8 +11,15 @@
 //	go run ./examples/export -api monocloud -format jsonl > sessions.jsonl
 //
 // The identifiers come from flags (-product, -session, -env, -zoom-session,
-// -zoom-type, -task-ids, -user-id); offline, they default to the fake's
-// data. Given SESSIONKIT_BASE_URL or SESSIONKIT_API_KEY (or the per-API
+// -zoom-type, -task-ids, -user-id); offline, flags not given default to the
+// fake's data. Without them an export walks everything a discovery call
+// lists, -parallel walks at once, in the listing's order:
+//
+//	go run ./examples/export -api zoom -from 2026-05-20 -to 2026-11-20 > joins.csv # every user of every past session
+//	go run ./examples/export -api monocloud -user-id= > sessions.csv           # every session of every user
+//	go run ./examples/export -api arthur -task-ids= > trace-users.csv          # every user of every task
+//
+// (-user-id= and -task-ids= say "none" offline, where they would default.) Given SESSIONKIT_BASE_URL or SESSIONKIT_API_KEY (or the per-API
 // SESSIONKIT_<API>_BASE_URL and SESSIONKIT_<API>_API_KEY, <API> one of
 // DUCTAPE, ZOOM, ARTHUR, MONOCLOUD; SESSIONKIT_WORKSPACE_ID for Ductape;
 // SESSIONKIT_ZOOM_SDK_KEY and SESSIONKIT_ZOOM_SDK_SECRET to have the SDK mint
@@ -77,6 +84,8 @@ func cli(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		every      = fs.Duration("progress", time.Second, "interval between progress lines on stderr")
 		fakeUsers  = fs.Int("fake-users", 500, "offline only: rows per listing in the fake")
 		fakeDelay  = fs.Duration("fake-latency", 2*time.Millisecond, "offline only: the fake's latency per request")
+		fromDay    string
+		toDay      string
 	)
 	fs.StringVar(&job.API, "api", apiDuctape, "listing to export: ductape, zoom, arthur or monocloud")
 	fs.StringVar(&job.Format, "format", formatCSV, "output format: csv or jsonl")
@@ -87,9 +96,26 @@ func cli(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&job.ZoomSessionID, "zoom-session", "", "zoom: Video SDK session ID")
 	fs.StringVar(&zoomType, "zoom-type", string(sessions.Past), "zoom: live or past")
 	fs.StringVar(&taskIDs, "task-ids", "", "arthur: comma-separated task IDs")
-	fs.StringVar(&job.UserID, "user-id", "", "monocloud: user ID")
+	fs.StringVar(&job.UserID, "user-id", "", "monocloud: user ID (none: every user)")
+	fs.StringVar(&fromDay, "from", "", "zoom: first day (yyyy-mm-dd) of a range whose every session is exported, instead of -zoom-session")
+	fs.StringVar(&toDay, "to", "", "zoom: last day (yyyy-mm-dd) of the range")
+	fs.IntVar(&job.Parallel, "parallel", 4, "walks at once when exporting every item of a discovery listing")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	for flagName, dst := range map[string]*time.Time{"from": &job.From, "to": &job.To} {
+		v := map[string]string{"from": fromDay, "to": toDay}[flagName]
+		if v == "" {
+			continue
+		}
+		t, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			fmt.Fprintf(stderr, "export: -%s must be yyyy-mm-dd, got %q\n", flagName, v)
+			return 2
+		}
+		*dst = t
 	}
 	job.ZoomType = sessions.SessionType(zoomType)
 	for _, id := range strings.Split(taskIDs, ",") {
@@ -105,7 +131,7 @@ func cli(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		srv := sessionkittest.NewServer(sessionkittest.WithUsers(*fakeUsers), sessionkittest.WithLatency(*fakeDelay))
 		defer srv.Close()
 		fmt.Fprintf(stderr, "export: offline, against sessionkittest at %s (set SESSIONKIT_BASE_URL or SESSIONKIT_API_KEY for a real API)\n", srv.URL)
-		opts = append(opts, offlineOptions(srv, &job)...)
+		opts = append(opts, offlineOptions(srv, &job, given)...)
 	}
 	client, err := sessionkit.NewClient(opts...)
 	if err != nil {
@@ -160,20 +186,20 @@ func realMode() bool {
 	return false
 }
 
-// offlineOptions points the client at srv and fills the job's missing
-// identifiers from its data.
-func offlineOptions(srv *sessionkittest.Server, job *Job) []sessionkit.Option {
+// offlineOptions points the client at srv and fills the job's identifiers
+// that no flag gave from its data.
+func offlineOptions(srv *sessionkittest.Server, job *Job, given map[string]bool) []sessionkit.Option {
 	d := srv.Data()
 	if job.Product == "" && job.Session == "" {
 		job.Product, job.Session = d.Product, d.Session
 	}
-	if job.ZoomSessionID == "" {
+	if job.ZoomSessionID == "" && !job.zoomRange() && !given["zoom-session"] {
 		job.ZoomSessionID = d.ZoomSessionIDs[0]
 	}
-	if len(job.TaskIDs) == 0 {
+	if len(job.TaskIDs) == 0 && !given["task-ids"] {
 		job.TaskIDs = d.ArthurTaskIDs
 	}
-	if job.UserID == "" {
+	if job.UserID == "" && !given["user-id"] {
 		job.UserID = d.MonoCloudUserIDs[0]
 	}
 	return testKitOptions(srv)

@@ -23,11 +23,16 @@
 //	SESSIONKIT_SESSION             Ductape session tag
 //	SESSIONKIT_ENV                 Ductape environment filter (optional)
 //	SESSIONKIT_IDENTIFIER          Ductape user for FetchUserDetails (default: the first one listed)
-//	SESSIONKIT_ZOOM_SESSION_ID     Zoom Video SDK session ID
+//	SESSIONKIT_ZOOM_SESSION_ID     Zoom Video SDK session ID (default: the first one ListSessions lists)
 //	SESSIONKIT_ZOOM_SESSION_TYPE   "live" or "past" (default "past")
-//	SESSIONKIT_ARTHUR_TASK_IDS     comma-separated Arthur task IDs
+//	SESSIONKIT_ARTHUR_TASK_IDS     comma-separated Arthur task IDs (default: every task TasksIter lists)
 //	SESSIONKIT_ARTHUR_USER_ID      Arthur user for Traces.User (default: the first one listed)
-//	SESSIONKIT_MONOCLOUD_USER_ID   MonoCloud user ID
+//	SESSIONKIT_MONOCLOUD_USER_ID   MonoCloud user ID (default: the first one Users.List lists)
+//
+// The discovery calls run first (Sessions.ListSessions over the last month
+// and ListSessionsIter over six, Users.List, Traces.Tasks), with a FanOut
+// over every user of every ended Zoom session and every session of every
+// MonoCloud user; they fill in the identifiers no variable gave.
 //
 // Arthur and MonoCloud have no default base URL: set SESSIONKIT_BASE_URL or
 // their own variable to call them.
@@ -63,6 +68,8 @@ type inputs struct {
 	taskIDs                           []string
 	arthurUserID                      string
 	monoCloudUserID                   string
+	// now ends the date ranges of the Zoom discovery steps.
+	now time.Time
 }
 
 func main() {
@@ -99,8 +106,11 @@ func run(ctx context.Context, out io.Writer) error {
 	}
 	defer client.CloseIdleConnections()
 
-	q := &quickstart{client: client, in: in, out: out}
+	q := &quickstart{client: client, in: in, out: out, offline: !realMode()}
 	steps := []func(context.Context) error{
+		q.listSessions, q.listSessionsIter, q.fanOutZoom,
+		q.usersList, q.usersListIter,
+		q.tasks, q.tasksIter,
 		q.fetchUsers, q.fetchUsersIter, q.fetchUserDetails,
 		q.listUsers, q.listUsersIter,
 		q.traceUsers, q.traceUsersIter, q.traceUser,
@@ -164,6 +174,7 @@ func offlineClient(srv *sessionkittest.Server) (*sessionkit.Client, inputs, erro
 		zoomSessionID: d.ZoomSessionIDs[1], zoomType: sessions.Past,
 		taskIDs:         d.ArthurTaskIDs,
 		monoCloudUserID: d.MonoCloudUserIDs[0],
+		now:             d.BaseTime,
 	}
 	return client, in, err
 }
@@ -178,6 +189,7 @@ func realClient() (*sessionkit.Client, inputs, error) {
 		zoomType:        sessions.Past,
 		arthurUserID:    os.Getenv("SESSIONKIT_ARTHUR_USER_ID"),
 		monoCloudUserID: os.Getenv("SESSIONKIT_MONOCLOUD_USER_ID"),
+		now:             time.Now(),
 	}
 	if v := os.Getenv("SESSIONKIT_ZOOM_SESSION_TYPE"); v != "" {
 		in.zoomType = sessions.SessionType(v)
@@ -196,6 +208,7 @@ type quickstart struct {
 	in      inputs
 	out     io.Writer
 	skipped int
+	offline bool
 }
 
 // title prints a step's heading.

@@ -83,11 +83,11 @@ func New(cfg Config) *Client {
 	if c.hc.Transport == nil {
 		c.hc.Transport = defaultTransport()
 	}
-	if c.hc.CheckRedirect == nil {
-		c.hc.CheckRedirect = limitRedirects
-	}
+	c.hc.CheckRedirect = capRedirects(c.hc.CheckRedirect)
 	if cfg.AttemptTimeout > 0 {
-		c.hc.Timeout = cfg.AttemptTimeout
+		// Each attempt gets its own deadline instead (see startAttempt),
+		// which does not count the rate limiter's wait.
+		c.hc.Timeout = 0
 	}
 	return c
 }
@@ -114,11 +114,21 @@ const maxRedirects = 10
 
 var errTooManyRedirects = errors.New("stopped after 10 redirects")
 
-func limitRedirects(_ *http.Request, via []*http.Request) error {
-	if len(via) >= maxRedirects {
-		return errTooManyRedirects
+// capRedirects returns a redirect policy that asks the caller's policy
+// (nil: follow), then stops after maxRedirects whatever it said: a
+// caller's policy that always allows cannot make one attempt loop.
+func capRedirects(caller func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if caller != nil {
+			if err := caller(req, via); err != nil {
+				return err
+			}
+		}
+		if len(via) >= maxRedirects {
+			return errTooManyRedirects
+		}
+		return nil
 	}
-	return nil
 }
 
 // Prefetch returns the configured prefetch depth.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 )
 
 // Credential supplies the secret sent to one API. Token is asked before
@@ -49,14 +50,39 @@ func (f TokenFunc) Token(ctx context.Context) (string, error) { return f(ctx) }
 // Renew does nothing: the function is asked again on the next attempt.
 func (f TokenFunc) Renew(string) {}
 
+// MinCredentialLen is the shortest credential the SDK sends, in bytes.
+// Every credential sent is removed from the texts of errors and log
+// records; a shorter one could not be told apart from ordinary words, so
+// static keys this short are refused by NewClient and a token function
+// that returns one fails the attempt with ErrInvalidCredential.
+const MinCredentialLen = 8
+
+// ErrInvalidCredential is wrapped when a credential function or token
+// source returns an empty credential or one shorter than MinCredentialLen.
+// Nothing is sent and the attempt is not retried.
+var ErrInvalidCredential = errors.New("sessionkit: invalid credential")
+
+// checkCredential rejects a credential that must not be sent.
+func checkCredential(tok string) error {
+	switch {
+	case tok == "":
+		return fmt.Errorf("%w: the credential is empty", ErrInvalidCredential)
+	case len(tok) < MinCredentialLen:
+		return fmt.Errorf("%w: the credential is %d bytes long, shorter than the minimum of %d", ErrInvalidCredential, len(tok), MinCredentialLen)
+	}
+	return nil
+}
+
 // credentialError marks a failure to obtain a credential; it is not retried.
 type credentialError struct {
 	api API
 	err error
 }
 
+// Error names the API; the "sessionkit:" prefix of the cause is dropped,
+// since the error is always wrapped in a call's error that carries it.
 func (e *credentialError) Error() string {
-	return fmt.Sprintf("sessionkit: %s credential: %v", e.api, e.err)
+	return fmt.Sprintf("%s credential: %s", e.api, strings.TrimPrefix(e.err.Error(), "sessionkit: "))
 }
 
 func (e *credentialError) Unwrap() error { return e.err }

@@ -10,7 +10,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 
@@ -54,11 +53,30 @@ func (c *Client) Get(ctx context.Context, api API, path string, q any, out any) 
 		return nil, err
 	}
 	st := &call{c: c, api: api, method: http.MethodGet, path: u.EscapedPath()}
-	resp, err := st.do(ctx, u) //nolint:bodyclose // decode closes it
-	if err != nil {
-		return nil, err
+	st.secret.addQuery(u)
+	return st.exchange(ctx, u, out)
+}
+
+// exchange sends the call's request, with retries, and decodes a 2xx body
+// into out. A body that fails while it is read is retried like a
+// connection error (see [bodyReadError]); out is reset before each new
+// decode, so nothing of a failed attempt stays in it.
+func (st *call) exchange(ctx context.Context, u *url.URL, out any) (*Response, error) {
+	for {
+		resp, err := st.do(ctx, u) //nolint:bodyclose // decode closes it
+		if err != nil {
+			return nil, err
+		}
+		r, err := st.decode(resp, out)
+		var failed *bodyReadError
+		if !errors.As(err, &failed) {
+			return r, err
+		}
+		if retry, err := st.retryBody(ctx, failed); !retry {
+			return nil, err
+		}
+		resetValue(out)
 	}
-	return st.decode(resp, out)
 }
 
 // url builds the request URL for api.
@@ -95,11 +113,15 @@ type call struct {
 	api            API
 	method, path   string
 	attempts       int // attempts made so far, over every Do
-	attemptsBefore int // attempts made by earlier Do rounds (401 renewal)
+	attemptsBefore int // attempts made by earlier Do rounds (401 renewal, body retries)
+	retryBase      int // attempts not counted against MaxRetries (those before a 401 renewal)
 	last           *APIError
 	lastResp       *http.Response
 	nextWait       time.Duration
 	token          string
+	secret         secretSet // every credential sent and page token queried
+	body           []byte    // JSON request body, re-sent on every attempt; nil for none
+	retry          Retry     // whether a non-GET may be retried
 }
 
 func (st *call) do(ctx context.Context, u *url.URL) (*http.Response, error) {
@@ -112,7 +134,7 @@ func (st *call) do(ctx context.Context, u *url.URL) (*http.Response, error) {
 			if r, ok := st.c.apis[st.api].Credential.(Renewer); ok {
 				closeBody(resp)
 				r.Renew(st.token)
-				st.attemptsBefore = st.attempts
+				st.attemptsBefore, st.retryBase = st.attempts, st.attempts
 				continue
 			}
 		}
@@ -147,6 +169,9 @@ func (st *call) send(ctx context.Context, u *url.URL) (*http.Response, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sessionkit: %s %s: %w", st.method, st.path, err)
 	}
+	if err := st.setBody(rreq); err != nil {
+		return nil, fmt.Errorf("sessionkit: %s %s: %w", st.method, st.path, err)
+	}
 	hc := st.c.hc
 	hc.Transport = &authTransport{base: st.c.hc.Transport, st: st}
 	rc := &retryablehttp.Client{
@@ -170,7 +195,7 @@ func (st *call) send(ctx context.Context, u *url.URL) (*http.Response, error) {
 func (st *call) transportError(ctx context.Context, err error) error {
 	if ctxErr := ctx.Err(); ctxErr != nil && st.last != nil {
 		st.last.Attempts = st.attempts
-		return &canceledError{ctxErr: ctxErr, last: st.last}
+		return st.secret.err(&canceledError{ctxErr: ctxErr, last: st.last})
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
@@ -182,7 +207,7 @@ func (st *call) transportError(ctx context.Context, err error) error {
 		}
 		err = &redacted
 	}
-	return fmt.Errorf("sessionkit: %s %s: after %d attempt(s): %w", st.method, st.path, st.attempts, err)
+	return st.secret.err(fmt.Errorf("sessionkit: %s %s: after %d attempt(s): %w", st.method, st.path, st.attempts, err))
 }
 
 func (st *call) giveUp(resp *http.Response, err error, _ int) (*http.Response, error) {
@@ -221,27 +246,10 @@ func (st *call) readAPIError(resp *http.Response) *APIError {
 	if wait, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), st.c.now()); ok {
 		e.RetryAfter = wait
 	}
-	fillFromBody(e)
+	fillFromBody(e, &st.secret, len(body) >= MaxErrorBody)
 	st.redact(e)
 	st.last, st.lastResp = e, resp
 	return e
-}
-
-// minRedactLen is the shortest secret that redact removes from texts:
-// replacing a shorter one would mangle ordinary words.
-const minRedactLen = 8
-
-// redact removes the credential sent from the texts of e that Error()
-// prints, in case the server echoed it. Body keeps the raw bytes.
-func (st *call) redact(e *APIError) {
-	if len(st.token) < minRedactLen {
-		return
-	}
-	e.Code, e.Message = Redact(e.Code, st.token), Redact(e.Message, st.token)
-	for i := range e.Fields {
-		e.Fields[i].Field = Redact(e.Fields[i].Field, st.token)
-		e.Fields[i].Message = Redact(e.Fields[i].Message, st.token)
-	}
 }
 
 // decode stream-decodes a 2xx body into out and closes it.
@@ -256,7 +264,8 @@ func (st *call) decode(resp *http.Response, out any) (*Response, error) {
 		_, _ = io.Copy(head, io.LimitReader(resp.Body, headSize))
 		return nil, st.malformed(resp, head, err)
 	}
-	br := getBodyReader(io.TeeReader(resp.Body, head))
+	body := &readRecorder{r: resp.Body}
+	br := getBodyReader(io.TeeReader(body, head))
 	defer putBodyReader(br)
 	handled, err := decodeTokens(br, out) // a TokenDecoder, on Go 1.27
 	if !handled {
@@ -266,6 +275,9 @@ func (st *call) decode(resp *http.Response, out any) (*Response, error) {
 		} else {
 			err = dec.Decode(out)
 		}
+	}
+	if err != nil && body.err != nil {
+		return nil, &bodyReadError{status: resp.StatusCode, err: body.err}
 	}
 	if err != nil {
 		return nil, st.malformed(resp, head, err)
@@ -278,7 +290,7 @@ func (st *call) decode(resp *http.Response, out any) (*Response, error) {
 				ae.StatusCode, ae.Header, ae.Attempts = resp.StatusCode, resp.Header, st.attempts
 				ae.Body = head.Bytes()
 				if ae.Code == "" && ae.Message == "" {
-					fillFromBody(ae)
+					fillFromBody(ae, &st.secret, len(ae.Body) >= headSize)
 				}
 				st.redact(ae)
 				return nil, ae
@@ -290,18 +302,15 @@ func (st *call) decode(resp *http.Response, out any) (*Response, error) {
 }
 
 func (st *call) malformed(resp *http.Response, head *headBuffer, err error) error {
-	snippet := plainMessage(head.Bytes())
-	if len(st.token) >= minRedactLen {
-		snippet = Redact(snippet, st.token)
-	}
+	st.secret.addBodyTokens(head.Bytes())
 	return &MalformedError{
 		API:         st.api,
 		Method:      st.method,
 		Path:        st.path,
 		StatusCode:  resp.StatusCode,
-		ContentType: resp.Header.Get("Content-Type"),
-		Snippet:     snippet,
-		Err:         err,
+		ContentType: st.secret.redact(resp.Header.Get("Content-Type"), false),
+		Snippet:     st.secret.text(head.Bytes(), len(head.Bytes()) >= headSize),
+		Err:         st.secret.err(err),
 	}
 }
 
@@ -364,13 +373,4 @@ func closeBody(resp *http.Response) {
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, drainLimit))
 	_ = resp.Body.Close()
-}
-
-// Redact returns s with every occurrence of secret replaced, for texts
-// that might echo a credential.
-func Redact(s, secret string) string {
-	if secret == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, secret, "[REDACTED]")
 }

@@ -20,6 +20,12 @@ var ErrMalformedResponse = errors.New("sessionkit: malformed response")
 // the walk has already followed.
 var ErrPaginationLoop = errors.New("sessionkit: pagination loop: the server repeated a page token")
 
+// ErrAttemptTimeout is wrapped when one attempt ran longer than the
+// attempt timeout (WithAttemptTimeout). Such an attempt is retried; the
+// error does not satisfy errors.Is(err, context.DeadlineExceeded), which
+// stays the caller's own deadline.
+var ErrAttemptTimeout = errors.New("sessionkit: attempt timeout")
+
 // ErrPageTokenExpired is wrapped when the server rejects a page cursor
 // (Zoom's next_page_token expires 15 minutes after it was issued).
 var ErrPageTokenExpired = errors.New("sessionkit: page token expired or rejected")
@@ -69,7 +75,9 @@ type APIError struct {
 	Body []byte
 }
 
-// Error names the method, the path as sent and the status, then the message.
+// Error names the method, the path as sent and the status, then the
+// message, the code, the field messages, the wait the server asked for and,
+// when there were retries, the number of attempts.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("sessionkit: ")
@@ -105,6 +113,9 @@ func (e *APIError) Error() string {
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
 	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
+	}
 	return b.String()
 }
 
@@ -121,20 +132,64 @@ type PageError struct {
 	Yielded int
 	// Err is the underlying error.
 	Err error
+
+	// unstarted marks an error found before the walk began (a bad
+	// argument): its text is Err's own.
+	unstarted bool
 }
 
-// Error describes the failure and the resume point. A page token is not
-// printed (it is a query value that logs must not hold): read PageToken.
+// Error describes the failure and the resume point: "the first page"
+// (page 0 of a 0-based walk or the first page of a cursor walk), "page N",
+// or "a page token" (never the token itself: it is a secret of the walk,
+// read PageToken). An error found before the walk began reads as that
+// error.
 func (e *PageError) Error() string {
-	where := "page " + strconv.Itoa(e.Page)
-	if e.PageToken != "" {
-		where = "a page token (see PageError.PageToken)"
+	cause := "<nil>"
+	if e.Err != nil {
+		cause = e.Err.Error()
 	}
-	return fmt.Sprintf("sessionkit: walk stopped at %s after %d items: %v", where, e.Yielded, e.Err)
+	if e.unstarted {
+		return cause
+	}
+	var b strings.Builder
+	b.WriteString("sessionkit: walk stopped at ")
+	switch {
+	case e.PageToken != "":
+		b.WriteString("a page token (see PageError.PageToken)")
+	case e.Page == 0:
+		b.WriteString("the first page")
+	default:
+		b.WriteString("page " + strconv.Itoa(e.Page))
+	}
+	switch e.Yielded {
+	case 0:
+	case 1:
+		b.WriteString(" after 1 item")
+	default:
+		b.WriteString(" after " + strconv.Itoa(e.Yielded) + " items")
+	}
+	b.WriteString(": ")
+	b.WriteString(strings.TrimPrefix(cause, "sessionkit: "))
+	return b.String()
 }
 
 // Unwrap returns the underlying error.
 func (e *PageError) Unwrap() error { return e.Err }
+
+// Wrap returns an error that wraps both sentinel and err and reads
+// "<sentinel>: <err>", with err's own "sessionkit: " prefix dropped so that
+// the prefix appears once.
+func Wrap(sentinel, err error) error {
+	return &wrapped{sentinel: sentinel, err: err}
+}
+
+type wrapped struct{ sentinel, err error }
+
+func (e *wrapped) Error() string {
+	return e.sentinel.Error() + ": " + strings.TrimPrefix(e.err.Error(), "sessionkit: ")
+}
+
+func (e *wrapped) Unwrap() []error { return []error{e.sentinel, e.err} }
 
 // canceledError keeps both the context error and the last API error of a
 // call that was cancelled while waiting to retry.

@@ -7,20 +7,22 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
-// maxPlainMessage caps Message when it comes from a plain-text body.
+// maxPlainMessage caps Message when it comes from a plain-text or HTML
+// body, and the snippet of a malformed body.
 const maxPlainMessage = 512
 
 // fillFromBody sets Code, Message and Fields from e.Body, using the API's
-// error shape, and falls back to the body as plain text.
-func fillFromBody(e *APIError) {
+// error shape, and falls back to the body's text (see secretSet.text):
+// redacted with sec before it is cut. cut tells that e.Body is the start of
+// a longer body.
+func fillFromBody(e *APIError, sec *secretSet, cut bool) {
 	if e.API.Valid() && isJSONBody(e) {
 		profiles[e.API].parseError(e)
 	}
 	if e.Message == "" && e.Code == "" && len(e.Fields) == 0 {
-		e.Message = plainMessage(e.Body)
+		e.Message = sec.text(e.Body, cut)
 	}
 }
 
@@ -38,20 +40,6 @@ func isJSONBody(e *APIError) bool {
 		return true
 	}
 	return mt == "application/json" || strings.HasSuffix(mt, "+json") || mt == "text/json"
-}
-
-// plainMessage trims text to at most maxPlainMessage bytes, on a rune
-// boundary. Bytes that are not UTF-8 (a Latin-1 proxy page) become U+FFFD
-// rather than cutting the message short.
-func plainMessage(body []byte) string {
-	s := strings.TrimSpace(strings.ToValidUTF8(string(body[:min(len(body), maxPlainMessage*2)]), "\uFFFD"))
-	if len(s) > maxPlainMessage {
-		s = s[:maxPlainMessage]
-		for len(s) > 0 && !utf8.ValidString(s) {
-			s = s[:len(s)-1]
-		}
-	}
-	return s
 }
 
 // looseString decodes a JSON string, number or bool into text; other

@@ -112,7 +112,7 @@ func FuzzFillFromBody(f *testing.F) {
 			Header:     http.Header{"Content-Type": {fuzzContentTypes[int(ct)%len(fuzzContentTypes)]}},
 			Body:       body,
 		}
-		fillFromBody(e)
+		fillFromBody(e, nil, false)
 		text := e.Error()
 		if !strings.Contains(text, strconv.Itoa(code)) {
 			t.Fatalf("Error() %q does not name the status %d", text, code)

@@ -120,6 +120,10 @@ func (j *VideoSDKJWT) mint(now time.Time) (string, time.Time, error) {
 }
 
 // String hides the key, the secret and the cached token.
+// secrets returns the key and the secret: the key travels inside every
+// token (iss), so a server may echo it.
+func (j *VideoSDKJWT) secrets() []string { return []string{j.key, j.secret} }
+
 func (j *VideoSDKJWT) String() string { return "engine.VideoSDKJWT{[REDACTED]}" }
 
 // GoString hides the key, the secret and the cached token from %#v.

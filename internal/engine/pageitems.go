@@ -6,9 +6,9 @@ import "fmt"
 // TokenItems, so that both decoders reserve the same room and enforce the
 // same bound. Room for sizeHint items (at most MaxPrealloc and at most
 // maxItems) is reserved when the first element arrives, so an empty array
-// allocates nothing. maxItems > 0 bounds the page: element maxItems+1 is
-// an error, found before it is decoded; maxItems <= 0 leaves the page
-// unbounded.
+// allocates nothing. maxItems bounds the page (maxItems <= 0 means
+// MaxPageItems): element maxItems+1 is an error, found before it is
+// decoded.
 type pageItems[T any] struct {
 	items              []T
 	sizeHint, maxItems int
@@ -16,14 +16,13 @@ type pageItems[T any] struct {
 
 // next appends a zero item and returns a pointer to it.
 func (p *pageItems[T]) next() (*T, error) {
-	if p.items == nil {
-		room := min(max(p.sizeHint, 1), MaxPrealloc)
-		if p.maxItems > 0 {
-			room = min(room, p.maxItems)
-		}
-		p.items = make([]T, 0, room)
+	if p.maxItems <= 0 {
+		p.maxItems = MaxPageItems
 	}
-	if p.maxItems > 0 && len(p.items) == p.maxItems {
+	if p.items == nil {
+		p.items = make([]T, 0, min(max(p.sizeHint, 1), MaxPrealloc, p.maxItems))
+	}
+	if len(p.items) == p.maxItems {
 		return nil, fmt.Errorf("more than %d items in one page, more than the API allows", p.maxItems)
 	}
 	var zero T

@@ -20,8 +20,8 @@ func isRetryableStatus(code int) bool {
 }
 
 // checkRetry is the retryablehttp CheckRetry policy. It decides, computes
-// the wait before the next attempt, and logs the attempt. Every call here is
-// a GET, so retrying is safe; a future non-idempotent call must not use it.
+// the wait before the next attempt, and logs the attempt. GETs are retried;
+// another method only when its call says it only reads (see Retry).
 func (st *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if resp != nil && (resp.StatusCode < 200 || resp.StatusCode > 299) {
 		_ = st.readAPIError(resp) // stored in st.last
@@ -39,7 +39,7 @@ func (st *call) checkRetry(ctx context.Context, resp *http.Response, err error) 
 // decide returns whether to retry and how long to wait first.
 func (st *call) decide(err error, resp *http.Response) (bool, time.Duration) {
 	cfg := &st.c.cfg
-	if st.attempts-st.attemptsBefore > cfg.MaxRetries {
+	if !st.mayRetry() || st.attempts-st.retryBase > cfg.MaxRetries {
 		return false, 0
 	}
 	if err != nil {
@@ -76,7 +76,7 @@ func isDailyLimit(e *APIError) bool {
 // random time in [d/2, d], d = min·2ⁿ capped at max, never below min.
 func (st *call) expBackoff() time.Duration {
 	lo, hi := st.c.cfg.RetryWaitMin, st.c.cfg.RetryWaitMax
-	n := st.attempts - st.attemptsBefore - 1
+	n := st.attempts - st.retryBase - 1
 	d := lo
 	for i := 0; i < n && d < hi; i++ {
 		d *= 2

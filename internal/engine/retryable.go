@@ -19,11 +19,16 @@ func IsRetryableStatus(code int) bool { return isRetryableStatus(code) }
 func IsDailyLimit(e *APIError) bool { return isDailyLimit(e) }
 
 // IsRetryableExchange reports whether err, as a call returns it, is an
-// exchange that failed without an answer (it holds net/http's *url.Error)
-// and that the retry policy would try again: not a failure to obtain the
-// credential, a rate-limiter turn past the deadline, too many redirects, a
-// bad scheme or header, or an untrusted certificate.
+// exchange that failed in transit and that the retry policy would try
+// again: a 2xx body cut off while it was read, or an exchange that got no
+// answer (it holds net/http's *url.Error) that was not a failure to obtain
+// the credential, a rate-limiter turn past the deadline, too many
+// redirects, a bad scheme or header, or an untrusted certificate.
 func IsRetryableExchange(err error) bool {
+	var failed *bodyReadError
+	if errors.As(err, &failed) {
+		return true
+	}
 	var ue *url.Error
 	return errors.As(err, &ue) && retryableExchange(ue)
 }

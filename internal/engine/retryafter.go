@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -16,7 +17,11 @@ func ParseRetryAfter(v string, now time.Time) (wait time.Duration, ok bool) {
 	if v == "" || len(v) > 64 {
 		return 0, false
 	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+	secs, err := strconv.ParseInt(v, 10, 64)
+	if errors.Is(err, strconv.ErrRange) && secs > 0 {
+		return maxWait, true // more seconds than an int64 holds
+	}
+	if err == nil {
 		if secs < 0 {
 			return 0, false
 		}

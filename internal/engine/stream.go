@@ -61,14 +61,25 @@ func StreamArray(dec *json.Decoder, elem func() error) (present bool, err error)
 // arrive.
 const MaxPrealloc = 5000
 
+// MaxPageItems is the most items one page may hold on a listing whose API
+// publishes no maximum page size (Ductape, MonoCloud), unless a larger
+// page was asked for: no real page comes near it, and a bound keeps a
+// hostile answer (millions of empty objects in a few MiB) from taking
+// gigabytes. APIs with a published maximum use that one (Zoom 300,
+// Arthur 5000).
+const MaxPageItems = 10000
+
 // StreamItems reads a JSON array of items from dec: for each element it
 // appends a zero T and calls decode with a pointer to it, positioned on
 // the element, which decode must consume (with dec.Decode). Room for
 // sizeHint items (at most MaxPrealloc) is reserved when the first element
-// arrives, so an empty array allocates nothing. A JSON null gives nil and
-// present false; an empty array gives an empty, non-nil slice.
-func StreamItems[T any](dec *json.Decoder, sizeHint int, decode func(*T) error) (items []T, present bool, err error) {
-	p := pageItems[T]{sizeHint: sizeHint}
+// arrives, so an empty array allocates nothing. An array with more than
+// maxItems elements is an error, found when element maxItems+1 arrives,
+// before it is decoded (maxItems <= 0 means MaxPageItems). A JSON null
+// gives nil and present false; an empty array gives an empty, non-nil
+// slice.
+func StreamItems[T any](dec *json.Decoder, sizeHint, maxItems int, decode func(*T) error) (items []T, present bool, err error) {
+	p := pageItems[T]{sizeHint: sizeHint, maxItems: maxItems}
 	present, err = StreamArray(dec, func() error {
 		it, err := p.next()
 		if err != nil {

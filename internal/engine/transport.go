@@ -7,9 +7,12 @@ import (
 	"net/http"
 )
 
-// authTransport paces attempts with the API's rate limiter and attaches the
-// API's credential, only when the request goes to the API's own origin
-// (scheme, host and port), redirects included.
+// authTransport paces attempts with the API's rate limiter, starts the
+// attempt timeout once the limiter's turn has come (waiting for the
+// client's own limiter is not part of an attempt; only the caller's
+// context ends that wait), and attaches the API's credential, only when
+// the request goes to the API's own origin (scheme, host and port),
+// redirects included.
 type authTransport struct {
 	base http.RoundTripper
 	st   *call
@@ -27,15 +30,26 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, &rateWaitError{api: st.api, err: err}
 		}
 	}
-	out := req.Clone(req.Context())
+	a := st.c.startAttempt(req.Context())
+	out := req.Clone(a.ctx)
 	out.Header.Del("Authorization")
 	out.Header.Del("X-Api-Key")
 	if cfg.Credential != nil && cfg.BaseURL != nil && sameOrigin(req.URL, cfg.BaseURL) {
 		tok, err := cfg.Credential.Token(req.Context())
+		if err == nil {
+			err = checkCredential(tok)
+		}
 		if err != nil {
+			a.cancel()
 			return nil, &credentialError{api: st.api, err: err}
 		}
 		st.token = tok
+		st.secret.add(tok)
+		if h, ok := cfg.Credential.(secretHolder); ok {
+			for _, v := range h.secrets() {
+				st.secret.add(v)
+			}
+		}
 		switch profiles[st.api].auth {
 		case authAPIKeyHeader:
 			out.Header.Set("X-API-KEY", tok)
@@ -43,7 +57,13 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			out.Header.Set("Authorization", "Bearer "+tok)
 		}
 	}
-	return t.base.RoundTrip(out)
+	return a.roundTrip(t.base, out)
+}
+
+// secretHolder is a Credential built from secrets other than the token it
+// hands out (the Video SDK key and secret); they are redacted too.
+type secretHolder interface {
+	secrets() []string
 }
 
 // rateWaitError is returned when the client-side rate limiter's next turn

@@ -3,6 +3,8 @@
 package testutil
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -34,6 +36,8 @@ type Request struct {
 	Header http.Header
 	// Host is the Host the request was sent to.
 	Host string
+	// Body is the request body (its first MiB).
+	Body string
 }
 
 // Reply is a canned answer.
@@ -148,7 +152,10 @@ func ByPath(replies map[string]Responder) Responder {
 
 func (rec *Recorder) serve(w http.ResponseWriter, r *http.Request) {
 	escaped := r.URL.EscapedPath()
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	req := Request{
+		Body:        string(body),
 		Method:      r.Method,
 		Path:        strings.TrimPrefix(r.URL.Path, Prefix),
 		EscapedPath: escaped,

@@ -1,0 +1,73 @@
+package sessionkit_test
+
+// WithAttemptTimeout bounds each attempt from the moment the client's own
+// rate limiter lets it go until its body is read: the limiter's wait is
+// not part of an attempt, and an attempt timeout is told apart from the
+// caller's own deadline.
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sessionkit/sessionkit-go"
+)
+
+func TestAttemptTimeoutExcludesTheRateLimitWait(t *testing.T) {
+	// 16 pages at 20 requests per second, 8 fetched at once: the last
+	// of a batch waits about 400 ms for its turn, twice the attempt
+	// timeout, and each attempt itself is fast.
+	const rows, size = 160, 10
+	for _, api := range relAPIs {
+		t.Run(api.String(), func(t *testing.T) {
+			srv := walkServer(t, api, rows, 0, walkHonest(api, rows))
+			c := relClient(t, srv.URL, sessionkit.WithRateLimit(20, 1), sessionkit.WithPrefetch(8),
+				sessionkit.WithAttemptTimeout(200*time.Millisecond), sessionkit.WithMaxRetries(0))
+			items, errs, _ := walkCollect(relWalk(context.Background(), c, api, relStart{}, size), nil)
+			require.Empty(t, errs)
+			assert.Len(t, items, rows)
+		})
+	}
+}
+
+func TestAttemptTimeoutIsNotTheCallersDeadline(t *testing.T) {
+	hung := func(t *testing.T) *relServer {
+		return relServe(t, func(_ int, _ http.ResponseWriter, r *http.Request) {
+			select {
+			case <-r.Context().Done():
+			case <-time.After(10 * time.Second):
+			}
+		})
+	}
+	t.Run("attempt timeout", func(t *testing.T) {
+		srv := hung(t)
+		c := relClient(t, srv.URL, sessionkit.WithAttemptTimeout(50*time.Millisecond), sessionkit.WithMaxRetries(1))
+		err := relCall(context.Background(), c, sessionkit.Arthur)
+		assert.ErrorIs(t, err, sessionkit.ErrAttemptTimeout)
+		assert.NotErrorIs(t, err, context.DeadlineExceeded)
+		assert.Equal(t, 2, srv.count(), "an attempt timeout is retried")
+	})
+	t.Run("the caller's deadline comes first", func(t *testing.T) {
+		srv := hung(t)
+		c := relClient(t, srv.URL, sessionkit.WithAttemptTimeout(5*time.Second), sessionkit.WithMaxRetries(1))
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		err := relCall(ctx, c, sessionkit.Arthur)
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.NotErrorIs(t, err, sessionkit.ErrAttemptTimeout)
+	})
+	t.Run("the caller's deadline during the limiter's wait", func(t *testing.T) {
+		srv := walkServer(t, sessionkit.Zoom, 1, 0, walkHonest(sessionkit.Zoom, 1))
+		c := relClient(t, srv.URL, sessionkit.WithRateLimit(1, 1), sessionkit.WithAttemptTimeout(time.Second))
+		require.NoError(t, relCall(context.Background(), c, sessionkit.Zoom)) // takes the burst
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		err := relCall(ctx, c, sessionkit.Zoom)
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.NotErrorIs(t, err, sessionkit.ErrAttemptTimeout)
+	})
+}
