@@ -256,11 +256,7 @@ type streamer interface {
 // DecodeStream implements engine.StreamDecoder: a payload that is a
 // streamer is decoded element by element, any other with dec.Decode.
 func (e *envelope[T]) DecodeStream(dec *json.Decoder) error {
-	if e.target == nil {
-		e.target = e.Data
-	}
-	target := e.target
-	e.Data = nil
+	target := e.begin()
 	_, err := engine.StreamObject(dec, func(key string) error {
 		switch strings.ToLower(key) {
 		case "status":
@@ -287,6 +283,17 @@ func (e *envelope[T]) DecodeStream(dec *json.Decoder) error {
 		return engine.SkipValue(dec)
 	})
 	return err
+}
+
+// begin starts a decode: it returns the value "data" decodes into (nil:
+// a new T), the Data set before the first decode, and clears Data, which
+// only a present "data" sets.
+func (e *envelope[T]) begin() *T {
+	if e.target == nil {
+		e.target = e.Data
+	}
+	e.Data = nil
+	return e.target
 }
 
 // Reset implements engine.Resetter: it drops what was decoded and keeps a
@@ -388,10 +395,14 @@ func (d *usersData) decodeStream(dec *json.Decoder) (bool, error) {
 	})
 }
 
+// maxUsers bounds a page: the requested limit, at least
+// engine.MaxPageItems.
+func (d *usersData) maxUsers() int { return max(d.sizeHint, engine.MaxPageItems) }
+
 func (d *usersData) decodeUsers(dec *json.Decoder) error {
 	var f userFields
 	var err error
-	d.Users, _, err = engine.StreamItems(dec, max(d.sizeHint, d.Limit), max(d.sizeHint, engine.MaxPageItems), func(u *User) error {
+	d.Users, _, err = engine.StreamItems(dec, max(d.sizeHint, d.Limit), d.maxUsers(), func(u *User) error {
 		f.bind(u)
 		return dec.Decode(&f)
 	})

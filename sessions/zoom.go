@@ -316,29 +316,49 @@ func (w *wireListUsers) DecodeStream(dec *json.Decoder) error {
 }
 
 func (w *wireListUsers) decodeUsers(dec *json.Decoder) error {
-	hint := w.sizeHint
-	if hint == 0 {
-		hint = w.PageSize
-	}
-	var (
-		f     videoUserFields
-		calls []wireAudioCall
-	)
-	users, _, err := engine.StreamItems(dec, min(hint, MaxZoomPageSize), MaxZoomPageSize, func(u *VideoUser) error {
-		clear(calls[:cap(calls)]) // json merges into elements it reuses
-		calls = calls[:0]
-		f.bind(u, &calls)
-		if err := dec.Decode(&f); err != nil {
+	var d videoUserDecoder
+	users, _, err := engine.StreamItems(dec, w.usersHint(), MaxZoomPageSize, func(u *VideoUser) error {
+		d.begin(u)
+		if err := dec.Decode(&d.fields); err != nil {
 			return err
 		}
-		if len(calls) > 0 {
-			u.AudioCall = make([]AudioCall, len(calls))
-			for i, c := range calls {
-				u.AudioCall[i] = AudioCall(c)
-			}
-		}
+		d.end(u)
 		return nil
 	})
 	w.Users = users
 	return err
+}
+
+// usersHint is the number of users to expect: the requested page size,
+// else the page's own.
+func (w *wireListUsers) usersHint() int {
+	hint := w.sizeHint
+	if hint == 0 {
+		hint = w.PageSize
+	}
+	return min(hint, MaxZoomPageSize)
+}
+
+// videoUserDecoder is the state of decoding a page's users: the field
+// pointers and the phone legs' scratch slice, reused across elements.
+type videoUserDecoder struct {
+	fields videoUserFields
+	calls  []wireAudioCall
+}
+
+// begin points the fields at u, with an empty scratch slice.
+func (d *videoUserDecoder) begin(u *VideoUser) {
+	clear(d.calls[:cap(d.calls)]) // json merges into elements it reuses
+	d.calls = d.calls[:0]
+	d.fields.bind(u, &d.calls)
+}
+
+// end copies the decoded phone legs into u.
+func (d *videoUserDecoder) end(u *VideoUser) {
+	if len(d.calls) > 0 {
+		u.AudioCall = make([]AudioCall, len(d.calls))
+		for i, c := range d.calls {
+			u.AudioCall[i] = AudioCall(c)
+		}
+	}
 }

@@ -342,12 +342,16 @@ type wireSessions struct {
 func (w *wireSessions) DecodeStream(dec *json.Decoder) error {
 	var f sessionFields
 	var err error
-	w.sessions, w.present, err = engine.StreamItems(dec, sizeOrDefault(w.sizeHint), max(w.sizeHint, engine.MaxPageItems), func(s *Session) error {
+	w.sessions, w.present, err = engine.StreamItems(dec, sizeOrDefault(w.sizeHint), w.maxSessions(), func(s *Session) error {
 		f.bind(s)
 		return dec.Decode(&f)
 	})
 	return err
 }
+
+// maxSessions bounds a page: the requested size, at least
+// engine.MaxPageItems.
+func (w *wireSessions) maxSessions() int { return max(w.sizeHint, engine.MaxPageItems) }
 
 // Reset implements engine.Resetter.
 func (w *wireSessions) Reset() { *w = wireSessions{sizeHint: w.sizeHint} }

@@ -271,12 +271,14 @@ func (st *call) decode(resp *http.Response, out any) (*Response, error) {
 	body := &readRecorder{r: resp.Body}
 	br := getBodyReader(io.TeeReader(body, head))
 	defer putBodyReader(br)
-	dec := json.NewDecoder(br)
-	var err error
-	if sd, ok := out.(StreamDecoder); ok {
-		err = sd.DecodeStream(dec)
-	} else {
-		err = dec.Decode(out)
+	handled, err := decodeTokens(br, out) // a TokenDecoder, on Go 1.27
+	if !handled {
+		dec := json.NewDecoder(br)
+		if sd, ok := out.(StreamDecoder); ok {
+			err = sd.DecodeStream(dec)
+		} else {
+			err = dec.Decode(out)
+		}
 	}
 	if err != nil && body.err != nil {
 		return nil, &bodyReadError{status: resp.StatusCode, err: body.err}
