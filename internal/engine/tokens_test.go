@@ -50,13 +50,13 @@ func TestGetDecodesWithTokensOnGo127(t *testing.T) {
 	cfg.HTTPClient = &http.Client{Transport: bodyTransport(`[1, 2, 3]`)}
 	c := New(cfg)
 	var out bothDecoders
-	_, err = c.Get(context.Background(), Arthur, "x", nil, &out)
+	_, err = c.Get(context.Background(), Arthur, "/x", "x", nil, &out)
 	require.NoError(t, err)
 	assert.Equal(t, "tokens", out.used)
 	assert.Equal(t, 3, out.n)
 
 	cfg.HTTPClient = &http.Client{Transport: bodyTransport(`[1, "x"]`)}
-	_, err = New(cfg).Get(context.Background(), Arthur, "x", nil, &out)
+	_, err = New(cfg).Get(context.Background(), Arthur, "/x", "x", nil, &out)
 	var me *MalformedError
 	require.ErrorAs(t, err, &me, "a token decoder's error makes the answer malformed")
 }
