@@ -85,5 +85,6 @@
 // # Requests
 //
 // Server.Requests returns what the server received, as it arrived on the wire; Server.Count and
-// Server.RequestsMatching select them with a Match.
+// Server.RequestsMatching select them with a Match; Server.Connections counts the TCP connections
+// it accepted, for tests of connection reuse.
 package sessionkittest
