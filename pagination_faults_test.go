@@ -1,0 +1,179 @@
+package sessionkit_test
+
+// Pagination faults: a Zoom cursor that repeats or is rejected, totals
+// that overstate the listing, and a walk resumed from its PageError. The
+// pager (relPager) is a hand-written oracle of each API's pagination.
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sessionkit/sessionkit-go"
+	"github.com/sessionkit/sessionkit-go/sessions"
+)
+
+func TestZoomRepeatedTokenIsALoop(t *testing.T) {
+	tests := []struct {
+		name string
+		next func(page int) string // the token a page hands out
+	}{
+		{"same token again", func(int) string { return "tok-2" }},
+		{"ping-pong", func(page int) string { return map[int]string{1: "tok-2", 2: "tok-3", 3: "tok-2"}[page] }},
+		{"back to the start token", func(page int) string { return map[int]string{1: "tok-2", 2: "tok-1"}[page] }},
+	}
+	for _, tt := range tests {
+		for _, prefetch := range []int{0, 4} {
+			t.Run(fmt.Sprintf("%s/prefetch=%d", tt.name, prefetch), func(t *testing.T) {
+				p := relNewPager(t, sessionkit.Zoom, 30)
+				p.nextToken = tt.next
+				p.fault = func(_ string, hit int) (int, string) {
+					if hit >= 3 { // a client that loops fails here instead of hanging
+						return http.StatusGone, `{"code": 410, "message": "looping"}`
+					}
+					return 0, ""
+				}
+				c := relClient(t, p.URL(), sessionkit.WithPrefetch(prefetch))
+				start := relStart{}
+				if tt.name == "back to the start token" {
+					start.token = "tok-1"
+				}
+				n, err := relDrain(relWalk(context.Background(), c, sessionkit.Zoom, start, 3))
+				require.ErrorIs(t, err, sessionkit.ErrPaginationLoop)
+				assert.LessOrEqual(t, p.count(), 3, "requests")
+				assert.Positive(t, n)
+				var pe *sessionkit.PageError
+				require.ErrorAs(t, err, &pe)
+				assert.Equal(t, n, pe.Yielded)
+			})
+		}
+	}
+}
+
+func TestZoomRejectedTokenIsExpired(t *testing.T) {
+	const rejected = `{"code": 300, "message": "The next page token is invalid or expired."}`
+	t.Run("iterator", func(t *testing.T) {
+		p := relNewPager(t, sessionkit.Zoom, 9)
+		p.fault = func(key string, _ int) (int, string) {
+			if key == "tok-2" {
+				return http.StatusBadRequest, rejected
+			}
+			return 0, ""
+		}
+		c := relClient(t, p.URL())
+		n, err := relDrain(relWalk(context.Background(), c, sessionkit.Zoom, relStart{}, 3))
+		assert.Equal(t, 3, n)
+		require.ErrorIs(t, err, sessionkit.ErrPageTokenExpired)
+		var pe *sessionkit.PageError
+		require.ErrorAs(t, err, &pe)
+		assert.Equal(t, "tok-2", pe.PageToken)
+		assert.Equal(t, 3, pe.Yielded)
+		var ae *sessionkit.APIError
+		require.ErrorAs(t, err, &ae, "the API error stays reachable")
+		assert.Equal(t, http.StatusBadRequest, ae.StatusCode)
+		assert.Equal(t, "300", ae.Code)
+		assert.Equal(t, 2, p.count(), "a 400 is not retried")
+	})
+	t.Run("ListUsers", func(t *testing.T) {
+		srv := relServe(t, func(_ int, w http.ResponseWriter, _ *http.Request) { relJSON(w, http.StatusBadRequest, rejected) })
+		c := relClient(t, srv.URL)
+		_, err := c.Sessions.ListUsers(context.Background(), "sess-1", sessions.ListUsersOptions{NextPageToken: "stale"})
+		require.ErrorIs(t, err, sessionkit.ErrPageTokenExpired)
+		var ae *sessionkit.APIError
+		require.ErrorAs(t, err, &ae)
+		assert.Equal(t, "300", ae.Code)
+		_, err = c.Sessions.ListUsers(context.Background(), "sess-1", sessions.ListUsersOptions{})
+		assert.NotErrorIs(t, err, sessionkit.ErrPageTokenExpired, "no token was sent")
+	})
+}
+
+func TestOverstatedTotalsEndCleanly(t *testing.T) {
+	for _, prefetch := range []int{0, 4} {
+		t.Run(fmt.Sprintf("prefetch=%d", prefetch), func(t *testing.T) {
+			p := relNewPager(t, sessionkit.Ductape, 30)
+			p.totalPages = 5
+			p.emptyFrom = 3
+			c := relClient(t, p.URL(), sessionkit.WithPrefetch(prefetch))
+			var got []string
+			for id, err := range relWalk(context.Background(), c, sessionkit.Ductape, relStart{}, 3) {
+				require.NoError(t, err)
+				got = append(got, id)
+			}
+			assert.Equal(t, relIDs(0, 6), got, "pages 1 and 2, then the empty page 3 ends the walk")
+			if prefetch == 0 {
+				assert.Equal(t, 3, p.count())
+			}
+		})
+	}
+}
+
+// TestPageErrorResume: an iterator's error is a *PageError that says where
+// to resume and how many items came before; a fresh iterator started there
+// finishes the walk.
+func TestPageErrorResume(t *testing.T) {
+	tests := []struct {
+		api       sessionkit.API
+		failAt    string   // page key of the failing request
+		wantPage  int      // PageError.Page
+		wantToken string   // PageError.PageToken
+		resume    relStart // where the fresh iterator starts
+	}{
+		{sessionkit.Ductape, "3", 3, "", relStart{page: 3}},
+		{sessionkit.Zoom, "tok-3", 0, "tok-3", relStart{token: "tok-3"}},
+		{sessionkit.Arthur, "2", 2, "", relStart{page: 2}}, // 0-based
+		{sessionkit.MonoCloud, "3", 3, "", relStart{page: 3}},
+	}
+	for _, tt := range tests {
+		for _, prefetch := range []int{0, 4} {
+			t.Run(fmt.Sprintf("%s/prefetch=%d", tt.api, prefetch), func(t *testing.T) {
+				p := relNewPager(t, tt.api, 10) // pages of 3, 3, 3, 1
+				var mu sync.Mutex
+				failed := false
+				p.fault = func(key string, _ int) (int, string) {
+					mu.Lock()
+					defer mu.Unlock()
+					if key == tt.failAt && !failed {
+						failed = true
+						return http.StatusInternalServerError, `{"message":"boom","detail":"boom"}`
+					}
+					return 0, ""
+				}
+				c := relClient(t, p.URL(), sessionkit.WithPrefetch(prefetch), sessionkit.WithMaxRetries(0))
+
+				var got []string
+				var walkErr error
+				for id, err := range relWalk(context.Background(), c, tt.api, relStart{}, 3) {
+					if err != nil {
+						walkErr = err
+						continue // nothing more may come
+					}
+					require.NoError(t, walkErr, "an item after the error")
+					got = append(got, id)
+				}
+				require.Error(t, walkErr)
+				pe, ok := walkErr.(*sessionkit.PageError)
+				require.True(t, ok, "the iterator's error is a *PageError, got %T", walkErr)
+				assert.Equal(t, tt.wantPage, pe.Page, "Page")
+				assert.Equal(t, tt.wantToken, pe.PageToken, "PageToken")
+				assert.Equal(t, 6, pe.Yielded, "Yielded")
+				assert.Equal(t, relIDs(0, 6), got)
+				var ae *sessionkit.APIError
+				require.ErrorAs(t, walkErr, &ae)
+				assert.Equal(t, http.StatusInternalServerError, ae.StatusCode)
+
+				start := relStart{page: pe.Page, token: pe.PageToken}
+				assert.Equal(t, tt.resume, start)
+				for id, err := range relWalk(context.Background(), c, tt.api, start, 3) {
+					require.NoError(t, err)
+					got = append(got, id)
+				}
+				assert.Equal(t, relIDs(0, 10), got, "the resumed walk continues where the first stopped")
+			})
+		}
+	}
+}
