@@ -68,14 +68,6 @@ func (t credTicking) RoundTrip(r *http.Request) (*http.Response, error) {
 	return http.DefaultTransport.RoundTrip(r)
 }
 
-// credKit starts a kit server, closed when the test ends.
-func credKit(t *testing.T, opts ...sessionkittest.Option) *sessionkittest.Server {
-	t.Helper()
-	srv := sessionkittest.NewServer(opts...)
-	t.Cleanup(srv.Close)
-	return srv
-}
-
 // credNewClient builds a client pointed at srv for Zoom and Ductape (with
 // the kit's workspace but none of its credentials: opts say them), with
 // fast retries.
@@ -213,7 +205,7 @@ func TestCredentialPrecedence(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			zoom, duc := credKit(t, expecting(tc.wantZoom)...), credKit(t, expecting(tc.wantDuc)...)
+			zoom, duc := kitServer(t, expecting(tc.wantZoom)...), kitServer(t, expecting(tc.wantDuc)...)
 			c := credClientFor(t, zoom, duc, tc.opts...)
 			require.NoError(t, zoomCall(c, zoom), "Zoom accepts the credential")
 			if err := ductapeCall(c, duc); tc.wantDuc == "" {
@@ -245,7 +237,7 @@ func TestCredentialPrecedence(t *testing.T) {
 
 func TestVideoSDKJWTReusedAndRenewed(t *testing.T) {
 	clock := &credClock{t: time.Date(2025, 6, 1, 8, 0, 0, 0, time.UTC)}
-	srv := credKit(t, sessionkittest.WithVideoSDKCredentials(credVSDKKey, credVSDKSecret), sessionkittest.WithClock(clock.Now))
+	srv := kitServer(t, sessionkittest.WithVideoSDKCredentials(credVSDKKey, credVSDKSecret), sessionkittest.WithClock(clock.Now))
 	c := credNewClient(t, srv, sessionkit.WithTestClock(clock.Now),
 		sessionkit.ForAPI(sessionkit.Zoom, sessionkit.WithVideoSDKCredentials(credVSDKKey, credVSDKSecret), sessionkit.WithVideoSDKTokenLifetime(20*time.Minute)))
 
@@ -320,7 +312,7 @@ func TestTokenSourceAskedBeforeEachAttempt(t *testing.T) {
 	for name, kind := range tokenSourceKinds(nil) {
 		t.Run(name, func(t *testing.T) {
 			// Two 503s, then the third attempt must carry the third token.
-			srv := credKit(t, sessionkittest.WithAPIKey("src-token-3"))
+			srv := kitServer(t, sessionkittest.WithAPIKey("src-token-3"))
 			srv.Fault(sessionkittest.Match{API: sessionkittest.Zoom}, sessionkittest.Status(http.StatusServiceUnavailable), sessionkittest.Times(2))
 			opt, asked := kind()
 			c := credNewClient(t, srv, sessionkit.ForAPI(sessionkit.Zoom, opt))
@@ -339,7 +331,7 @@ func TestTokenSourceErrorNotRetried(t *testing.T) {
 	errIDP := errors.New("identity provider unavailable")
 	for name, kind := range tokenSourceKinds(errIDP) {
 		t.Run(name, func(t *testing.T) {
-			srv := credKit(t)
+			srv := kitServer(t)
 			opt, asked := kind()
 			c := credNewClient(t, srv, sessionkit.WithAPIKey(credGlobalKey), sessionkit.ForAPI(sessionkit.Zoom, opt))
 			err := zoomCall(c, srv)
@@ -378,7 +370,7 @@ func TestRefreshOn401(t *testing.T) {
 		for _, always := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/second 401 %v", name, always), func(t *testing.T) {
 				clock := &credClock{t: time.Now()}
-				srv := credKit(t, kind.accepts, sessionkittest.WithClock(clock.Now))
+				srv := kitServer(t, kind.accepts, sessionkittest.WithClock(clock.Now))
 				m := sessionkittest.Match{API: sessionkittest.Zoom, Request: 1}
 				if always {
 					m.Request = 0
@@ -434,7 +426,7 @@ func TestRefreshOn401(t *testing.T) {
 func TestRenewalSharedByConcurrent401s(t *testing.T) {
 	base := time.Now()
 	clock, kitClock := &credClock{t: base}, &credClock{t: base}
-	srv := credKit(t, sessionkittest.WithVideoSDKCredentials(credVSDKKey, credVSDKSecret), sessionkittest.WithClock(kitClock.Now))
+	srv := kitServer(t, sessionkittest.WithVideoSDKCredentials(credVSDKKey, credVSDKSecret), sessionkittest.WithClock(kitClock.Now))
 	ticking := &http.Client{Transport: credTicking{clock: clock, step: time.Second}}
 	c := credNewClient(t, srv, sessionkit.WithTestClock(clock.Now), sessionkit.WithHTTPClient(ticking),
 		sessionkit.WithVideoSDKCredentials(credVSDKKey, credVSDKSecret), sessionkit.WithVideoSDKTokenLifetime(20*time.Minute))
@@ -480,14 +472,14 @@ func TestCredentialsNotSentToAnotherOrigin(t *testing.T) {
 				// The other origin is a second kit: without a credential it
 				// answers Zoom's 401; for the 200 case it answers an empty
 				// page whatever the credential.
-				other := credKit(t)
+				other := kitServer(t)
 				if tc.otherStatus == 0 {
 					other.Fault(sessionkittest.Match{}, sessionkittest.Handle(func(w http.ResponseWriter, _ *http.Request) {
 						w.Header().Set("Content-Type", "application/json")
 						_, _ = w.Write([]byte(`{"page_size":30,"next_page_token":"","users":[]}`))
 					}))
 				}
-				zoom := credKit(t)
+				zoom := kitServer(t)
 				zoom.Fault(sessionkittest.Match{}, sessionkittest.Handle(func(w http.ResponseWriter, r *http.Request) {
 					if r.URL.Query().Get("hop") == "" {
 						// A same-origin hop first, then another origin.
@@ -530,7 +522,7 @@ func TestCredentialsNotLogged(t *testing.T) {
 	var logs bytes.Buffer
 	var mu sync.Mutex
 	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: &logs, mu: &mu}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv := credKit(t, sessionkittest.WithAPIKey(credGlobalKey))
+	srv := kitServer(t, sessionkittest.WithAPIKey(credGlobalKey))
 	srv.Fault(sessionkittest.Match{Request: 1}, sessionkittest.Status(http.StatusServiceUnavailable))
 	srv.Fault(sessionkittest.Match{API: sessionkittest.Zoom}, sessionkittest.Status(http.StatusUnauthorized))
 	c := credNewClient(t, srv, sessionkit.WithLogger(logger), sessionkit.WithAPIKey(credGlobalKey),

@@ -24,16 +24,11 @@ import (
 	"github.com/sessionkit/sessionkit-go/traces"
 )
 
-// loadKit starts a kit server, closed when the test ends, and a client for it
-// with fast retries.
+// loadKit starts a kit server and a client for it with 1 ms retry waits.
 func loadKit(t *testing.T, opts ...sessionkittest.Option) (*sessionkittest.Server, *sessionkit.Client) {
 	t.Helper()
-	srv := sessionkittest.NewServer(opts...)
-	t.Cleanup(srv.Close)
-	c, err := srv.NewClient(sessionkit.WithRetryWait(time.Millisecond, time.Millisecond))
-	require.NoError(t, err)
-	t.Cleanup(c.CloseIdleConnections)
-	return srv, c
+	srv := kitServer(t, opts...)
+	return srv, kitClient(t, srv, sessionkit.WithRetryWait(time.Millisecond, time.Millisecond))
 }
 
 func TestLoadSharedClient(t *testing.T) {

@@ -23,6 +23,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sessionkit/sessionkit-go"
+	"github.com/sessionkit/sessionkit-go/sessionkittest"
 	"github.com/sessionkit/sessionkit-go/sessions"
 	"github.com/sessionkit/sessionkit-go/traces"
 	"github.com/sessionkit/sessionkit-go/users"
@@ -417,4 +418,46 @@ func (l *relLogs) records() []string {
 		return nil
 	}
 	return strings.Split(s, "\n")
+}
+
+// kitServer starts a sessionkittest server, closed when the test ends.
+func kitServer(t testing.TB, opts ...sessionkittest.Option) *sessionkittest.Server {
+	t.Helper()
+	srv := sessionkittest.NewServer(opts...)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// kitClient returns a client for every API of srv, with fast retries
+// (relClient's waits); opts come after and win.
+func kitClient(t testing.TB, srv *sessionkittest.Server, opts ...sessionkit.Option) *sessionkit.Client {
+	t.Helper()
+	c, err := srv.NewClient(append([]sessionkit.Option{sessionkit.WithRetryWait(time.Millisecond, 20*time.Millisecond)}, opts...)...)
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+	return c
+}
+
+// kitAPI is the kit's name of api.
+var kitAPI = map[sessionkit.API]string{
+	sessionkit.Ductape: sessionkittest.Ductape, sessionkit.Zoom: sessionkittest.Zoom,
+	sessionkit.Arthur: sessionkittest.Arthur, sessionkit.MonoCloud: sessionkittest.MonoCloud,
+}
+
+// kitCall makes relCall's single-page call to api, asking for what srv
+// holds.
+func kitCall(ctx context.Context, c *sessionkit.Client, srv *sessionkittest.Server, api sessionkit.API) error {
+	d := srv.Data()
+	var err error
+	switch api {
+	case sessionkit.Ductape:
+		_, err = c.Sessions.FetchUsers(ctx, sessions.FetchUsersOptions{Product: d.Product, Session: d.Session})
+	case sessionkit.Zoom:
+		_, err = c.Sessions.ListUsers(ctx, d.ZoomSessionIDs[0], sessions.ListUsersOptions{Type: sessions.Past})
+	case sessionkit.Arthur:
+		_, err = c.Traces.Users(ctx, traces.UsersOptions{TaskIDs: d.ArthurTaskIDs[:1]})
+	default:
+		_, err = c.Users.Sessions(ctx, d.MonoCloudUserIDs[0], users.SessionsOptions{})
+	}
+	return err
 }
