@@ -21,7 +21,7 @@ type Fault struct {
 	contentType string
 	hasBody     bool
 	message     string // see Message; "" means the status's usual message
-	cut         int // bytes of the body Truncated and Drop send; -1 = half
+	cut         int    // bytes of the body Truncated and Drop send; -1 = half
 	delay       time.Duration
 	headers     []headerFunc
 	handle      http.HandlerFunc
