@@ -2,10 +2,13 @@ package sessionkit_test
 
 // Every wait is cancellable: the backoff, a Retry-After wait, an iterator's
 // wait between pages, a hung server, a hung attempt (WithAttemptTimeout).
+// The answers are sessionkittest's fault rules; a server that accepts a
+// connection and never answers (relHungServer) is a raw TCP listener.
 
 import (
 	"context"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,46 +16,49 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sessionkit/sessionkit-go"
+	"github.com/sessionkit/sessionkit-go/sessionkittest"
+	"github.com/sessionkit/sessionkit-go/sessions"
 )
 
 func TestCancelDuringWait(t *testing.T) {
 	tests := []struct {
 		name      string
-		header    http.Header
+		fault     sessionkittest.Fault
 		status    int
 		opts      []sessionkit.Option
 		wantAfter time.Duration
 	}{
-		{"exponential backoff", nil, http.StatusServiceUnavailable,
+		{"exponential backoff", sessionkittest.Status(http.StatusServiceUnavailable), http.StatusServiceUnavailable,
 			[]sessionkit.Option{sessionkit.WithRetryWait(10*time.Second, 10*time.Second)}, 0},
-		{"Retry-After wait", http.Header{"Retry-After": {"10"}}, http.StatusTooManyRequests,
+		{"Retry-After wait", sessionkittest.Status(http.StatusTooManyRequests).RetryAfter("10"), http.StatusTooManyRequests,
 			[]sessionkit.Option{sessionkit.WithRetryWait(time.Millisecond, 30*time.Second)}, 10 * time.Second},
 	}
 	for _, tt := range tests {
 		for _, api := range relAPIs {
 			t.Run(tt.name+"/"+api.String(), func(t *testing.T) {
-				answered := make(chan struct{}, 1)
-				srv := relServe(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
-					for k, v := range tt.header {
-						w.Header()[k] = v
-					}
-					relJSON(w, tt.status, `{"message":"slow down","detail":"slow down"}`)
-					answered <- struct{}{}
-				})
-				c := relClient(t, srv.URL, tt.opts...)
+				srv := kitServer(t)
+				rule := srv.Fault(sessionkittest.Match{}, tt.fault)
+				c := kitClient(t, srv, tt.opts...)
 				ctx, cancel := context.WithCancel(context.Background())
 				defer cancel()
+				var mu sync.Mutex
 				var cancelled time.Time
 				go func() {
-					<-answered
+					for rule.Hits() == 0 && ctx.Err() == nil {
+						time.Sleep(time.Millisecond)
+					}
 					time.Sleep(50 * time.Millisecond) // let the client start waiting
+					mu.Lock()
 					cancelled = time.Now()
+					mu.Unlock()
 					cancel()
 				}()
-				err := relCall(ctx, c, api)
+				err := kitCall(ctx, c, srv, api)
+				mu.Lock()
 				took := time.Since(cancelled)
+				mu.Unlock()
 				assert.Less(t, took, time.Second, "a 10 s wait ended with the context (took %s)", took)
-				assert.Equal(t, 1, srv.count())
+				assert.Equal(t, 1, srv.RequestCount())
 				assert.ErrorIs(t, err, context.Canceled)
 				var ae *sessionkit.APIError
 				require.ErrorAs(t, err, &ae, "the last API error stays reachable")
@@ -65,15 +71,13 @@ func TestCancelDuringWait(t *testing.T) {
 }
 
 func TestDeadlineDuringWait(t *testing.T) {
-	srv := relServe(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Retry-After", "10")
-		relJSON(w, http.StatusServiceUnavailable, `{"detail":"maintenance"}`)
-	})
-	c := relClient(t, srv.URL, sessionkit.WithRetryWait(time.Millisecond, time.Minute))
+	srv := kitServer(t)
+	srv.Fault(sessionkittest.Match{API: sessionkittest.Arthur}, sessionkittest.Status(http.StatusServiceUnavailable).RetryAfter("10"))
+	c := kitClient(t, srv, sessionkit.WithRetryWait(time.Millisecond, time.Minute))
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	err := relCall(ctx, c, sessionkit.Arthur)
+	err := kitCall(ctx, c, srv, sessionkit.Arthur)
 	assert.Less(t, time.Since(start), 2*time.Second)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	var ae *sessionkit.APIError
@@ -83,31 +87,34 @@ func TestDeadlineDuringWait(t *testing.T) {
 }
 
 func TestCancelDuringIteratorWait(t *testing.T) {
-	p := relNewPager(t, sessionkit.Ductape, 9)
-	p.fault = func(key string, _ int) (int, string) {
-		if key == "2" {
-			return http.StatusServiceUnavailable, `{"status":false,"message":"busy"}`
-		}
-		return 0, ""
-	}
-	c := relClient(t, p.URL(), sessionkit.WithRetryWait(10*time.Second, 10*time.Second))
+	srv := kitServer(t, sessionkittest.WithUsers(9))
+	srv.Fault(sessionkittest.Match{API: sessionkittest.Ductape, Page: 2}, sessionkittest.Status(http.StatusServiceUnavailable))
+	c := kitClient(t, srv, sessionkit.WithRetryWait(10*time.Second, 10*time.Second))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	d := srv.Data()
 	var got []string
 	var err error
+	var mu sync.Mutex
 	var cancelled time.Time
-	for id, e := range relWalk(ctx, c, sessionkit.Ductape, relStart{}, 3) {
+	for u, e := range c.Sessions.FetchUsersIter(ctx, sessions.FetchUsersOptions{Product: d.Product, Session: d.Session, Limit: 3}) {
 		if e != nil {
 			err = e
 			break
 		}
-		got = append(got, id)
+		got = append(got, u.Identifier)
 		if len(got) == 3 {
-			time.AfterFunc(100*time.Millisecond, func() { cancelled = time.Now(); cancel() })
+			time.AfterFunc(100*time.Millisecond, func() { mu.Lock(); cancelled = time.Now(); mu.Unlock(); cancel() })
 		}
 	}
+	mu.Lock()
 	assert.Less(t, time.Since(cancelled), time.Second)
-	assert.Equal(t, relIDs(0, 3), got)
+	mu.Unlock()
+	var want []string
+	for _, u := range d.DuctapeUsers[:3] {
+		want = append(want, u.Identifier)
+	}
+	assert.Equal(t, want, got)
 	assert.ErrorIs(t, err, context.Canceled)
 	var pe *sessionkit.PageError
 	require.ErrorAs(t, err, &pe)
@@ -139,21 +146,13 @@ func TestHungServerRespectsDeadline(t *testing.T) {
 // retries after an attempt that timed out.
 func TestAttemptTimeout(t *testing.T) {
 	t.Run("retries after a hung attempt", func(t *testing.T) {
-		srv := relServe(t, func(n int, w http.ResponseWriter, r *http.Request) {
-			if n == 0 {
-				select {
-				case <-r.Context().Done():
-				case <-time.After(10 * time.Second):
-				}
-				return
-			}
-			relJSON(w, http.StatusOK, relOKBody[sessionkit.Zoom])
-		})
-		c := relClient(t, srv.URL, sessionkit.WithAttemptTimeout(100*time.Millisecond))
+		srv := kitServer(t)
+		srv.Fault(sessionkittest.Match{API: sessionkittest.Zoom}, sessionkittest.Delay(10*time.Second), sessionkittest.Times(1))
+		c := kitClient(t, srv, sessionkit.WithAttemptTimeout(100*time.Millisecond))
 		start := time.Now()
-		require.NoError(t, relCall(context.Background(), c, sessionkit.Zoom))
+		require.NoError(t, kitCall(context.Background(), c, srv, sessionkit.Zoom))
 		assert.Less(t, time.Since(start), 5*time.Second)
-		assert.Equal(t, 2, srv.count())
+		assert.Equal(t, 2, srv.RequestCount())
 	})
 	t.Run("every attempt hangs", func(t *testing.T) {
 		url := relHungServer(t)
