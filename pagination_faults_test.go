@@ -1,20 +1,26 @@
 package sessionkit_test
 
 // Pagination faults: a Zoom cursor that repeats or is rejected, totals
-// that overstate the listing, and a walk resumed from its PageError. The
-// pager (relPager) is a hand-written oracle of each API's pagination.
+// that overstate the listing, and a walk resumed from its PageError. An
+// expired Zoom cursor is the kit's own (its clock expires it); the pager
+// (relPager) stays where a test needs what no vendor does on purpose: a
+// cursor that repeats, totals that lie.
 
 import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/sessionkit/sessionkit-go"
+	"github.com/sessionkit/sessionkit-go/sessionkittest"
 	"github.com/sessionkit/sessionkit-go/sessions"
 )
 
@@ -56,38 +62,56 @@ func TestZoomRepeatedTokenIsALoop(t *testing.T) {
 }
 
 func TestZoomRejectedTokenIsExpired(t *testing.T) {
-	const rejected = `{"code": 300, "message": "The next page token is invalid or expired."}`
 	t.Run("iterator", func(t *testing.T) {
-		p := relNewPager(t, sessionkit.Zoom, 9)
-		p.fault = func(key string, _ int) (int, string) {
-			if key == "tok-2" {
-				return http.StatusBadRequest, rejected
+		// The kit's clock jumps 16 minutes once the second Zoom request has
+		// arrived: the token page 1 handed out has expired by then, and
+		// the kit answers as Zoom does (400, code 300).
+		var kit atomic.Pointer[sessionkittest.Server]
+		clock := func() time.Time {
+			if srv := kit.Load(); srv != nil && srv.Count(sessionkittest.Match{API: sessionkittest.Zoom}) >= 2 {
+				return time.Now().Add(16 * time.Minute)
 			}
-			return 0, ""
+			return time.Now()
 		}
-		c := relClient(t, p.URL())
-		n, err := relDrain(relWalk(context.Background(), c, sessionkit.Zoom, relStart{}, 3))
+		srv := kitServer(t, sessionkittest.WithUsers(9), sessionkittest.WithClock(clock))
+		kit.Store(srv)
+		c := kitClient(t, srv)
+		id := srv.Data().ZoomSessionIDs[0]
+		n, err := relDrain(relMap(c.Sessions.ListUsersIter(context.Background(), id, sessions.ListUsersOptions{Type: sessions.Past, PageSize: 3}),
+			func(u sessions.VideoUser) string { return u.ID }))
 		assert.Equal(t, 3, n)
 		require.ErrorIs(t, err, sessionkit.ErrPageTokenExpired)
 		var pe *sessionkit.PageError
 		require.ErrorAs(t, err, &pe)
-		assert.Equal(t, "tok-2", pe.PageToken)
+		second := srv.RequestsMatching(sessionkittest.Match{API: sessionkittest.Zoom, Request: 2})
+		require.Len(t, second, 1)
+		q, perr := url.ParseQuery(second[0].RawQuery)
+		require.NoError(t, perr)
+		require.NotEmpty(t, q.Get("next_page_token"))
+		assert.Equal(t, q.Get("next_page_token"), pe.PageToken)
 		assert.Equal(t, 3, pe.Yielded)
 		var ae *sessionkit.APIError
 		require.ErrorAs(t, err, &ae, "the API error stays reachable")
 		assert.Equal(t, http.StatusBadRequest, ae.StatusCode)
 		assert.Equal(t, "300", ae.Code)
-		assert.Equal(t, 2, p.count(), "a 400 is not retried")
+		assert.Equal(t, 2, srv.Count(sessionkittest.Match{API: sessionkittest.Zoom}), "a 400 is not retried")
 	})
 	t.Run("ListUsers", func(t *testing.T) {
-		srv := relServe(t, func(_ int, w http.ResponseWriter, _ *http.Request) { relJSON(w, http.StatusBadRequest, rejected) })
-		c := relClient(t, srv.URL)
-		_, err := c.Sessions.ListUsers(context.Background(), "sess-1", sessions.ListUsersOptions{NextPageToken: "stale"})
+		// A token the kit never issued: Zoom's 400, code 300.
+		srv := kitServer(t)
+		c := kitClient(t, srv)
+		id := srv.Data().ZoomSessionIDs[0]
+		_, err := c.Sessions.ListUsers(context.Background(), id, sessions.ListUsersOptions{Type: sessions.Past, NextPageToken: "stale"})
 		require.ErrorIs(t, err, sessionkit.ErrPageTokenExpired)
 		var ae *sessionkit.APIError
 		require.ErrorAs(t, err, &ae)
 		assert.Equal(t, "300", ae.Code)
-		_, err = c.Sessions.ListUsers(context.Background(), "sess-1", sessions.ListUsersOptions{})
+		// Another 400 with code 300 but no token sent is not an expired token.
+		srv.Fault(sessionkittest.Match{API: sessionkittest.Zoom}, sessionkittest.Status(http.StatusBadRequest).
+			Body("application/json", `{"code": 300, "message": "The next page token is invalid or expired."}`))
+		_, err = c.Sessions.ListUsers(context.Background(), id, sessions.ListUsersOptions{Type: sessions.Past})
+		var ae2 *sessionkit.APIError
+		require.ErrorAs(t, err, &ae2)
 		assert.NotErrorIs(t, err, sessionkit.ErrPageTokenExpired, "no token was sent")
 	})
 }
