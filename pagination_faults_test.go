@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -141,37 +140,35 @@ func TestOverstatedTotalsEndCleanly(t *testing.T) {
 // finishes the walk.
 func TestPageErrorResume(t *testing.T) {
 	tests := []struct {
-		api       sessionkit.API
-		failAt    string   // page key of the failing request
-		wantPage  int      // PageError.Page
-		wantToken string   // PageError.PageToken
-		resume    relStart // where the fresh iterator starts
+		api      sessionkit.API
+		wantPage int  // PageError.Page of the failing third page (Arthur's is 0-based)
+		token    bool // PageError.PageToken is the third page's cursor, and Page 0
 	}{
-		{sessionkit.Ductape, "3", 3, "", relStart{page: 3}},
-		{sessionkit.Zoom, "tok-3", 0, "tok-3", relStart{token: "tok-3"}},
-		{sessionkit.Arthur, "2", 2, "", relStart{page: 2}}, // 0-based
-		{sessionkit.MonoCloud, "3", 3, "", relStart{page: 3}},
+		{sessionkit.Ductape, 3, false},
+		{sessionkit.Zoom, 0, true},
+		{sessionkit.Arthur, 2, false},
+		{sessionkit.MonoCloud, 3, false},
 	}
 	for _, tt := range tests {
 		for _, prefetch := range []int{0, 4} {
 			t.Run(fmt.Sprintf("%s/prefetch=%d", tt.api, prefetch), func(t *testing.T) {
-				p := relNewPager(t, tt.api, 10) // pages of 3, 3, 3, 1
-				var mu sync.Mutex
-				failed := false
-				p.fault = func(key string, _ int) (int, string) {
-					mu.Lock()
-					defer mu.Unlock()
-					if key == tt.failAt && !failed {
-						failed = true
-						return http.StatusInternalServerError, `{"message":"boom","detail":"boom"}`
-					}
-					return 0, ""
+				srv := kitServer(t, sessionkittest.WithUsers(10)) // pages of 3, 3, 3, 1
+				c := kitClient(t, srv, sessionkit.WithPrefetch(prefetch), sessionkit.WithMaxRetries(0))
+				// A walk without faults gives the listing's order: every
+				// row the kit holds, once each.
+				var all []string
+				for id, err := range kitWalk(context.Background(), c, srv, tt.api, relStart{}, 3) {
+					require.NoError(t, err)
+					all = append(all, id)
 				}
-				c := relClient(t, p.URL(), sessionkit.WithPrefetch(prefetch), sessionkit.WithMaxRetries(0))
+				require.ElementsMatch(t, kitIDs(srv, tt.api), all)
+				require.Len(t, all, 10)
+				third := sessionkittest.Match{API: kitAPI[tt.api], Page: 3}
+				srv.Fault(third, sessionkittest.Status(http.StatusInternalServerError), sessionkittest.Times(1))
 
 				var got []string
 				var walkErr error
-				for id, err := range relWalk(context.Background(), c, tt.api, relStart{}, 3) {
+				for id, err := range kitWalk(context.Background(), c, srv, tt.api, relStart{}, 3) {
 					if err != nil {
 						walkErr = err
 						continue // nothing more may come
@@ -182,21 +179,31 @@ func TestPageErrorResume(t *testing.T) {
 				require.Error(t, walkErr)
 				pe, ok := walkErr.(*sessionkit.PageError)
 				require.True(t, ok, "the iterator's error is a *PageError, got %T", walkErr)
+				wantToken := ""
+				if tt.token {
+					// The second request for page 3: the first was the
+					// walk without faults.
+					reqs := srv.RequestsMatching(sessionkittest.Match{API: kitAPI[tt.api], Page: 3, Request: 2})
+					require.Len(t, reqs, 1)
+					q, err := url.ParseQuery(reqs[0].RawQuery)
+					require.NoError(t, err)
+					wantToken = q.Get("next_page_token")
+					require.NotEmpty(t, wantToken)
+				}
 				assert.Equal(t, tt.wantPage, pe.Page, "Page")
-				assert.Equal(t, tt.wantToken, pe.PageToken, "PageToken")
+				assert.Equal(t, wantToken, pe.PageToken, "PageToken")
 				assert.Equal(t, 6, pe.Yielded, "Yielded")
-				assert.Equal(t, relIDs(0, 6), got)
+				assert.Equal(t, all[:6], got)
 				var ae *sessionkit.APIError
 				require.ErrorAs(t, walkErr, &ae)
 				assert.Equal(t, http.StatusInternalServerError, ae.StatusCode)
 
 				start := relStart{page: pe.Page, token: pe.PageToken}
-				assert.Equal(t, tt.resume, start)
-				for id, err := range relWalk(context.Background(), c, tt.api, start, 3) {
+				for id, err := range kitWalk(context.Background(), c, srv, tt.api, start, 3) {
 					require.NoError(t, err)
 					got = append(got, id)
 				}
-				assert.Equal(t, relIDs(0, 10), got, "the resumed walk continues where the first stopped")
+				assert.Equal(t, all, got, "the resumed walk continues where the first stopped")
 			})
 		}
 	}

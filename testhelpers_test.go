@@ -461,3 +461,50 @@ func kitCall(ctx context.Context, c *sessionkit.Client, srv *sessionkittest.Serv
 	}
 	return err
 }
+
+// kitWalk is relWalk over what srv holds: Ductape's session, Zoom's first
+// (ended) session, Arthur's rows of every task, the first MonoCloud user's
+// sessions. kitIDs lists the IDs it yields, in the data's order (the
+// kit may list them in another).
+func kitWalk(ctx context.Context, c *sessionkit.Client, srv *sessionkittest.Server, api sessionkit.API, start relStart, size int) iter.Seq2[string, error] {
+	d := srv.Data()
+	switch api {
+	case sessionkit.Ductape:
+		return relMap(c.Sessions.FetchUsersIter(ctx, sessions.FetchUsersOptions{Product: d.Product, Session: d.Session, Page: start.page, Limit: size}),
+			func(u sessions.User) string { return u.Identifier })
+	case sessionkit.Zoom:
+		return relMap(c.Sessions.ListUsersIter(ctx, d.ZoomSessionIDs[0], sessions.ListUsersOptions{Type: sessions.Past, PageSize: size, NextPageToken: start.token}),
+			func(u sessions.VideoUser) string { return u.ID })
+	case sessionkit.Arthur:
+		return relMap(c.Traces.UsersIter(ctx, traces.UsersOptions{TaskIDs: d.ArthurTaskIDs, PageSize: size, Page: start.page}),
+			func(u traces.UserMetadata) string { return u.UserID })
+	default:
+		return relMap(c.Users.SessionsIter(ctx, d.MonoCloudUserIDs[0], users.SessionsOptions{Page: start.page, Size: size}),
+			func(s users.Session) string { return s.SessionID })
+	}
+}
+
+// kitIDs are the IDs kitWalk yields from srv, in any order.
+func kitIDs(srv *sessionkittest.Server, api sessionkit.API) []string {
+	d := srv.Data()
+	var ids []string
+	switch api {
+	case sessionkit.Ductape:
+		for _, u := range d.DuctapeUsers {
+			ids = append(ids, u.Identifier)
+		}
+	case sessionkit.Zoom:
+		for _, u := range d.ZoomUsers[d.ZoomSessionIDs[0]] {
+			ids = append(ids, u.ID)
+		}
+	case sessionkit.Arthur:
+		for _, u := range d.ArthurUsers {
+			ids = append(ids, u.UserID)
+		}
+	default:
+		for _, s := range d.MonoCloudSessions[d.MonoCloudUserIDs[0]] {
+			ids = append(ids, s.SessionID)
+		}
+	}
+	return ids
+}
