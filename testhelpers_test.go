@@ -60,18 +60,43 @@ func relClient(t testing.TB, base string, opts ...sessionkit.Option) *sessionkit
 	return c
 }
 
-// relCall makes one single-page call to api.
+// relCall makes one single-page call to api, for relArgs.
 func relCall(ctx context.Context, c *sessionkit.Client, api sessionkit.API) error {
+	return callFor(ctx, c, api, relArgs)
+}
+
+// listArgs are what a call or walk of each API asks for.
+type listArgs struct {
+	product, session string               // Ductape
+	zoomSession      string               // Zoom
+	zoomType         sessions.SessionType // Zoom
+	tasks            []string             // Arthur
+	monoUser         string               // MonoCloud
+}
+
+// relArgs are what the hand-written servers answer for.
+var relArgs = listArgs{product: "p", session: "s", zoomSession: "sess-1", tasks: []string{"t1"}, monoUser: "u1"}
+
+// kitArgs are what srv holds: Ductape's session, Zoom's first (ended)
+// session, Arthur's rows of every task, the first MonoCloud user.
+func kitArgs(srv *sessionkittest.Server) listArgs {
+	d := srv.Data()
+	return listArgs{product: d.Product, session: d.Session, zoomSession: d.ZoomSessionIDs[0], zoomType: sessions.Past,
+		tasks: d.ArthurTaskIDs, monoUser: d.MonoCloudUserIDs[0]}
+}
+
+// callFor makes one single-page call to api for a.
+func callFor(ctx context.Context, c *sessionkit.Client, api sessionkit.API, a listArgs) error {
 	var err error
 	switch api {
 	case sessionkit.Ductape:
-		_, err = c.Sessions.FetchUsers(ctx, sessions.FetchUsersOptions{Product: "p", Session: "s"})
+		_, err = c.Sessions.FetchUsers(ctx, sessions.FetchUsersOptions{Product: a.product, Session: a.session})
 	case sessionkit.Zoom:
-		_, err = c.Sessions.ListUsers(ctx, "sess-1", sessions.ListUsersOptions{})
+		_, err = c.Sessions.ListUsers(ctx, a.zoomSession, sessions.ListUsersOptions{Type: a.zoomType})
 	case sessionkit.Arthur:
-		_, err = c.Traces.Users(ctx, traces.UsersOptions{TaskIDs: []string{"t1"}})
+		_, err = c.Traces.Users(ctx, traces.UsersOptions{TaskIDs: a.tasks})
 	default:
-		_, err = c.Users.Sessions(ctx, "u1", users.SessionsOptions{})
+		_, err = c.Users.Sessions(ctx, a.monoUser, users.SessionsOptions{})
 	}
 	return err
 }
@@ -190,20 +215,26 @@ type relStart struct {
 	token string
 }
 
-// relWalk walks api's listing with its iterator and yields item IDs.
+// relWalk walks api's listing with its iterator, for relArgs, and yields
+// item IDs.
 func relWalk(ctx context.Context, c *sessionkit.Client, api sessionkit.API, start relStart, size int) iter.Seq2[string, error] {
+	return walkFor(ctx, c, api, relArgs, start, size)
+}
+
+// walkFor walks api's listing for a with its iterator and yields item IDs.
+func walkFor(ctx context.Context, c *sessionkit.Client, api sessionkit.API, a listArgs, start relStart, size int) iter.Seq2[string, error] {
 	switch api {
 	case sessionkit.Ductape:
-		return relMap(c.Sessions.FetchUsersIter(ctx, sessions.FetchUsersOptions{Product: "p", Session: "s", Page: start.page, Limit: size}),
+		return relMap(c.Sessions.FetchUsersIter(ctx, sessions.FetchUsersOptions{Product: a.product, Session: a.session, Page: start.page, Limit: size}),
 			func(u sessions.User) string { return u.Identifier })
 	case sessionkit.Zoom:
-		return relMap(c.Sessions.ListUsersIter(ctx, "sess-1", sessions.ListUsersOptions{PageSize: size, NextPageToken: start.token}),
+		return relMap(c.Sessions.ListUsersIter(ctx, a.zoomSession, sessions.ListUsersOptions{Type: a.zoomType, PageSize: size, NextPageToken: start.token}),
 			func(u sessions.VideoUser) string { return u.ID })
 	case sessionkit.Arthur:
-		return relMap(c.Traces.UsersIter(ctx, traces.UsersOptions{TaskIDs: []string{"t1"}, PageSize: size, Page: start.page}),
+		return relMap(c.Traces.UsersIter(ctx, traces.UsersOptions{TaskIDs: a.tasks, PageSize: size, Page: start.page}),
 			func(u traces.UserMetadata) string { return u.UserID })
 	default:
-		return relMap(c.Users.SessionsIter(ctx, "u1", users.SessionsOptions{Page: start.page, Size: size}),
+		return relMap(c.Users.SessionsIter(ctx, a.monoUser, users.SessionsOptions{Page: start.page, Size: size}),
 			func(s users.Session) string { return s.SessionID })
 	}
 }
@@ -444,47 +475,18 @@ var kitAPI = map[sessionkit.API]string{
 	sessionkit.Arthur: sessionkittest.Arthur, sessionkit.MonoCloud: sessionkittest.MonoCloud,
 }
 
-// kitCall makes relCall's single-page call to api, asking for what srv
-// holds.
+// kitCall makes relCall's single-page call to api, for what srv holds.
 func kitCall(ctx context.Context, c *sessionkit.Client, srv *sessionkittest.Server, api sessionkit.API) error {
-	d := srv.Data()
-	var err error
-	switch api {
-	case sessionkit.Ductape:
-		_, err = c.Sessions.FetchUsers(ctx, sessions.FetchUsersOptions{Product: d.Product, Session: d.Session})
-	case sessionkit.Zoom:
-		_, err = c.Sessions.ListUsers(ctx, d.ZoomSessionIDs[0], sessions.ListUsersOptions{Type: sessions.Past})
-	case sessionkit.Arthur:
-		_, err = c.Traces.Users(ctx, traces.UsersOptions{TaskIDs: d.ArthurTaskIDs[:1]})
-	default:
-		_, err = c.Users.Sessions(ctx, d.MonoCloudUserIDs[0], users.SessionsOptions{})
-	}
-	return err
+	return callFor(ctx, c, api, kitArgs(srv))
 }
 
-// kitWalk is relWalk over what srv holds: Ductape's session, Zoom's first
-// (ended) session, Arthur's rows of every task, the first MonoCloud user's
-// sessions. kitIDs lists the IDs it yields, in the data's order (the
-// kit may list them in another).
+// kitWalk is relWalk for what srv holds (see kitArgs).
 func kitWalk(ctx context.Context, c *sessionkit.Client, srv *sessionkittest.Server, api sessionkit.API, start relStart, size int) iter.Seq2[string, error] {
-	d := srv.Data()
-	switch api {
-	case sessionkit.Ductape:
-		return relMap(c.Sessions.FetchUsersIter(ctx, sessions.FetchUsersOptions{Product: d.Product, Session: d.Session, Page: start.page, Limit: size}),
-			func(u sessions.User) string { return u.Identifier })
-	case sessionkit.Zoom:
-		return relMap(c.Sessions.ListUsersIter(ctx, d.ZoomSessionIDs[0], sessions.ListUsersOptions{Type: sessions.Past, PageSize: size, NextPageToken: start.token}),
-			func(u sessions.VideoUser) string { return u.ID })
-	case sessionkit.Arthur:
-		return relMap(c.Traces.UsersIter(ctx, traces.UsersOptions{TaskIDs: d.ArthurTaskIDs, PageSize: size, Page: start.page}),
-			func(u traces.UserMetadata) string { return u.UserID })
-	default:
-		return relMap(c.Users.SessionsIter(ctx, d.MonoCloudUserIDs[0], users.SessionsOptions{Page: start.page, Size: size}),
-			func(s users.Session) string { return s.SessionID })
-	}
+	return walkFor(ctx, c, api, kitArgs(srv), start, size)
 }
 
-// kitIDs are the IDs kitWalk yields from srv, in any order.
+// kitIDs are the IDs kitWalk yields from srv, in the data's order (the kit
+// may list them in another).
 func kitIDs(srv *sessionkittest.Server, api sessionkit.API) []string {
 	d := srv.Data()
 	var ids []string
