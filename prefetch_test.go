@@ -1,6 +1,6 @@
 package sessionkit_test
 
-// Prefetch that pays (issue 4, requirement 3). The exact targets are in
+// Prefetch that pays. The exact targets are in
 // BenchmarkPrefetch_<API> and the README: with 40 pages, 20 ms of server
 // latency and 20 ms of consumer work per page, WithPrefetch(1) takes ≤ 0.6×
 // the time of WithPrefetch(0); with no consumer work and a known total,

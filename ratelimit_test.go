@@ -1,6 +1,6 @@
 package sessionkit_test
 
-// Client-side rate limiting (issue 4, requirement 5): WithRateLimit paces
+// Client-side rate limiting: WithRateLimit paces
 // every attempt, globally (one limiter per API) or for one API with
 // ForAPI; 100 concurrent callers stay within +10% of the configured rate,
 // and prefetched pages and retries wait their turn too. Zoom's
