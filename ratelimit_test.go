@@ -178,13 +178,15 @@ func TestRateLimitConcurrentCallers(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			free = rateHammer(t, c, sessionkit.Ductape, 2, rateRun)
+			free = rateHammer(t, c, sessionkit.Ductape, 8, rateRun)
 		}()
 		rateHammer(t, c, sessionkit.Zoom, rateCallers, rateRun)
 		wg.Wait()
 		rateCheck(t, rec, s, sessionkit.Zoom)
 		t.Logf("unpaced Ductape: %d requests", free)
-		assert.Greater(t, float64(free), 2*(rateBurst+rateRPS*rateRun.Seconds()), "Ductape must not be paced by Zoom's limit")
+		// Well past what Zoom's limit would allow, with room for a busy
+		// machine: paced, it could not exceed 1.1x.
+		assert.Greater(t, float64(free), 1.5*(rateBurst+rateRPS*rateRun.Seconds()), "Ductape must not be paced by Zoom's limit")
 	})
 
 	t.Run("ForAPI wins over the global limit", func(t *testing.T) {
