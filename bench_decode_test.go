@@ -37,7 +37,7 @@ func benchPageTransport() *perfPageTransport {
 		s := &perfServer{cfg: perfConfig{perPage: benchItems, pages: 1}}
 		perfPages = &perfPageTransport{}
 		for _, api := range perfAPIs {
-			s.shared[api] = perfSharedItems(api, benchItems)
+			s.shared[api] = perfSharedItems(api, benchItemsOf(api))
 			rec := httptest.NewRecorder()
 			s.writePage(rec, api, 0)
 			perfPages.pages[api] = rec
@@ -71,7 +71,7 @@ func benchDecodeSDK(b *testing.B, api sessionkit.API) {
 	b.SetBytes(int64(benchPageTransport().pages[api].Body.Len()))
 	b.ReportAllocs()
 	for b.Loop() {
-		if n, err := perfSDKPage(b.Context(), c, api, 0, benchItems); err != nil || n != benchItems {
+		if n, err := perfSDKPage(b.Context(), c, api, 0, benchItemsOf(api)); err != nil || n != benchItemsOf(api) {
 			b.Fatalf("page: %d items, %v", n, err)
 		}
 	}
@@ -82,7 +82,7 @@ func benchDecodeRaw(b *testing.B, api sessionkit.API) {
 	b.SetBytes(int64(benchPageTransport().pages[api].Body.Len()))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, n, err := rc.rawPage(b.Context(), api, 0, benchItems); err != nil || n != benchItems {
+		if _, n, err := rc.rawPage(b.Context(), api, 0, benchItemsOf(api)); err != nil || n != benchItemsOf(api) {
 			b.Fatalf("page: %d items, %v", n, err)
 		}
 	}

@@ -45,6 +45,15 @@ import (
 // benchItems is the size of the benchmarked page.
 const benchItems = 5000
 
+// benchItemsOf is the size of api's benchmarked page: benchItems, or the
+// most the API allows in one page when that is less (Zoom: 300).
+func benchItemsOf(api sessionkit.API) int {
+	if api == sessionkit.Zoom {
+		return sessions.MaxZoomPageSize
+	}
+	return benchItems
+}
+
 const (
 	perfKey       = "bench-key"
 	perfWorkspace = "ws_bench"
@@ -737,7 +746,7 @@ func sharedBenchServer(b *testing.B) *perfServer {
 	benchOnce.Do(func() {
 		s := &perfServer{cfg: perfConfig{perPage: benchItems, pages: 1}}
 		for _, api := range perfAPIs {
-			s.shared[api] = perfSharedItems(api, benchItems)
+			s.shared[api] = perfSharedItems(api, benchItemsOf(api))
 		}
 		s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 		benchServer = s // lives until the test binary exits
@@ -753,13 +762,13 @@ func benchSDK(b *testing.B, api sessionkit.API) {
 	s := sharedBenchServer(b)
 	c := newPerfClient(b, s.URL)
 	ctx := context.Background()
-	n, err := perfSDKPage(ctx, c, api, 0, benchItems) // warm the connection
+	n, err := perfSDKPage(ctx, c, api, 0, benchItemsOf(api)) // warm the connection
 	require.NoError(b, err)
-	require.Equal(b, benchItems, n)
+	require.Equal(b, benchItemsOf(api), n)
 	b.SetBytes(benchPageBytes(api))
 	b.ReportAllocs()
 	for b.Loop() {
-		if n, err := perfSDKPage(ctx, c, api, 0, benchItems); err != nil || n != benchItems {
+		if n, err := perfSDKPage(ctx, c, api, 0, benchItemsOf(api)); err != nil || n != benchItemsOf(api) {
 			b.Fatalf("page: %d items, %v", n, err)
 		}
 	}
@@ -769,13 +778,13 @@ func benchRaw(b *testing.B, api sessionkit.API) {
 	s := sharedBenchServer(b)
 	rc := newPerfRawClient(b, s.URL)
 	ctx := context.Background()
-	_, n, err := rc.rawPage(ctx, api, 0, benchItems)
+	_, n, err := rc.rawPage(ctx, api, 0, benchItemsOf(api))
 	require.NoError(b, err)
-	require.Equal(b, benchItems, n)
+	require.Equal(b, benchItemsOf(api), n)
 	b.SetBytes(benchPageBytes(api))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, n, err := rc.rawPage(ctx, api, 0, benchItems); err != nil || n != benchItems {
+		if _, n, err := rc.rawPage(ctx, api, 0, benchItemsOf(api)); err != nil || n != benchItemsOf(api) {
 			b.Fatalf("page: %d items, %v", n, err)
 		}
 	}
@@ -789,13 +798,13 @@ func benchIter(b *testing.B, api sessionkit.API) {
 	b.ReportAllocs()
 	for b.Loop() {
 		n := 0
-		for _, err := range perfSDKIter(ctx, c, api, benchItems) {
+		for _, err := range perfSDKIter(ctx, c, api, benchItemsOf(api)) {
 			if err != nil {
 				b.Fatal(err)
 			}
 			n++
 		}
-		if n != benchItems {
+		if n != benchItemsOf(api) {
 			b.Fatalf("walk: %d items", n)
 		}
 	}
@@ -1086,7 +1095,7 @@ func benchRatioOf(b *testing.B, api sessionkit.API, c *sessionkit.Client, rc *pe
 	var aRaw, aSDK uint64
 	runRaw := func() {
 		a0, t0 := allocs(), time.Now()
-		if _, n, err := rc.rawPage(ctx, api, 0, benchItems); err != nil || n != benchItems {
+		if _, n, err := rc.rawPage(ctx, api, 0, benchItemsOf(api)); err != nil || n != benchItemsOf(api) {
 			b.Fatalf("raw page: %d items, %v", n, err)
 		}
 		tRaw += time.Since(t0)
@@ -1094,7 +1103,7 @@ func benchRatioOf(b *testing.B, api sessionkit.API, c *sessionkit.Client, rc *pe
 	}
 	runSDK := func() {
 		a0, t0 := allocs(), time.Now()
-		if n, err := perfSDKPage(ctx, c, api, 0, benchItems); err != nil || n != benchItems {
+		if n, err := perfSDKPage(ctx, c, api, 0, benchItemsOf(api)); err != nil || n != benchItemsOf(api) {
 			b.Fatalf("SDK page: %d items, %v", n, err)
 		}
 		tSDK += time.Since(t0)
