@@ -444,12 +444,23 @@ func TestRenewalSharedByConcurrent401s(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	tokens := map[string]bool{}
+	first := ""
+	tokens := map[string]int{} // requests per token
 	for _, r := range srv.RequestsMatching(sessionkittest.Match{API: sessionkittest.Zoom}) {
-		tokens[bearerOf(r)] = true
+		if first == "" {
+			first = bearerOf(r)
+		}
+		tokens[bearerOf(r)]++
 	}
-	assert.Len(t, tokens, 2, "the rejected token and one renewal")
-	assert.Equal(t, 21, srv.RequestCount(), "the first call, ten rejected, ten retried")
+	require.Len(t, tokens, 2, "the rejected token and one renewal")
+	// A call that started after another had renewed sends the new token
+	// at once; one that sent the old token first is rejected and retried.
+	// Either way each of the ten calls succeeds with exactly one request
+	// bearing the one renewed token.
+	renewed := srv.RequestCount() - tokens[first]
+	assert.Equal(t, 10, renewed, "each call sends the renewed token once")
+	assert.GreaterOrEqual(t, tokens[first], 1, "the first call used the first token")
+	assert.LessOrEqual(t, tokens[first], 11, "the first call, and at most ten rejected")
 }
 
 func TestCredentialsNotSentToAnotherOrigin(t *testing.T) {
