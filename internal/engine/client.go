@@ -20,6 +20,10 @@ type APIConfig struct {
 	Credential Credential
 	// Limiter, when set, paces every attempt to this API.
 	Limiter *rate.Limiter
+
+	// pacer is the pacing the API's answers ask for (see pacer); New
+	// makes one when it is nil, so a copy of a Client's APIConfig shares it.
+	pacer *pacer
 }
 
 // Config is everything the engine needs; the root package builds it from
@@ -71,6 +75,11 @@ func New(cfg Config) *Client {
 	c := &Client{cfg: cfg, apis: cfg.APIs, now: cfg.Now}
 	if c.now == nil {
 		c.now = time.Now
+	}
+	for i := range c.apis {
+		if c.apis[i].pacer == nil {
+			c.apis[i].pacer = newPacer(c.now)
+		}
 	}
 	if cfg.HTTPClient != nil {
 		c.hc = http.Client{

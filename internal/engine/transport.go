@@ -7,10 +7,10 @@ import (
 	"net/http"
 )
 
-// authTransport paces attempts with the API's rate limiter, starts the
-// attempt timeout once the limiter's turn has come (waiting for the
-// client's own limiter is not part of an attempt; only the caller's
-// context ends that wait), and attaches the API's credential, only when
+// authTransport paces attempts with the API's rate limiter, then with the
+// pacing the API's answers asked for (see pacer), starts the attempt
+// timeout once both let it go (these waits are not part of an attempt;
+// only the caller's context ends them), and attaches the API's credential, only when
 // the request goes to the API's own origin (scheme, host and port),
 // redirects included.
 type authTransport struct {
@@ -29,6 +29,9 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			// The turn would come after the context's deadline.
 			return nil, &rateWaitError{api: st.api, err: err}
 		}
+	}
+	if err := st.paceWait(req.Context()); err != nil {
+		return nil, err
 	}
 	a := st.c.startAttempt(req.Context())
 	out := req.Clone(a.ctx)
