@@ -97,9 +97,10 @@ func BenchmarkRateLimitedWalk(b *testing.B) {
 		serverBurst int
 		opts        []sessionkit.Option
 	}{
+		{"server_burst_50/no_client_limit", 50, nil},
+		{"server_burst_50/WithRateLimit_50_10", 50, []sessionkit.Option{sessionkit.WithRateLimit(paceBenchRate, 10)}},
 		{"server_burst_10/no_client_limit", 10, nil},
 		{"server_burst_10/WithRateLimit_50_10", 10, []sessionkit.Option{sessionkit.WithRateLimit(paceBenchRate, 10)}},
-		{"server_burst_50/no_client_limit", 50, nil},
 	}
 	ideal := time.Duration(paceBenchPages) * time.Second / paceBenchRate
 	for _, tc := range cases {

@@ -78,7 +78,7 @@ func New(cfg Config) *Client {
 	}
 	for i := range c.apis {
 		if c.apis[i].pacer == nil {
-			c.apis[i].pacer = newPacer(c.now)
+			c.apis[i].pacer = newPacer(c.now, c.apis[i].Limiter != nil)
 		}
 	}
 	if cfg.HTTPClient != nil {

@@ -69,14 +69,27 @@ type pacer struct {
 
 	mu          sync.Mutex
 	until       time.Time     // no attempt starts before this
-	next        time.Time     // the next start while spreading
+	next        time.Time     // the next start while spacing
 	interval    time.Duration // spacing of starts until spreadUntil
 	spreadUntil time.Time
+	learned     time.Duration // spacing learned from refusals; 0: none
+	limited     bool          // the client has its own limiter: nothing is learned
+	accepted    [acceptedRing]time.Time
+	nAccepted   int // answers recorded in accepted, over all time
 	daily       *DailyLimitError
 }
 
-func newPacer(now func() time.Time) *pacer {
-	return &pacer{now: now, sleep: pauseSleep}
+// acceptedRing is how many accepted answers the pacer remembers to learn
+// the server's rate from.
+const acceptedRing = 512
+
+// probe is how much each accepted answer shortens the learned spacing,
+// so that a rate learned too low (from a server whose burst is smaller
+// than its Retry-After window) rises again.
+const probe = 0.99
+
+func newPacer(now func() time.Time, limited bool) *pacer {
+	return &pacer{now: now, sleep: pauseSleep, limited: limited}
 }
 
 // pauseSleep waits d, or returns the context's error as soon as ctx ends.
@@ -107,16 +120,18 @@ func (p *pacer) dailyLocked(now time.Time) *DailyLimitError {
 // wait returns when an attempt may start: after any pause, at its turn
 // while spreading. It returns the daily limit in force, or the context's
 // error, at once.
-func (p *pacer) wait(ctx context.Context) error {
+// It reports whether it waited out a pause.
+func (p *pacer) wait(ctx context.Context) (paused bool, err error) {
 	reserved := false
 	for {
 		d, res, err := p.turn(reserved)
 		if err != nil || d <= 0 {
-			return err
+			return paused, err
 		}
 		reserved = reserved || res
+		paused = paused || !res
 		if err := p.sleep(ctx, d); err != nil {
-			return err
+			return paused, err
 		}
 	}
 }
@@ -134,16 +149,17 @@ func (p *pacer) turn(reserved bool) (time.Duration, bool, error) {
 	if now.Before(p.until) {
 		return p.until.Sub(now), false, nil
 	}
-	if reserved || p.interval <= 0 || !now.Before(p.spreadUntil) {
+	if !now.Before(p.spreadUntil) {
+		p.interval = 0
+	}
+	space := max(p.interval, p.learned)
+	if reserved || space <= 0 {
 		return 0, false, nil
 	}
-	at := p.next
-	if at.Before(now) {
-		at = now
-	}
-	// Take the turn now, so that waiting attempts start one interval
+	at := later(p.next, now)
+	// Take the turn now, so that waiting attempts start one spacing
 	// apart rather than together.
-	p.next = at.Add(p.interval)
+	p.next = at.Add(space)
 	return at.Sub(now), true, nil
 }
 
@@ -164,13 +180,35 @@ func (p *pacer) observe(resp *http.Response, last *APIError, maxPause time.Durat
 		p.daily = newDailyLimit(last, now)
 		return p.daily
 	}
-	if failed && last != nil && last.RetryAfter > 0 && last.RetryAfter <= maxPause {
-		if until := now.Add(last.RetryAfter); until.After(p.until) {
-			p.until = until
-		}
+	switch {
+	case failed && last != nil && last.RetryAfter > 0 && last.RetryAfter <= maxPause:
+		p.pause(last.RetryAfter, now)
+	case resp.StatusCode >= 200 && resp.StatusCode <= 299:
+		p.accepted[p.nAccepted%acceptedRing] = now
+		p.nAccepted++
+		p.learned = time.Duration(float64(p.learned) * probe)
 	}
 	p.spread(resp.Header, now)
 	return nil
+}
+
+// pause holds every attempt for wait from now, and learns the server's
+// rate: the answers it accepted within the last wait before it refused,
+// spread over wait, is the spacing of the attempts after the pause.
+func (p *pacer) pause(wait time.Duration, now time.Time) {
+	until := now.Add(wait)
+	p.until = later(p.until, until)
+	p.next = later(p.next, until)
+	n := 0
+	for i := 1; i <= min(p.nAccepted, acceptedRing); i++ {
+		if !p.accepted[(p.nAccepted-i)%acceptedRing].After(now.Add(-wait)) {
+			break
+		}
+		n++
+	}
+	if n > 0 && !p.limited {
+		p.learned = wait / time.Duration(n)
+	}
 }
 
 // spread applies the rule of X-RateLimit-Limit (L) and
@@ -224,13 +262,31 @@ func nextUTCMidnight(now time.Time) time.Time {
 // pacer returns the pacer of the call's API.
 func (st *call) pacer() *pacer { return st.c.apis[st.api].pacer }
 
-// paceWait is the gate before an attempt (see pacer).
-func (st *call) paceWait(ctx context.Context) error {
-	err := st.pacer().wait(ctx)
-	if d, ok := err.(*DailyLimitError); ok {
-		return &paceError{err: d}
+// waitTurn waits for the attempt's turn: the client's own rate limiter
+// (WithRateLimit), then the pacer. A pause spends the limiter's turn, so
+// an attempt that waited one takes a new turn: the attempts released
+// together stay within the client's limit.
+func (st *call) waitTurn(ctx context.Context) error {
+	lim := st.c.apis[st.api].Limiter
+	for {
+		if lim != nil {
+			if err := lim.Wait(ctx); err != nil {
+				if ctxErr := ctx.Err(); ctxErr != nil {
+					return ctxErr
+				}
+				// The turn would come after the context's deadline.
+				return &rateWaitError{api: st.api, err: err}
+			}
+		}
+		paused, err := st.pacer().wait(ctx)
+		var d *DailyLimitError
+		if errors.As(err, &d) {
+			return &paceError{err: d}
+		}
+		if err != nil || !paused || lim == nil {
+			return err
+		}
 	}
-	return err
 }
 
 // paceError carries a daily limit through net/http's *url.Error; the call

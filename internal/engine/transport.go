@@ -21,16 +21,7 @@ type authTransport struct {
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	st := t.st
 	cfg := &st.c.apis[st.api]
-	if cfg.Limiter != nil {
-		if err := cfg.Limiter.Wait(req.Context()); err != nil {
-			if ctxErr := req.Context().Err(); ctxErr != nil {
-				return nil, ctxErr
-			}
-			// The turn would come after the context's deadline.
-			return nil, &rateWaitError{api: st.api, err: err}
-		}
-	}
-	if err := st.paceWait(req.Context()); err != nil {
+	if err := st.waitTurn(req.Context()); err != nil {
 		return nil, err
 	}
 	a := st.c.startAttempt(req.Context())
