@@ -58,7 +58,7 @@ const spreadBelow = 5 // Remaining < Limit/spreadBelow
 const spreadWindow = time.Second
 
 // pacer is the server-derived pacing of one API, shared by every call of a
-// Client (and of the clients derived from it): a pause after a 429 or 503
+// Client (and by a Client built from a copy of its APIConfig): a pause after a 429 or 503
 // with Retry-After that every attempt waits out, a spacing of attempts
 // while X-RateLimit-Remaining is low, and a daily limit in force. The gate
 // (wait) runs before each attempt, after the client's own rate limiter and
@@ -118,59 +118,64 @@ func (p *pacer) dailyLocked(now time.Time) *DailyLimitError {
 }
 
 // wait returns when an attempt may start: after any pause, at its turn
-// while spreading. It returns the daily limit in force, or the context's
-// error, at once.
-// It reports whether it waited out a pause.
+// while spacing. It reports whether it waited out a pause. It returns the
+// daily limit in force, or the context's error, at once. Each pause is
+// waited once, by the timer: a clock that stands still (Config.Now in
+// tests) cannot hold an attempt for ever.
 func (p *pacer) wait(ctx context.Context) (paused bool, err error) {
-	reserved := false
+	var t turnState
 	for {
-		d, res, err := p.turn(reserved)
+		d, err := p.turn(&t)
 		if err != nil || d <= 0 {
-			return paused, err
+			return !t.pausedUntil.IsZero(), err
 		}
-		reserved = reserved || res
-		paused = paused || !res
 		if err := p.sleep(ctx, d); err != nil {
-			return paused, err
+			return !t.pausedUntil.IsZero(), err
 		}
 	}
 }
 
-// turn returns how long the next attempt must wait (0: go now), whether
-// it took a turn while spreading (it then only waits out pauses), or the
-// daily limit in force.
-func (p *pacer) turn(reserved bool) (time.Duration, bool, error) {
+// turnState is what one attempt has waited so far.
+type turnState struct {
+	pausedUntil time.Time // the latest pause it waited out
+	reserved    bool      // it took its turn while spacing
+}
+
+// turn returns how long the attempt must wait (0: go now), or the daily
+// limit in force.
+func (p *pacer) turn(t *turnState) (time.Duration, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()
 	if d := p.dailyLocked(now); d != nil {
-		return 0, false, d
+		return 0, d
 	}
-	if now.Before(p.until) {
-		return p.until.Sub(now), false, nil
+	if now.Before(p.until) && p.until.After(t.pausedUntil) {
+		t.pausedUntil = p.until
+		return p.until.Sub(now), nil
 	}
 	if !now.Before(p.spreadUntil) {
 		p.interval = 0
 	}
 	space := max(p.interval, p.learned)
-	if reserved || space <= 0 {
-		return 0, false, nil
+	if t.reserved || space <= 0 {
+		return 0, nil
 	}
-	at := later(p.next, now)
 	// Take the turn now, so that waiting attempts start one spacing
 	// apart rather than together.
+	at := later(p.next, now)
 	p.next = at.Add(space)
-	return at.Sub(now), true, nil
+	t.reserved = true
+	return at.Sub(now), nil
 }
 
 // observe learns from one answer: a 429 or 503 with a Retry-After that the
 // client would wait (at most maxWait) pauses every attempt until then; a
 // daily limit puts the API in force until it resets; X-RateLimit-Limit
 // and X-RateLimit-Remaining spread the remaining requests over the window.
-// It returns the daily limit the answer reported, or nil.
-func (p *pacer) observe(resp *http.Response, last *APIError, maxPause time.Duration) *DailyLimitError {
+func (p *pacer) observe(resp *http.Response, last *APIError, maxPause time.Duration) {
 	if resp == nil {
-		return nil
+		return
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -178,7 +183,7 @@ func (p *pacer) observe(resp *http.Response, last *APIError, maxPause time.Durat
 	failed := resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable
 	if failed && last != nil && isDailyLimit(last) {
 		p.daily = newDailyLimit(last, now)
-		return p.daily
+		return
 	}
 	switch {
 	case failed && last != nil && last.RetryAfter > 0 && last.RetryAfter <= maxPause:
@@ -189,7 +194,6 @@ func (p *pacer) observe(resp *http.Response, last *APIError, maxPause time.Durat
 		p.learned = time.Duration(float64(p.learned) * probe)
 	}
 	p.spread(resp.Header, now)
-	return nil
 }
 
 // pause holds every attempt for wait from now, and learns the server's

@@ -226,12 +226,12 @@ func TestPauseLearnsTheAcceptedRate(t *testing.T) {
 	p.observe(refused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
 	assert.Equal(t, 50*time.Millisecond, p.learned, "20 accepted within the last second: 20/s")
 
-	d, _, err := p.turn(false)
+	d, err := p.turn(&turnState{})
 	require.NoError(t, err)
 	assert.Equal(t, time.Second, d, "first the pause")
 	clk.Advance(time.Second)
 	for i := range 3 {
-		d, _, _ := p.turn(false)
+		d, _ := p.turn(&turnState{})
 		assert.Equal(t, time.Duration(i)*50*time.Millisecond, d, "then one start per learned spacing")
 	}
 }
@@ -384,4 +384,21 @@ func TestDailyLimitErrorText(t *testing.T) {
 		Err: &APIError{API: Zoom, Method: "GET", Path: "/v2/x", StatusCode: 429, Message: "daily limit"}}
 	assert.Equal(t, "sessionkit: zoom daily rate limit reached, resets at 2026-11-21T00:00:00Z (no request sent: an earlier call was refused): GET /v2/x: 429 Too Many Requests: daily limit", e.Error())
 	assert.True(t, errors.Is(e, ErrDailyLimit))
+}
+
+func TestPauseIsWaitedOnceWhenTheClockStandsStill(t *testing.T) {
+	ps := newPaceServer(t, func(n int, w http.ResponseWriter, _ *http.Request) {
+		if n == 0 {
+			w.Header().Set("Retry-After", "5")
+			w.WriteHeader(http.StatusTooManyRequests)
+		}
+	})
+	clk := &paceClock{t: rtNow}
+	c := paceClient(t, ps, func(cfg *Config) { cfg.Now = clk.Now })
+	waits, _ := paceSleeps(c, Zoom, nil, false) // the clock never moves
+	require.Error(t, paceGet(context.Background(), c, Zoom))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	require.NoError(t, paceGet(ctx, c, Zoom))
+	assert.Equal(t, []time.Duration{5 * time.Second}, waits(), "one wait for the pause")
 }
