@@ -7,7 +7,6 @@ package sessionkit_test
 
 import (
 	"context"
-	"net/http"
 	"testing"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sessionkit/sessionkit-go"
+	"github.com/sessionkit/sessionkit-go/sessionkittest"
 )
 
 func TestAttemptTimeoutExcludesTheRateLimitWait(t *testing.T) {
@@ -35,28 +35,27 @@ func TestAttemptTimeoutExcludesTheRateLimitWait(t *testing.T) {
 }
 
 func TestAttemptTimeoutIsNotTheCallersDeadline(t *testing.T) {
-	hung := func(t *testing.T) *relServer {
-		return relServe(t, func(_ int, _ http.ResponseWriter, r *http.Request) {
-			select {
-			case <-r.Context().Done():
-			case <-time.After(10 * time.Second):
-			}
-		})
+	// hung answers every request after 10 s, or never when the client
+	// gives up first.
+	hung := func(t *testing.T) *sessionkittest.Server {
+		srv := kitServer(t)
+		srv.Fault(sessionkittest.Match{}, sessionkittest.Delay(10*time.Second))
+		return srv
 	}
 	t.Run("attempt timeout", func(t *testing.T) {
 		srv := hung(t)
-		c := relClient(t, srv.URL, sessionkit.WithAttemptTimeout(50*time.Millisecond), sessionkit.WithMaxRetries(1))
-		err := relCall(context.Background(), c, sessionkit.Arthur)
+		c := kitClient(t, srv, sessionkit.WithAttemptTimeout(50*time.Millisecond), sessionkit.WithMaxRetries(1))
+		err := kitCall(context.Background(), c, srv, sessionkit.Arthur)
 		assert.ErrorIs(t, err, sessionkit.ErrAttemptTimeout)
 		assert.NotErrorIs(t, err, context.DeadlineExceeded)
-		assert.Equal(t, 2, srv.count(), "an attempt timeout is retried")
+		assert.Equal(t, 2, srv.RequestCount(), "an attempt timeout is retried")
 	})
 	t.Run("the caller's deadline comes first", func(t *testing.T) {
 		srv := hung(t)
-		c := relClient(t, srv.URL, sessionkit.WithAttemptTimeout(5*time.Second), sessionkit.WithMaxRetries(1))
+		c := kitClient(t, srv, sessionkit.WithAttemptTimeout(5*time.Second), sessionkit.WithMaxRetries(1))
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 		defer cancel()
-		err := relCall(ctx, c, sessionkit.Arthur)
+		err := kitCall(ctx, c, srv, sessionkit.Arthur)
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
 		assert.NotErrorIs(t, err, sessionkit.ErrAttemptTimeout)
 	})

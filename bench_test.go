@@ -1071,8 +1071,11 @@ var perfOptionalShapes = [...][]string{
 
 func benchRatio(b *testing.B, api sessionkit.API) {
 	s := sharedBenchServer(b)
-	c := newPerfClient(b, s.URL)
-	rc := newPerfRawClient(b, s.URL)
+	benchRatioOf(b, api, newPerfClient(b, s.URL), newPerfRawClient(b, s.URL))
+}
+
+// benchRatioOf is benchRatio with the given SDK and raw clients.
+func benchRatioOf(b *testing.B, api sessionkit.API, c *sessionkit.Client, rc *perfRawClient) {
 	ctx := context.Background()
 	sample := []metrics.Sample{{Name: "/gc/heap/allocs:objects"}, {Name: "/gc/heap/tiny/allocs:objects"}}
 	allocs := func() uint64 {

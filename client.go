@@ -40,7 +40,8 @@ type Client struct {
 	// Users calls MonoCloud's user sessions.
 	Users *users.Service
 
-	common *engine.Service
+	common   *engine.Service
+	settings *settings // the options NewClient applied, for With; never changed
 }
 
 // NewClient returns a Client configured by opts. It makes no network call.
@@ -54,29 +55,43 @@ func NewClient(opts ...Option) (*Client, error) {
 		userAgent:  "sessionkit-go/" + Version,
 	}
 	s.target = &s.global
-	for _, opt := range opts {
-		if opt == nil {
-			continue
-		}
-		if err := opt(s); err != nil {
-			return nil, err
-		}
+	if err := s.apply(opts); err != nil {
+		return nil, err
 	}
 	cfg, err := s.resolve()
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{}
-	c.common = engine.NewService(engine.New(cfg))
+	return newClient(engine.New(cfg), s), nil
+}
+
+// newClient returns the Client whose calls e sends; s are its options.
+func newClient(e *engine.Client, s *settings) *Client {
+	c := &Client{settings: s}
+	c.common = engine.NewService(e)
 	c.Sessions = (*sessions.Service)(c.common)
 	c.Traces = (*traces.Service)(c.common)
 	c.Users = (*users.Service)(c.common)
-	return c, nil
+	return c
 }
 
-// resolve merges global and scoped options into the engine's Config.
-func (s *settings) resolve() (engine.Config, error) {
-	cfg := engine.Config{
+// apply applies opts in order, skipping nil ones.
+func (s *settings) apply(opts []Option) error {
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// config returns the engine's Config of the settings that apply to the
+// whole client (APIs left empty).
+func (s *settings) config() engine.Config {
+	return engine.Config{
 		HTTPClient:     s.httpClient,
 		MaxRetries:     s.maxRetries,
 		RetryWaitMin:   s.retryMin,
@@ -88,6 +103,11 @@ func (s *settings) resolve() (engine.Config, error) {
 		WorkspaceID:    s.workspaceID,
 		Now:            s.now,
 	}
+}
+
+// resolve merges global and scoped options into the engine's Config.
+func (s *settings) resolve() (engine.Config, error) {
+	cfg := s.config()
 	for _, api := range engine.APIs {
 		eff := s.global
 		sc := s.scoped[api]
@@ -101,6 +121,7 @@ func (s *settings) resolve() (engine.Config, error) {
 			eff.limit = sc.limit
 		}
 		ac := &cfg.APIs[api]
+		ac.Middleware = s.middleware(api)
 		ac.BaseURL = eff.baseURL
 		if ac.BaseURL == nil && api.DefaultBaseURL() != "" {
 			u, err := parseBaseURL(api.DefaultBaseURL())

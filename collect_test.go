@@ -5,9 +5,6 @@ import (
 	"errors"
 	"iter"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -72,40 +69,26 @@ func TestCollectGathersItemsUntilTheFirstError(t *testing.T) {
 }
 
 // TestCollectWalksAWholeListing collects every Ductape user of the test
-// kit, then the same listing through a proxy that fails the third page:
-// the first two pages come back with the *PageError.
+// kit, then the same listing with the third page failing (a 503, not
+// retried): the first two pages come back with the *PageError.
 func TestCollectWalksAWholeListing(t *testing.T) {
 	srv := sessionkittest.NewServer()
 	t.Cleanup(srv.Close)
-	target, err := url.Parse(srv.URL)
-	require.NoError(t, err)
-	rp := httputil.NewSingleHostReverseProxy(target)
-	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Query().Get("page") == "3" {
-			http.Error(w, `{"status": false, "message": "try later"}`, http.StatusServiceUnavailable)
-			return
-		}
-		rp.ServeHTTP(w, r)
-	}))
-	t.Cleanup(proxy.Close)
 	d := srv.Data()
 	opts := sessions.FetchUsersOptions{Product: d.Product, Session: d.Session, Limit: 10}
-	client := func(base string) *sessionkit.Client {
-		c, err := sessionkit.NewClient(sessionkit.WithBaseURL(base+"/ductape"), sessionkit.WithAPIKey("test-key"),
-			sessionkit.WithWorkspaceID("ws_test"), sessionkit.WithMaxRetries(0))
-		require.NoError(t, err)
-		t.Cleanup(c.CloseIdleConnections)
-		return c
-	}
+	c, err := srv.NewClient(sessionkit.WithMaxRetries(0))
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
 
-	all, err := sessionkit.Collect(client(srv.URL).Sessions.FetchUsersIter(context.Background(), opts))
+	all, err := sessionkit.Collect(c.Sessions.FetchUsersIter(context.Background(), opts))
 	require.NoError(t, err)
 	require.Len(t, all, len(d.DuctapeUsers))
 	for i, u := range all {
 		assert.Equal(t, d.DuctapeUsers[i].Identifier, u.Identifier, "item %d", i)
 	}
 
-	some, err := sessionkit.Collect(client(proxy.URL).Sessions.FetchUsersIter(context.Background(), opts))
+	srv.Fault(sessionkittest.Match{API: sessionkittest.Ductape, Page: 3}, sessionkittest.Status(http.StatusServiceUnavailable))
+	some, err := sessionkit.Collect(c.Sessions.FetchUsersIter(context.Background(), opts))
 	var pe *sessionkit.PageError
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, 3, pe.Page)

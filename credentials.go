@@ -37,7 +37,7 @@ type credFunc = func(api API) (engine.Credential, error)
 // included), NewClient fails with ErrInvalidOptions. The key and the
 // secret are redacted from error texts and logs like the tokens.
 func WithVideoSDKCredentials(apiKey, apiSecret string) Option {
-	return func(s *settings) error {
+	return fixed("WithVideoSDKCredentials", func(s *settings) error {
 		const name = "WithVideoSDKCredentials"
 		if err := s.zoomOnly(name); err != nil {
 			return err
@@ -62,7 +62,7 @@ func WithVideoSDKCredentials(apiKey, apiSecret string) Option {
 		}
 		s.target.cred = cred
 		return nil
-	}
+	})
 }
 
 // WithVideoSDKTokenLifetime sets the lifetime (exp − iat) of the JWTs that
@@ -72,7 +72,7 @@ func WithVideoSDKCredentials(apiKey, apiSecret string) Option {
 // out-of-range value, or scoping it to another API, makes NewClient fail
 // with ErrInvalidOptions.
 func WithVideoSDKTokenLifetime(d time.Duration) Option {
-	return func(s *settings) error {
+	return fixed("WithVideoSDKTokenLifetime", func(s *settings) error {
 		const name = "WithVideoSDKTokenLifetime"
 		if err := s.zoomOnly(name); err != nil {
 			return err
@@ -83,7 +83,7 @@ func WithVideoSDKTokenLifetime(d time.Duration) Option {
 		}
 		s.videoSDKLifetime = d
 		return nil
-	}
+	})
 }
 
 // zoomOnly rejects an option given inside ForAPI of an API other than Zoom.

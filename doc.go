@@ -33,6 +33,13 @@
 // any request is sent, ErrMalformedResponse for undecodable bodies, and
 // *PageError from iterators with the point to resume from.
 //
+// Every iterator also has a ...Pages twin (FetchUsersPages, ListPages,
+// ...) that walks the same pages under the same rules and yields each
+// page whole, with its totals. Resume keeps a walk going through failures
+// that outlast the client's retries, within a ResumeBudget, and a
+// Position (from PositionOf, JSON-serializable) resumes it in a later
+// process. docs/batch.md shows both.
+//
 // A batch job learns what to walk from the discovery calls
 // (Sessions.ListSessions, Users.List, Traces.Tasks) and walks every item's
 // listing with FanOut: several inner walks at once, items in outer order,
@@ -41,6 +48,12 @@
 // Requests are retried (429, 500, 502, 503, 504 and connection errors) with
 // capped, jittered, cancellable backoff that honours Retry-After, and
 // credentials are only ever sent to their API's own origin.
+//
+// WithMiddleware wraps every attempt (for logs, metrics, tracing; see
+// RouteFromContext for a label without IDs), and Client.With derives a
+// client with other retries, prefetch or middleware for one job that
+// shares the original's connections, rate limits and credentials. See
+// docs/middleware.md.
 //
 // Package sessionkittest serves all four APIs in-process, for tests and for
 // the quickstart (go run ./examples/quickstart).

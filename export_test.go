@@ -7,7 +7,9 @@ import "time"
 // sessionkittest imports this package.
 
 // WithTestClock sets the client's clock (JWT minting and renewal).
-func WithTestClock(now func() time.Time) Option { return withCredClock(now) }
-
-// VerifyVideoSDKJWT checks tok as Zoom would at now and returns its claims.
-var VerifyVideoSDKJWT = verifyVideoSDKJWT
+func WithTestClock(now func() time.Time) Option {
+	return func(s *settings) error {
+		s.now = now
+		return nil
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -364,6 +365,38 @@ func TestHostileZoomNeverSeesTheVideoSDKKeyPrinted(t *testing.T) {
 			for _, text := range append(hostileErrTexts(err), logs.all()...) {
 				if piece := hostileLeak(text, forms); piece != "" {
 					t.Fatalf("%q of a secret in %q", piece, text)
+				}
+			}
+		})
+	}
+}
+
+// TestMalformedPageNeverPrintsTheTokenItCarries: a 2xx Zoom page that
+// fails to decode is shown as a snippet of its start, which holds the
+// next_page_token the server issued: the snippet must not print it,
+// also when the snippet's cut falls inside the token.
+func TestMalformedPageNeverPrintsTheTokenItCarries(t *testing.T) {
+	const next = "Rk4/Hq9+Wm2=Tz7Lp5Xc8Vb3" // the token in the body, not the one sent
+	for _, tc := range []struct {
+		name string
+		body string
+	}{
+		{"token, then a syntax error", `{"page_size": 30, "next_page_token": "` + next + `", "users": [{"id": "a",, }]}`},
+		{"token JSON-escaped", `{"next_page_token": "` + strings.ReplaceAll(next, "/", `\/`) + `", "users": [{"id": "a",, }]}`},
+		{"token across the cut of the snippet", `{"page_size": 30, "users": [{"id": "` + hostilePad(512-36-25-12) + `"}], "next_page_token": "` + next + `", "x": ,}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := relServe(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = io.WriteString(w, tc.body)
+			})
+			logs := &hostileCapture{}
+			c := relClient(t, srv.URL, sessionkit.WithLogger(slog.New(logs)))
+			_, err := c.Sessions.ListUsers(context.Background(), "sess-1", sessions.ListUsersOptions{})
+			require.ErrorIs(t, err, sessionkit.ErrMalformedResponse)
+			for _, text := range append(hostileErrTexts(err), logs.all()...) {
+				if piece := hostileLeak(text, hostileForms(next)); piece != "" {
+					t.Fatalf("%q of the page token in %q", piece, text)
 				}
 			}
 		})

@@ -1,6 +1,6 @@
 package sessionkit_test
 
-// Requirement 8 of issue 3: no goroutine outlives an iterator's loop,
+// Goroutine leaks: no goroutine outlives an iterator's loop,
 // whatever ends it.
 
 import (

@@ -1,6 +1,6 @@
 package sessionkit_test
 
-// Memory flat in the length of the walk (issue 4, requirement 4): walking
+// Memory flat in the length of the walk: walking
 // 200 pages of 1,000 items peaks at no more than 2x the heap of walking 20
 // pages, and with prefetch n at most about n+1 pages are held.
 

@@ -33,9 +33,10 @@ const (
 // perAPI holds the options that ForAPI can scope. The zero value means
 // "not set".
 type perAPI struct {
-	baseURL *url.URL
-	cred    func(api API) (engine.Credential, error)
-	limit   *rateLimit
+	baseURL    *url.URL
+	cred       func(api API) (engine.Credential, error)
+	limit      *rateLimit
+	middleware []Middleware // accumulates: every WithMiddleware of the scope, in order
 }
 
 type rateLimit struct {
@@ -51,6 +52,9 @@ type settings struct {
 	// while ForAPI applies its options.
 	target *perAPI
 	scope  string
+	// deriving is set while Client.With applies its options: the options
+	// that fixed() wraps refuse to run.
+	deriving bool
 
 	httpClient     *http.Client
 	maxRetries     int
@@ -95,6 +99,17 @@ func globalOnly(name string, apply func(*settings) error) Option {
 	}
 }
 
+// fixed wraps an option whose setting a client derived with Client.With
+// shares with the original, so that With cannot change it.
+func fixed(name string, apply Option) Option {
+	return func(s *settings) error {
+		if s.deriving {
+			return invalid(s.optionName(name), "cannot be changed by Client.With: the derived client shares the original's base URLs, credentials, workspace, HTTP client and rate limits; build another client with NewClient")
+		}
+		return apply(s)
+	}
+}
+
 // ForAPI applies opts to one API only. For that API they win over the same
 // options given globally, whatever the order. WithBaseURL, WithAPIKey,
 // WithTokenFunc, WithTokenSource, WithRateLimit and (for Zoom only)
@@ -127,14 +142,14 @@ func ForAPI(api API, opts ...Option) Option {
 // must be an absolute http or https URL without user info, query or
 // fragment; it may carry a path prefix, with or without a trailing slash.
 func WithBaseURL(baseURL string) Option {
-	return func(s *settings) error {
+	return fixed("WithBaseURL", func(s *settings) error {
 		u, err := parseBaseURL(baseURL)
 		if err != nil {
 			return err
 		}
 		s.target.baseURL = u
 		return nil
-	}
+	})
 }
 
 func parseBaseURL(raw string) (*url.URL, error) {
@@ -195,14 +210,14 @@ func stripURLError(err error) error {
 // credential option of the same scope; given globally after a global
 // WithVideoSDKCredentials it replaces that one for Zoom too.
 func WithAPIKey(key string) Option {
-	return func(s *settings) error {
+	return fixed("WithAPIKey", func(s *settings) error {
 		if len(key) < engine.MinCredentialLen {
 			return invalid(s.optionName("WithAPIKey"), "the key is %d bytes long; at least %d (MinCredentialLength) are required, so that it can be redacted from error texts and logs",
 				len(key), engine.MinCredentialLen)
 		}
 		s.setCredential(func(API) (engine.Credential, error) { return engine.StaticKey(key), nil })
 		return nil
-	}
+	})
 }
 
 // WithTokenFunc makes the credential come from fn, asked before every
@@ -212,13 +227,13 @@ func WithAPIKey(key string) Option {
 // bytes, the attempt fails with an error wrapping ErrInvalidCredential
 // before anything is sent, and is not retried.
 func WithTokenFunc(fn func(ctx context.Context) (string, error)) Option {
-	return func(s *settings) error {
+	return fixed("WithTokenFunc", func(s *settings) error {
 		if fn == nil {
 			return invalid("WithTokenFunc", "function is nil")
 		}
 		s.setCredential(func(API) (engine.Credential, error) { return engine.TokenFunc(fn), nil })
 		return nil
-	}
+	})
 }
 
 // WithTokenSource makes the credential come from an oauth2.TokenSource (or
@@ -229,7 +244,7 @@ func WithTokenFunc(fn func(ctx context.Context) (string, error)) Option {
 // expires). An empty access token, or one shorter than MinCredentialLength
 // bytes, fails the attempt as WithTokenFunc does.
 func WithTokenSource(ts oauth2.TokenSource) Option {
-	return func(s *settings) error {
+	return fixed("WithTokenSource", func(s *settings) error {
 		if ts == nil {
 			return invalid("WithTokenSource", "token source is nil")
 		}
@@ -245,32 +260,32 @@ func WithTokenSource(ts oauth2.TokenSource) Option {
 		}
 		s.setCredential(func(API) (engine.Credential, error) { return engine.TokenFunc(fn), nil })
 		return nil
-	}
+	})
 }
 
 // WithWorkspaceID sets the Ductape workspace, part of every Ductape path.
 // It must not be "." or ".." nor contain "/".
 func WithWorkspaceID(id string) Option {
-	return globalOnly("WithWorkspaceID", func(s *settings) error {
+	return fixed("WithWorkspaceID", globalOnly("WithWorkspaceID", func(s *settings) error {
 		if id == "." || id == ".." || strings.Contains(id, "/") {
 			return invalid("WithWorkspaceID", "workspace ID %q must not be a dot-segment or contain '/'", id)
 		}
 		s.workspaceID = id
 		return nil
-	})
+	}))
 }
 
 // WithHTTPClient sends requests through a copy of hc: its Transport, Jar,
 // CheckRedirect and Timeout are used, and hc itself is never modified.
 // Credentials are still attached only to each API's own origin.
 func WithHTTPClient(hc *http.Client) Option {
-	return globalOnly("WithHTTPClient", func(s *settings) error {
+	return fixed("WithHTTPClient", globalOnly("WithHTTPClient", func(s *settings) error {
 		if hc == nil {
 			return invalid("WithHTTPClient", "client is nil")
 		}
 		s.httpClient = hc
 		return nil
-	})
+	}))
 }
 
 // WithMaxRetries sets how many times a failed attempt is retried (0: never;
@@ -374,7 +389,7 @@ func WithPrefetch(n int) Option {
 // docs/rate-limits.md). That pacing never lets an attempt go earlier than
 // this limiter does.
 func WithRateLimit(requestsPerSecond float64, burst int) Option {
-	return func(s *settings) error {
+	return fixed("WithRateLimit", func(s *settings) error {
 		if !(requestsPerSecond > 0) || math.IsInf(requestsPerSecond, 0) {
 			return invalid("WithRateLimit", "requestsPerSecond must be a positive number, got %v", requestsPerSecond)
 		}
@@ -383,5 +398,5 @@ func WithRateLimit(requestsPerSecond float64, burst int) Option {
 		}
 		s.target.limit = &rateLimit{rps: requestsPerSecond, burst: burst}
 		return nil
-	}
+	})
 }

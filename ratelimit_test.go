@@ -1,6 +1,6 @@
 package sessionkit_test
 
-// Client-side rate limiting (issue 4, requirement 5): WithRateLimit paces
+// Client-side rate limiting: WithRateLimit paces
 // every attempt, globally (one limiter per API) or for one API with
 // ForAPI; 100 concurrent callers stay within +10% of the configured rate,
 // and prefetched pages and retries wait their turn too. Zoom's
@@ -235,7 +235,8 @@ func TestRateLimitPacesRetries(t *testing.T) {
 	require.Len(t, s.arrivalsOf(sessionkit.Arthur), failures+1)
 	for i := 1; i < len(arrivals); i++ {
 		gap := arrivals[i].Sub(arrivals[i-1])
-		// 50 ms apart at 20/s; the backoff alone would be 1 ms.
-		assert.GreaterOrEqual(t, gap, 40*time.Millisecond, "retry %d came %v after the previous attempt", i, gap)
+		// 50 ms apart at 20/s; the backoff alone would be 1 ms, so half the
+		// spacing tells pacing from backoff with room for a busy machine.
+		assert.GreaterOrEqual(t, gap, 25*time.Millisecond, "retry %d came %v after the previous attempt", i, gap)
 	}
 }

@@ -1,8 +1,7 @@
 package sessionkit_test
 
-// Security promises of issue 3: credentials stay at their origin
-// (requirement 3), path arguments cannot leave their segment (4), secrets
-// are never printed (5).
+// Security promises: credentials stay at their origin, path arguments
+// cannot leave their segment, secrets are never printed.
 
 import (
 	"context"
@@ -25,7 +24,7 @@ import (
 	"github.com/sessionkit/sessionkit-go/users"
 )
 
-// ---- Requirement 3: credentials stay at their origin ----
+// ---- Credentials stay at their origin ----
 
 // secCredentials returns the credential headers a request carried.
 func secCredentials(h http.Header) (auth, apiKey string) {
@@ -152,7 +151,7 @@ func TestCallerHTTPClientNotMutated(t *testing.T) {
 	secWantNoCredential(t, origin.requests()[1].header)
 }
 
-// ---- Requirement 4: path arguments cannot leave their segment ----
+// ---- Path arguments cannot leave their segment ----
 
 // secPathValues are hostile path arguments. nil means rejected with
 // ErrInvalidOptions before sending; otherwise the value reaches the server
@@ -312,7 +311,7 @@ func TestZoomDoubleEncoding(t *testing.T) {
 	}
 }
 
-// ---- Requirement 5: secrets never printed ----
+// ---- Secrets are never printed ----
 
 const (
 	secPageToken = "PAGE-TOKEN-SECRET-41c2"

@@ -37,7 +37,7 @@
 //
 // Server.Fault makes the server answer the requests a Match selects (an API, a route, a page of a
 // walk, a page token, the n-th request, or all) with a Fault instead of the normal answer: a status
-// with the vendor's own error body (Status), Retry-After in seconds, as an HTTP-date or ISO 8601,
+// with the vendor's own error body (Status, its message set by Fault.Message), Retry-After in seconds, as an HTTP-date or ISO 8601,
 // Zoom's X-RateLimit-* headers, an HTML page (HTML), a body cut short (Truncated) or broken
 // (Malformed), a connection dropped mid-body (Drop), latency (Delay, Fault.After), or any handler
 // (Handle); Times limits how often. Rules apply to every endpoint and may be added while requests run. A fault mid-walk:
@@ -85,5 +85,6 @@
 // # Requests
 //
 // Server.Requests returns what the server received, as it arrived on the wire; Server.Count and
-// Server.RequestsMatching select them with a Match.
+// Server.RequestsMatching select them with a Match; Server.Connections counts the TCP connections
+// it accepted, for tests of connection reuse.
 package sessionkittest

@@ -20,7 +20,8 @@ type Fault struct {
 	body        string
 	contentType string
 	hasBody     bool
-	cut         int // bytes of the body Truncated and Drop send; -1 = half
+	message     string // see Message; "" means the status's usual message
+	cut         int    // bytes of the body Truncated and Drop send; -1 = half
 	delay       time.Duration
 	headers     []headerFunc
 	handle      http.HandlerFunc
@@ -148,7 +149,7 @@ func (f *Fault) answer(s *Server, w http.ResponseWriter, r *http.Request, api st
 	case f.hasBody && (f.kind == faultStatus || f.kind == faultHTML):
 		writeRaw(w, f.status, f.contentType, f.body)
 	case f.kind == faultStatus:
-		s.vendorError(w, r, api, f.status, "")
+		s.vendorError(w, r, api, f.status, f.message)
 	case f.kind == faultHTML:
 		text := fmt.Sprintf("%d %s", f.status, http.StatusText(f.status))
 		writeRaw(w, f.status, "text/html; charset=utf-8", "<html>\r\n<head><title>"+text+"</title></head>\r\n<body>\r\n<center><h1>"+
@@ -227,7 +228,10 @@ func (s *Server) vendorError(w http.ResponseWriter, r *http.Request, api string,
 		code := status
 		switch status {
 		case http.StatusUnauthorized:
-			code, msg = 124, "Invalid access token."
+			code = 124
+			if msg == text {
+				msg = "Invalid access token."
+			}
 		case http.StatusTooManyRequests:
 			if msg == text {
 				msg = zoomPerSecondMessage

@@ -67,9 +67,9 @@ func TestZoomUnknownRouteAnswersZoomError(t *testing.T) {
 	for _, path := range []string{"/videosdk/sessions/x/people", "/meetings/1", "/videosdk/sessions//users"} {
 		t.Run(path, func(t *testing.T) {
 			var e zoomErr
-			res := get(t, srv.ZoomURL()+path, nil, http.StatusUnauthorized, &e)
+			get(t, srv.ZoomURL()+path, nil, http.StatusUnauthorized, &e)
 			require.Equal(t, 124, e.Code, "the credential is checked first")
-			res = get(t, srv.ZoomURL()+path, bearerKey, http.StatusNotFound, &e)
+			res := get(t, srv.ZoomURL()+path, bearerKey, http.StatusNotFound, &e)
 			require.Equal(t, "application/json", res.header.Get("Content-Type"))
 			require.Equal(t, zoomErr{Code: 404, Message: "The requested resource does not exist."}, e)
 		})

@@ -89,7 +89,7 @@ func templateMatches(tmpl, path string) bool {
 		return false
 	}
 	for i := range a {
-		if !(strings.HasPrefix(a[i], "{") && b[i] != "") && a[i] != b[i] {
+		if (!strings.HasPrefix(a[i], "{") || b[i] == "") && a[i] != b[i] {
 			return false
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -25,6 +26,7 @@ type Server struct {
 	apis []apiDef
 
 	closing   chan struct{} // closed by Close: ends every wait
+	conns     atomic.Int64  // TCP connections accepted; see Connections
 	closeOnce sync.Once
 
 	mu       sync.Mutex
@@ -126,7 +128,9 @@ func NewServer(opts ...Option) *Server {
 	s.limits = newLimiters(cfg.limits)
 	s.data = generate(cfg.seed, cfg.users, cfg.workspaceID)
 	s.apis = []apiDef{s.ductapeAPI(), s.zoomAPI(), s.arthurAPI(), s.monoCloudAPI()}
-	s.ts = httptest.NewServer(s.middleware(http.HandlerFunc(s.serveHTTP)))
+	s.ts = httptest.NewUnstartedServer(s.middleware(http.HandlerFunc(s.serveHTTP)))
+	s.ts.Config.ConnState = s.connState
+	s.ts.Start()
 	s.URL = strings.TrimSuffix(s.ts.URL, "/")
 	return s
 }

@@ -127,7 +127,7 @@ func (s *Service) FetchUsers(ctx context.Context, opts FetchUsersOptions) (*User
 	}
 	body := envelope[usersData]{Data: &usersData{sizeHint: opts.Limit}}
 	q := ductapeQuery(opts)
-	if _, err := s.engine().Get(ctx, engine.Ductape, path, q, &body); err != nil {
+	if _, err := s.engine().Get(ctx, engine.Ductape, "/integrations/v1/session/users/{workspace_id}", path, q, &body); err != nil {
 		return nil, err
 	}
 	p := &body.Data.UsersPage
@@ -146,26 +146,50 @@ func (s *Service) FetchUsers(ctx context.Context, opts FetchUsersOptions) (*User
 // early in silence, whatever WithPrefetch says (see the package
 // documentation).
 func (s *Service) FetchUsersIter(ctx context.Context, opts FetchUsersOptions) iter.Seq2[User, error] {
+	start, fetch, err := s.fetchUsersWalk(opts)
+	if err != nil {
+		return engine.Fail[User](start, err)
+	}
+	return engine.WalkItems(ctx, s.engine().Prefetch(), start, fetch)
+}
+
+// FetchUsersPages walks the same pages as [Service.FetchUsersIter], under
+// the same rules and prefetch, and yields each page whole, with its
+// totals, as [Service.FetchUsers] returns it. It ends with exactly one
+// *sessionkit.PageError after every page before it, whose Page is the
+// page that failed and whose Yielded counts the users of the pages
+// yielded before it.
+func (s *Service) FetchUsersPages(ctx context.Context, opts FetchUsersOptions) iter.Seq2[*UsersPage, error] {
+	start, fetch, err := s.fetchUsersWalk(opts)
+	if err != nil {
+		return engine.Fail[*UsersPage](start, err)
+	}
+	return engine.WalkPages(ctx, s.engine().Prefetch(), start, fetch)
+}
+
+// fetchUsersWalk validates opts and returns where their walk starts and
+// how it fetches a page.
+func (s *Service) fetchUsersWalk(opts FetchUsersOptions) (engine.Cursor, engine.PageFetch[*UsersPage, User], error) {
 	start := engine.Cursor{Page: max(opts.Page, 1)}
 	if _, err := s.ductapeUsersPath("FetchUsersOptions", opts.Product, opts.Session); err != nil {
-		return engine.Fail[User](start, err)
+		return start, nil, err
 	}
 	if err := checkPaging("FetchUsersOptions", opts.Page, opts.Limit); err != nil {
-		return engine.Fail[User](start, err)
+		return start, nil, err
 	}
-	return engine.Walk(ctx, s.engine().Prefetch(), start, func(ctx context.Context, at engine.Cursor) (engine.Page[User], error) {
+	return start, func(ctx context.Context, at engine.Cursor) (*UsersPage, engine.Page[User], error) {
 		o := opts
 		o.Page = at.Page
 		p, err := s.FetchUsers(ctx, o)
 		if err != nil {
-			return engine.Page[User]{}, err
+			return nil, engine.Page[User]{}, err
 		}
 		limit := opts.Limit
 		if limit == 0 {
 			limit = p.Limit
 		}
-		return engine.TotalPagesPage(p.Users, limit, defaultLimit, p.Total, p.TotalPages), nil
-	})
+		return p, engine.TotalPagesPage(p.Users, limit, defaultLimit, p.Total, p.TotalPages), nil
+	}, nil
 }
 
 // FetchUserDetails returns one Ductape user with their session history.
@@ -180,7 +204,7 @@ func (s *Service) FetchUserDetails(ctx context.Context, opts FetchUserDetailsOpt
 	}
 	var body envelope[userDetails]
 	q := ductapeQuery{Product: opts.Product, Session: opts.Session, Env: opts.Env}
-	if _, err := s.engine().Get(ctx, engine.Ductape, path+"/"+id, q, &body); err != nil {
+	if _, err := s.engine().Get(ctx, engine.Ductape, "/integrations/v1/session/users/{workspace_id}/{identifier}", path+"/"+id, q, &body); err != nil {
 		return nil, err
 	}
 	return body.Data.details(), nil
@@ -232,11 +256,7 @@ type streamer interface {
 // DecodeStream implements engine.StreamDecoder: a payload that is a
 // streamer is decoded element by element, any other with dec.Decode.
 func (e *envelope[T]) DecodeStream(dec *json.Decoder) error {
-	if e.target == nil {
-		e.target = e.Data
-	}
-	target := e.target
-	e.Data = nil
+	target := e.begin()
 	_, err := engine.StreamObject(dec, func(key string) error {
 		switch strings.ToLower(key) {
 		case "status":
@@ -263,6 +283,17 @@ func (e *envelope[T]) DecodeStream(dec *json.Decoder) error {
 		return engine.SkipValue(dec)
 	})
 	return err
+}
+
+// begin starts a decode: it returns the value "data" decodes into (nil:
+// a new T), the Data set before the first decode, and clears Data, which
+// only a present "data" sets.
+func (e *envelope[T]) begin() *T {
+	if e.target == nil {
+		e.target = e.Data
+	}
+	e.Data = nil
+	return e.target
 }
 
 // Reset implements engine.Resetter: it drops what was decoded and keeps a
@@ -364,10 +395,14 @@ func (d *usersData) decodeStream(dec *json.Decoder) (bool, error) {
 	})
 }
 
+// maxUsers bounds a page: the requested limit, at least
+// engine.MaxPageItems.
+func (d *usersData) maxUsers() int { return max(d.sizeHint, engine.MaxPageItems) }
+
 func (d *usersData) decodeUsers(dec *json.Decoder) error {
 	var f userFields
 	var err error
-	d.Users, _, err = engine.StreamItems(dec, max(d.sizeHint, d.Limit), max(d.sizeHint, engine.MaxPageItems), func(u *User) error {
+	d.Users, _, err = engine.StreamItems(dec, max(d.sizeHint, d.Limit), d.maxUsers(), func(u *User) error {
 		f.bind(u)
 		return dec.Decode(&f)
 	})

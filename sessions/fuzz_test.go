@@ -86,6 +86,7 @@ func FuzzFetchUsers(f *testing.F) {
 	}
 	f.Add(uint8(6), uint8(0), []byte(`{"status": false, "errors": ["bad tag", "bad env"]}`))
 	f.Fuzz(func(t *testing.T, status, ct uint8, body []byte) {
+		testutil.DecodersAgree(t, body, func() any { return &envelope[usersData]{Data: &usersData{}} })
 		svc, code, ctype := fzService(engine.Ductape, status, ct, body)
 		page, err := svc.FetchUsers(context.Background(), FetchUsersOptions{Product: "p", Session: "s"})
 		switch {
@@ -135,6 +136,7 @@ func FuzzFetchUserDetails(f *testing.F) {
 		f.Add(uint8(0), uint8(0), []byte(s))
 	}
 	f.Fuzz(func(t *testing.T, status, ct uint8, body []byte) {
+		testutil.DecodersAgree(t, body, func() any { return &envelope[userDetails]{} })
 		svc, code, ctype := fzService(engine.Ductape, status, ct, body)
 		d, err := svc.FetchUserDetails(context.Background(), FetchUserDetailsOptions{Product: "p", Session: "s", Identifier: "ada@example.com"})
 		if err != nil {
@@ -214,6 +216,7 @@ func FuzzListUsers(f *testing.F) {
 		f.Add(uint8(0), uint8(0), []byte(s))
 	}
 	f.Fuzz(func(t *testing.T, status, ct uint8, body []byte) {
+		testutil.DecodersAgree(t, body, func() any { return &wireListUsers{sizeHint: 3} })
 		svc, code, ctype := fzService(engine.Zoom, status, ct, body)
 		page, err := svc.ListUsers(context.Background(), "KkMHZ4y8QhSUWAHi5sWvfg==", ListUsersOptions{Type: Past, PageSize: 3})
 		if err != nil {

@@ -114,7 +114,7 @@ func (s *Service) ListUsers(ctx context.Context, sessionID string, opts ListUser
 	}
 	body := wireListUsers{sizeHint: opts.PageSize}
 	q := zoomQuery(opts)
-	if _, err := s.engine().Get(ctx, engine.Zoom, path, q, &body); err != nil {
+	if _, err := s.engine().Get(ctx, engine.Zoom, "/videosdk/sessions/{sessionId}/users", path, q, &body); err != nil {
 		if opts.NextPageToken != "" && tokenRejected(err) {
 			return nil, engine.Wrap(engine.ErrPageTokenExpired, err)
 		}
@@ -135,19 +135,43 @@ func (s *Service) ListUsers(ctx context.Context, sessionID string, opts ListUser
 // early in silence, whatever WithPrefetch says (see the package
 // documentation).
 func (s *Service) ListUsersIter(ctx context.Context, sessionID string, opts ListUsersOptions) iter.Seq2[VideoUser, error] {
-	start := engine.Cursor{Token: opts.NextPageToken}
-	if _, err := zoomUsersPath(sessionID, opts); err != nil {
+	start, fetch, err := s.listUsersWalk(sessionID, opts)
+	if err != nil {
 		return engine.Fail[VideoUser](start, err)
 	}
-	return engine.Walk(ctx, s.engine().Prefetch(), start, func(ctx context.Context, at engine.Cursor) (engine.Page[VideoUser], error) {
+	return engine.WalkItems(ctx, s.engine().Prefetch(), start, fetch)
+}
+
+// ListUsersPages walks the same pages as [Service.ListUsersIter], under
+// the same rules and prefetch, and yields each page whole, as
+// [Service.ListUsers] returns it. It ends with exactly one
+// *sessionkit.PageError after every page before it, whose PageToken is
+// the cursor of the page that failed and whose Yielded counts the users
+// of the pages yielded before it.
+func (s *Service) ListUsersPages(ctx context.Context, sessionID string, opts ListUsersOptions) iter.Seq2[*ListUsersPage, error] {
+	start, fetch, err := s.listUsersWalk(sessionID, opts)
+	if err != nil {
+		return engine.Fail[*ListUsersPage](start, err)
+	}
+	return engine.WalkPages(ctx, s.engine().Prefetch(), start, fetch)
+}
+
+// listUsersWalk validates the arguments and returns where their walk
+// starts and how it fetches a page.
+func (s *Service) listUsersWalk(sessionID string, opts ListUsersOptions) (engine.Cursor, engine.PageFetch[*ListUsersPage, VideoUser], error) {
+	start := engine.Cursor{Token: opts.NextPageToken}
+	if _, err := zoomUsersPath(sessionID, opts); err != nil {
+		return start, nil, err
+	}
+	return start, func(ctx context.Context, at engine.Cursor) (*ListUsersPage, engine.Page[VideoUser], error) {
 		o := opts
 		o.NextPageToken = at.Token
 		p, err := s.ListUsers(ctx, sessionID, o)
 		if err != nil {
-			return engine.Page[VideoUser]{}, err
+			return nil, engine.Page[VideoUser]{}, err
 		}
-		return engine.CursorPage(p.Users, p.NextPageToken), nil
-	})
+		return p, engine.CursorPage(p.Users, p.NextPageToken), nil
+	}, nil
 }
 
 func zoomUsersPath(sessionID string, opts ListUsersOptions) (string, error) {
@@ -292,29 +316,49 @@ func (w *wireListUsers) DecodeStream(dec *json.Decoder) error {
 }
 
 func (w *wireListUsers) decodeUsers(dec *json.Decoder) error {
-	hint := w.sizeHint
-	if hint == 0 {
-		hint = w.PageSize
-	}
-	var (
-		f     videoUserFields
-		calls []wireAudioCall
-	)
-	users, _, err := engine.StreamItems(dec, min(hint, MaxZoomPageSize), MaxZoomPageSize, func(u *VideoUser) error {
-		clear(calls[:cap(calls)]) // json merges into elements it reuses
-		calls = calls[:0]
-		f.bind(u, &calls)
-		if err := dec.Decode(&f); err != nil {
+	var d videoUserDecoder
+	users, _, err := engine.StreamItems(dec, w.usersHint(), MaxZoomPageSize, func(u *VideoUser) error {
+		d.begin(u)
+		if err := dec.Decode(&d.fields); err != nil {
 			return err
 		}
-		if len(calls) > 0 {
-			u.AudioCall = make([]AudioCall, len(calls))
-			for i, c := range calls {
-				u.AudioCall[i] = AudioCall(c)
-			}
-		}
+		d.end(u)
 		return nil
 	})
 	w.Users = users
 	return err
+}
+
+// usersHint is the number of users to expect: the requested page size,
+// else the page's own.
+func (w *wireListUsers) usersHint() int {
+	hint := w.sizeHint
+	if hint == 0 {
+		hint = w.PageSize
+	}
+	return min(hint, MaxZoomPageSize)
+}
+
+// videoUserDecoder is the state of decoding a page's users: the field
+// pointers and the phone legs' scratch slice, reused across elements.
+type videoUserDecoder struct {
+	fields videoUserFields
+	calls  []wireAudioCall
+}
+
+// begin points the fields at u, with an empty scratch slice.
+func (d *videoUserDecoder) begin(u *VideoUser) {
+	clear(d.calls[:cap(d.calls)]) // json merges into elements it reuses
+	d.calls = d.calls[:0]
+	d.fields.bind(u, &d.calls)
+}
+
+// end copies the decoded phone legs into u.
+func (d *videoUserDecoder) end(u *VideoUser) {
+	if len(d.calls) > 0 {
+		u.AudioCall = make([]AudioCall, len(d.calls))
+		for i, c := range d.calls {
+			u.AudioCall[i] = AudioCall(c)
+		}
+	}
 }

@@ -202,7 +202,7 @@ func (s *Service) ListSessions(ctx context.Context, opts ListSessionsOptions) (*
 		SessionKey: opts.SessionKey, SessionName: opts.SessionName,
 	}
 	body := wireListSessions{sizeHint: opts.PageSize}
-	if _, err := s.engine().Get(ctx, engine.Zoom, sessionsRoute, q, &body); err != nil {
+	if _, err := s.engine().Get(ctx, engine.Zoom, "/videosdk/sessions", sessionsRoute, q, &body); err != nil {
 		if opts.NextPageToken != "" && tokenRejected(err) {
 			return nil, fmt.Errorf("%w: %w", engine.ErrPageTokenExpired, err)
 		}
@@ -226,12 +226,36 @@ func (s *Service) ListSessions(ctx context.Context, opts ListSessionsOptions) (*
 // resume, set From to the window's first day and NextPageToken to the
 // PageError's PageToken, and range again.
 func (s *Service) ListSessionsIter(ctx context.Context, opts ListSessionsOptions) iter.Seq2[VideoSession, error] {
-	start := engine.Cursor{Token: opts.NextPageToken}
+	return walkWindows(ctx, opts, func(ctx context.Context, o ListSessionsOptions) iter.Seq2[VideoSession, error] {
+		return engine.WalkItems(ctx, s.engine().Prefetch(), engine.Cursor{Token: o.NextPageToken}, s.sessionsFetch(o))
+	}, func(VideoSession) int { return 1 })
+}
+
+// ListSessionsPages walks the same pages as [Service.ListSessionsIter],
+// window after window, under the same rules and prefetch, and yields each
+// page whole, as [Service.ListSessions] returns it (its From and To are
+// the window's). A failure is a *sessionkit.PageError that wraps a
+// *WindowError, after every page before it; its PageToken is the cursor
+// of the page that failed and its Yielded counts the sessions of the
+// pages yielded before it, over every window.
+func (s *Service) ListSessionsPages(ctx context.Context, opts ListSessionsOptions) iter.Seq2[*ListSessionsPage, error] {
+	return walkWindows(ctx, opts, func(ctx context.Context, o ListSessionsOptions) iter.Seq2[*ListSessionsPage, error] {
+		return engine.WalkPages(ctx, s.engine().Prefetch(), engine.Cursor{Token: o.NextPageToken}, s.sessionsFetch(o))
+	}, func(p *ListSessionsPage) int { return len(p.Sessions) })
+}
+
+// walkWindows walks the month windows of opts one after another, each
+// with walk (opts.NextPageToken continues the first), and yields what
+// they yield; count is how many sessions a value holds, for the
+// PageError's Yielded.
+func walkWindows[V any](ctx context.Context, opts ListSessionsOptions,
+	walk func(ctx context.Context, o ListSessionsOptions) iter.Seq2[V, error], count func(V) int) iter.Seq2[V, error] {
 	if err := opts.validate(); err != nil {
-		return engine.Fail[VideoSession](start, err)
+		return engine.Fail[V](engine.Cursor{Token: opts.NextPageToken}, err)
 	}
 	windows := monthWindows(civilDate(opts.From), civilDate(opts.To))
-	return func(yield func(VideoSession, error) bool) {
+	return func(yield func(V, error) bool) {
+		var zero V
 		yielded := 0
 		for i, w := range windows {
 			o := opts
@@ -239,32 +263,31 @@ func (s *Service) ListSessionsIter(ctx context.Context, opts ListSessionsOptions
 			if i > 0 {
 				o.NextPageToken = ""
 			}
-			for v, err := range s.windowIter(ctx, o) {
+			for v, err := range walk(ctx, o) {
 				if err != nil {
-					yield(VideoSession{}, windowFailed(err, w, yielded))
+					yield(zero, windowFailed(err, w, yielded))
 					return
 				}
 				if !yield(v, nil) {
 					return
 				}
-				yielded++
+				yielded += count(v)
 			}
 		}
 	}
 }
 
-// windowIter is the cursor walk of one window.
-func (s *Service) windowIter(ctx context.Context, opts ListSessionsOptions) iter.Seq2[VideoSession, error] {
-	start := engine.Cursor{Token: opts.NextPageToken}
-	return engine.Walk(ctx, s.engine().Prefetch(), start, func(ctx context.Context, at engine.Cursor) (engine.Page[VideoSession], error) {
+// sessionsFetch fetches the pages of one window.
+func (s *Service) sessionsFetch(opts ListSessionsOptions) engine.PageFetch[*ListSessionsPage, VideoSession] {
+	return func(ctx context.Context, at engine.Cursor) (*ListSessionsPage, engine.Page[VideoSession], error) {
 		o := opts
 		o.NextPageToken = at.Token
 		p, err := s.ListSessions(ctx, o)
 		if err != nil {
-			return engine.Page[VideoSession]{}, err
+			return nil, engine.Page[VideoSession]{}, err
 		}
-		return engine.CursorPage(p.Sessions, p.NextPageToken), nil
-	})
+		return p, engine.CursorPage(p.Sessions, p.NextPageToken), nil
+	}
 }
 
 // WindowError says which date window of a ListSessionsIter walk failed.

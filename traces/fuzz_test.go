@@ -93,6 +93,7 @@ func FuzzUsers(f *testing.F) {
 		f.Add(uint8(0), uint8(0), []byte(s))
 	}
 	f.Fuzz(func(t *testing.T, status, ct uint8, body []byte) {
+		testutil.DecodersAgree(t, body, func() any { return &wireUsersPage{sizeHint: 4} })
 		svc, code, ctype := fzService(status, ct, body)
 		page, err := svc.Users(context.Background(), UsersOptions{TaskIDs: []string{"t-1"}, PageSize: 4})
 		if err != nil {
@@ -129,6 +130,7 @@ func FuzzUser(f *testing.F) {
 	}
 	f.Add(uint8(8), uint8(0), []byte(`{"detail": "User u-9 not found or has no data"}`))
 	f.Fuzz(func(t *testing.T, status, ct uint8, body []byte) {
+		testutil.DecodersAgree(t, body, func() any { return &wireUser{} })
 		svc, code, ctype := fzService(status, ct, body)
 		u, err := svc.User(context.Background(), "u-9", UserOptions{TaskIDs: []string{"t-1"}})
 		if err != nil {

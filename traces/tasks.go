@@ -95,7 +95,7 @@ func (s *Service) Tasks(ctx context.Context, opts TasksOptions) (*TasksPage, err
 		IncludeArchived: opts.IncludeArchived, OnlyArchived: opts.OnlyArchived,
 	}
 	body := wireTasksPage{sizeHint: opts.PageSize}
-	if _, err := s.engine().Post(ctx, engine.Arthur, tasksRoute, q, in, engine.RetryAsRead, &body); err != nil {
+	if _, err := s.engine().Post(ctx, engine.Arthur, "/api/v2/tasks/search", tasksRoute, q, in, engine.RetryAsRead, &body); err != nil {
 		return nil, err
 	}
 	if body.Tasks == nil {
@@ -111,20 +111,44 @@ func (s *Service) Tasks(ctx context.Context, opts TasksOptions) (*TasksPage, err
 // ends with exactly one *sessionkit.PageError after every task before it,
 // never early in silence, whatever WithPrefetch says.
 func (s *Service) TasksIter(ctx context.Context, opts TasksOptions) iter.Seq2[Task, error] {
-	start := engine.Cursor{Page: opts.Page}
-	if err := opts.validate(); err != nil {
+	start, fetch, err := s.tasksWalk(opts)
+	if err != nil {
 		return engine.Fail[Task](start, err)
 	}
+	return engine.WalkItems(ctx, s.engine().Prefetch(), start, fetch)
+}
+
+// TasksPages walks the same pages as [Service.TasksIter], under the same
+// rules and prefetch, and yields each page whole, with its Count, as
+// [Service.Tasks] returns it. It ends with exactly one
+// *sessionkit.PageError after every page before it, whose Page is the
+// (0-based) page that failed and whose Yielded counts the tasks of the
+// pages yielded before it.
+func (s *Service) TasksPages(ctx context.Context, opts TasksOptions) iter.Seq2[*TasksPage, error] {
+	start, fetch, err := s.tasksWalk(opts)
+	if err != nil {
+		return engine.Fail[*TasksPage](start, err)
+	}
+	return engine.WalkPages(ctx, s.engine().Prefetch(), start, fetch)
+}
+
+// tasksWalk validates opts and returns where their walk starts and how it
+// fetches a page.
+func (s *Service) tasksWalk(opts TasksOptions) (engine.Cursor, engine.PageFetch[*TasksPage, Task], error) {
+	start := engine.Cursor{Page: opts.Page}
+	if err := opts.validate(); err != nil {
+		return start, nil, err
+	}
 	size := pageSizeOrDefault(opts.PageSize)
-	return engine.Walk(ctx, s.engine().Prefetch(), start, func(ctx context.Context, at engine.Cursor) (engine.Page[Task], error) {
+	return start, func(ctx context.Context, at engine.Cursor) (*TasksPage, engine.Page[Task], error) {
 		o := opts
 		o.Page = at.Page
 		p, err := s.Tasks(ctx, o)
 		if err != nil {
-			return engine.Page[Task]{}, err
+			return nil, engine.Page[Task]{}, err
 		}
-		return engine.CountPage(p.Tasks, size, p.Count), nil
-	})
+		return p, engine.CountPage(p.Tasks, size, p.Count), nil
+	}, nil
 }
 
 func (o *TasksOptions) validate() error {

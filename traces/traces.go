@@ -114,7 +114,7 @@ func (s *Service) Users(ctx context.Context, opts UsersOptions) (*UsersPage, err
 		Sort: opts.Sort, PageSize: opts.PageSize, Page: opts.Page,
 	}
 	body := wireUsersPage{sizeHint: opts.PageSize}
-	if _, err := s.engine().Get(ctx, engine.Arthur, usersRoute, q, &body); err != nil {
+	if _, err := s.engine().Get(ctx, engine.Arthur, "/api/v1/traces/users", usersRoute, q, &body); err != nil {
 		return nil, err
 	}
 	if body.Users == nil {
@@ -131,20 +131,44 @@ func (s *Service) Users(ctx context.Context, opts UsersOptions) (*UsersPage, err
 // *sessionkit.PageError after every row before it, never early in
 // silence, whatever WithPrefetch says (see the package documentation).
 func (s *Service) UsersIter(ctx context.Context, opts UsersOptions) iter.Seq2[UserMetadata, error] {
-	start := engine.Cursor{Page: opts.Page}
-	if err := opts.validate(); err != nil {
+	start, fetch, err := s.usersWalk(opts)
+	if err != nil {
 		return engine.Fail[UserMetadata](start, err)
 	}
+	return engine.WalkItems(ctx, s.engine().Prefetch(), start, fetch)
+}
+
+// UsersPages walks the same pages as [Service.UsersIter], under the same
+// rules and prefetch, and yields each page whole, with its Count, as
+// [Service.Users] returns it. It ends with exactly one
+// *sessionkit.PageError after every page before it, whose Page is the
+// (0-based) page that failed and whose Yielded counts the rows of the
+// pages yielded before it.
+func (s *Service) UsersPages(ctx context.Context, opts UsersOptions) iter.Seq2[*UsersPage, error] {
+	start, fetch, err := s.usersWalk(opts)
+	if err != nil {
+		return engine.Fail[*UsersPage](start, err)
+	}
+	return engine.WalkPages(ctx, s.engine().Prefetch(), start, fetch)
+}
+
+// usersWalk validates opts and returns where their walk starts and how it
+// fetches a page.
+func (s *Service) usersWalk(opts UsersOptions) (engine.Cursor, engine.PageFetch[*UsersPage, UserMetadata], error) {
+	start := engine.Cursor{Page: opts.Page}
+	if err := opts.validate(); err != nil {
+		return start, nil, err
+	}
 	size := pageSizeOrDefault(opts.PageSize)
-	return engine.Walk(ctx, s.engine().Prefetch(), start, func(ctx context.Context, at engine.Cursor) (engine.Page[UserMetadata], error) {
+	return start, func(ctx context.Context, at engine.Cursor) (*UsersPage, engine.Page[UserMetadata], error) {
 		o := opts
 		o.Page = at.Page
 		p, err := s.Users(ctx, o)
 		if err != nil {
-			return engine.Page[UserMetadata]{}, err
+			return nil, engine.Page[UserMetadata]{}, err
 		}
-		return engine.CountPage(p.Users, size, p.Count), nil
-	})
+		return p, engine.CountPage(p.Users, size, p.Count), nil
+	}, nil
 }
 
 // pageSizeOrDefault is the page size Arthur uses for a requested one.
@@ -165,7 +189,7 @@ func (s *Service) User(ctx context.Context, userID string, opts UserOptions) (*U
 		return nil, err
 	}
 	var body wireUser
-	if _, err := s.engine().Get(ctx, engine.Arthur, usersRoute+"/"+seg, userQuery(opts), &body); err != nil {
+	if _, err := s.engine().Get(ctx, engine.Arthur, "/api/v1/traces/users/{user_id}", usersRoute+"/"+seg, userQuery(opts), &body); err != nil {
 		return nil, err
 	}
 	u := body.metadata()

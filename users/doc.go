@@ -25,6 +25,12 @@
 // item before it; it never ends early without an error (a cancelled
 // context or a passed deadline is such an error). Prefetch changes how
 // fast a walk goes, never which items it yields.
+//
+// Each ...Iter call has a ...Pages twin (SessionsPages, ListPages) that walks the same pages
+// under the same rules and prefetch and yields each page whole, with its
+// totals; its *sessionkit.PageError counts, in Yielded, the items of the
+// pages before the failure, as the ...Iter's does, so both resume alike
+// (see sessionkit.Resume and sessionkit.Position).
 package users
 
 import "github.com/sessionkit/sessionkit-go/internal/engine"

@@ -79,6 +79,7 @@ func FuzzSessions(f *testing.F) {
 	f.Add(uint8(8), uint8(6), []byte(`{"type": "https://httpstatuses.io/404", "title": "Not Found", "detail": "User not found"}`))
 	f.Add(uint8(6), uint8(3), []byte(`Your plan does not include this feature.`))
 	f.Fuzz(func(t *testing.T, status, ct uint8, body []byte) {
+		testutil.DecodersAgree(t, body, func() any { return &wireSessions{sizeHint: 3} })
 		svc, code, ctype := fzService(status, ct, "", body)
 		page, err := svc.Sessions(context.Background(), "u1", SessionsOptions{Size: 3})
 		if err != nil {

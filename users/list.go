@@ -149,7 +149,7 @@ func (s *Service) List(ctx context.Context, opts ListOptions) (*ListPage, error)
 	}
 	body := wireUsers{sizeHint: opts.Size}
 	q := listQuery{Page: opts.Page, Size: opts.Size, Filter: opts.Filter, Sort: sortParam(opts.Sort)}
-	resp, err := s.engine().Get(ctx, engine.MonoCloud, usersRoute, q, &body)
+	resp, err := s.engine().Get(ctx, engine.MonoCloud, "/api/users", usersRoute, q, &body)
 	if err != nil {
 		return nil, err
 	}
@@ -159,20 +159,44 @@ func (s *Service) List(ctx context.Context, opts ListOptions) (*ListPage, error)
 // ListIter walks MonoCloud users from opts.Page (else page 1) to the last
 // page, lazily, under the same rules as SessionsIter.
 func (s *Service) ListIter(ctx context.Context, opts ListOptions) iter.Seq2[User, error] {
-	start := engine.Cursor{Page: max(opts.Page, 1)}
-	if err := opts.validate(); err != nil {
+	start, fetch, err := s.listWalk(opts)
+	if err != nil {
 		return engine.Fail[User](start, err)
 	}
+	return engine.WalkItems(ctx, s.engine().Prefetch(), start, fetch)
+}
+
+// ListPages walks the same pages as [Service.ListIter], under the same
+// rules and prefetch, and yields each page whole, with its Pagination, as
+// [Service.List] returns it. It ends with exactly one
+// *sessionkit.PageError after every page before it, whose Page is the
+// page that failed and whose Yielded counts the users of the pages
+// yielded before it.
+func (s *Service) ListPages(ctx context.Context, opts ListOptions) iter.Seq2[*ListPage, error] {
+	start, fetch, err := s.listWalk(opts)
+	if err != nil {
+		return engine.Fail[*ListPage](start, err)
+	}
+	return engine.WalkPages(ctx, s.engine().Prefetch(), start, fetch)
+}
+
+// listWalk validates opts and returns where their walk starts and how it
+// fetches a page.
+func (s *Service) listWalk(opts ListOptions) (engine.Cursor, engine.PageFetch[*ListPage, User], error) {
+	start := engine.Cursor{Page: max(opts.Page, 1)}
+	if err := opts.validate(); err != nil {
+		return start, nil, err
+	}
 	size := sizeOrDefault(opts.Size)
-	return engine.Walk(ctx, s.engine().Prefetch(), start, func(ctx context.Context, at engine.Cursor) (engine.Page[User], error) {
+	return start, func(ctx context.Context, at engine.Cursor) (*ListPage, engine.Page[User], error) {
 		o := opts
 		o.Page = at.Page
 		p, err := s.List(ctx, o)
 		if err != nil {
-			return engine.Page[User]{}, err
+			return nil, engine.Page[User]{}, err
 		}
-		return headerPage(p.Users, p.Pagination, size), nil
-	})
+		return p, headerPage(p.Users, p.Pagination, size), nil
+	}, nil
 }
 
 // headerPage completes a page of a MonoCloud walk (see [engine.HasNextPage]):

@@ -134,7 +134,7 @@ func (s *Service) Sessions(ctx context.Context, userID string, opts SessionsOpti
 		return nil, err
 	}
 	body := wireSessions{sizeHint: opts.Size}
-	resp, err := s.engine().Get(ctx, engine.MonoCloud, path, sessionsQuery{Page: opts.Page, Size: opts.Size, ClientID: opts.ClientID, Sort: sortParam(opts.Sort)}, &body)
+	resp, err := s.engine().Get(ctx, engine.MonoCloud, "/api/users/{user_id}/sessions", path, sessionsQuery{Page: opts.Page, Size: opts.Size, ClientID: opts.ClientID, Sort: sortParam(opts.Sort)}, &body)
 	if err != nil {
 		return nil, err
 	}
@@ -152,20 +152,44 @@ func (s *Service) Sessions(ctx context.Context, userID string, opts SessionsOpti
 // never early in silence, whatever WithPrefetch says (see the package
 // documentation).
 func (s *Service) SessionsIter(ctx context.Context, userID string, opts SessionsOptions) iter.Seq2[Session, error] {
-	start := engine.Cursor{Page: max(opts.Page, 1)}
-	if _, err := sessionsPath(userID, opts); err != nil {
+	start, fetch, err := s.sessionsWalk(userID, opts)
+	if err != nil {
 		return engine.Fail[Session](start, err)
 	}
+	return engine.WalkItems(ctx, s.engine().Prefetch(), start, fetch)
+}
+
+// SessionsPages walks the same pages as [Service.SessionsIter], under the
+// same rules and prefetch, and yields each page whole, with its
+// Pagination, as [Service.Sessions] returns it. It ends with exactly one
+// *sessionkit.PageError after every page before it, whose Page is the
+// page that failed and whose Yielded counts the sessions of the pages
+// yielded before it.
+func (s *Service) SessionsPages(ctx context.Context, userID string, opts SessionsOptions) iter.Seq2[*SessionsPage, error] {
+	start, fetch, err := s.sessionsWalk(userID, opts)
+	if err != nil {
+		return engine.Fail[*SessionsPage](start, err)
+	}
+	return engine.WalkPages(ctx, s.engine().Prefetch(), start, fetch)
+}
+
+// sessionsWalk validates the arguments and returns where their walk
+// starts and how it fetches a page.
+func (s *Service) sessionsWalk(userID string, opts SessionsOptions) (engine.Cursor, engine.PageFetch[*SessionsPage, Session], error) {
+	start := engine.Cursor{Page: max(opts.Page, 1)}
+	if _, err := sessionsPath(userID, opts); err != nil {
+		return start, nil, err
+	}
 	size := sizeOrDefault(opts.Size)
-	return engine.Walk(ctx, s.engine().Prefetch(), start, func(ctx context.Context, at engine.Cursor) (engine.Page[Session], error) {
+	return start, func(ctx context.Context, at engine.Cursor) (*SessionsPage, engine.Page[Session], error) {
 		o := opts
 		o.Page = at.Page
 		p, err := s.Sessions(ctx, userID, o)
 		if err != nil {
-			return engine.Page[Session]{}, err
+			return nil, engine.Page[Session]{}, err
 		}
-		return headerPage(p.Sessions, p.Pagination, size), nil
-	})
+		return p, headerPage(p.Sessions, p.Pagination, size), nil
+	}, nil
 }
 
 func sessionsPath(userID string, opts SessionsOptions) (string, error) {
@@ -318,12 +342,16 @@ type wireSessions struct {
 func (w *wireSessions) DecodeStream(dec *json.Decoder) error {
 	var f sessionFields
 	var err error
-	w.sessions, w.present, err = engine.StreamItems(dec, sizeOrDefault(w.sizeHint), max(w.sizeHint, engine.MaxPageItems), func(s *Session) error {
+	w.sessions, w.present, err = engine.StreamItems(dec, sizeOrDefault(w.sizeHint), w.maxSessions(), func(s *Session) error {
 		f.bind(s)
 		return dec.Decode(&f)
 	})
 	return err
 }
+
+// maxSessions bounds a page: the requested size, at least
+// engine.MaxPageItems.
+func (w *wireSessions) maxSessions() int { return max(w.sizeHint, engine.MaxPageItems) }
 
 // Reset implements engine.Resetter.
 func (w *wireSessions) Reset() { *w = wireSessions{sizeHint: w.sizeHint} }

@@ -61,6 +61,20 @@ type Job struct {
 	// Parallel is how many per-item walks run at once when the export
 	// walks every item of a discovery listing.
 	Parallel int
+	// ResumeAttempts is how many times a walk of one listing is resumed
+	// in-process at a page that keeps failing after the client's retries
+	// (sessionkit.Resume), waiting ResumeWait, doubling, in between; 0
+	// stops at the first failure with a checkpoint.
+	ResumeAttempts int
+	ResumeWait     time.Duration
+}
+
+// budget is the job's sessionkit.ResumeBudget.
+func (j Job) budget() sessionkit.ResumeBudget {
+	if j.ResumeAttempts <= 0 {
+		return sessionkit.ResumeBudget{Attempts: -1}
+	}
+	return sessionkit.ResumeBudget{Attempts: j.ResumeAttempts, Wait: j.ResumeWait}
 }
 
 func (j Job) validate() error {
@@ -164,7 +178,9 @@ func (c *Checkpoint) Save(path string) error {
 	return nil
 }
 
-// Position is where a walk starts.
+// Position is where a walk starts: a sessionkit.Position (page or page
+// token, rows to skip, rows before it) and, for the export of every item
+// of a discovery listing, the outer items written whole.
 type Position struct {
 	// Outer counts the items of a discovery listing whose walks were
 	// written whole (the export of every item of a listing).
@@ -176,8 +192,24 @@ type Position struct {
 	// minutes after they were issued.
 	PageToken string `json:"page_token,omitempty"`
 	// Skip counts items to pass over after Page or PageToken: they were
-	// written before a cancel cut the walk inside a page.
+	// written before a cancel cut the walk inside a page, or before a Zoom
+	// page token expired (the walk then restarts from the first page).
 	Skip int `json:"skip,omitempty"`
+	// Offset counts the rows of the listing before Page or PageToken (a
+	// walk of one listing): sessionkit.Resume restarts a walk whose Zoom
+	// page token expired from the first page, passing over Offset+Skip
+	// rows.
+	Offset int `json:"offset,omitempty"`
+}
+
+// lib is p as the SDK's Position (without Outer).
+func (p Position) lib() sessionkit.Position {
+	return sessionkit.Position{Page: p.Page, PageToken: p.PageToken, Skip: p.Skip, Offset: p.Offset}
+}
+
+// fromLib is the export's Position of the SDK's at.
+func fromLib(at sessionkit.Position) Position {
+	return Position{Page: at.Page, PageToken: at.PageToken, Skip: at.Skip, Offset: at.Offset}
 }
 
 // Result is what one run of Export did.
@@ -230,14 +262,34 @@ type listing[T any] struct {
 	// scrub, when set, clears what must not be copied into files (a
 	// credential) before a JSON Lines row is written.
 	scrub func(T) T
-	// total asks for the first page to learn the number of items and the
-	// page size the server uses; known is false when the API tells none.
-	total func(ctx context.Context) (total, pageSize int, known bool, err error)
-	// walk walks from a resume point.
-	walk func(ctx context.Context, at Position) iter.Seq2[T, error]
-	// resume returns where to resume a walk that started at at and
-	// stopped with err after written items; nil means pageResume.
+	// pages walks one listing from a resume point with its Pages twin,
+	// telling learn each page's totals (when the API tells them): the
+	// walk is kept going and resumed by sessionkit.Resume.
+	pages func(ctx context.Context, at sessionkit.Position, learn func(total, pageSize int)) iter.Seq2[T, error]
+	// walk, instead of pages, walks every item of a discovery listing
+	// from a resume point (Outer included), and resume returns where to
+	// resume one that started at at and stopped with err.
+	walk   func(ctx context.Context, at Position) iter.Seq2[T, error]
 	resume func(at Position, written int, err error) (Position, error)
+}
+
+// flatten yields the items of each page of seq; items returns a page's
+// items (and may note its totals).
+func flatten[P, T any](seq iter.Seq2[P, error], items func(P) []T) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		for p, err := range seq {
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			for _, it := range items(p) {
+				if !yield(it, nil) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // column is one output field.
@@ -252,19 +304,7 @@ func run[T any](ctx context.Context, job Job, from *Checkpoint, out io.Writer, p
 	if from != nil {
 		res.Total, start = from.Written, from.Position
 	}
-	stopped := func(at Position, reason string) *Checkpoint {
-		return &Checkpoint{Job: job.key(), Position: at, Written: res.Total, Reason: reason}
-	}
-
-	total, pageSize, known, err := l.total(ctx)
-	if err != nil {
-		res.Stopped = stopped(start, err.Error())
-		return res, fmt.Errorf("first page: %w", err)
-	}
-	if pageSize <= 0 {
-		pageSize = job.PageSize
-	}
-	progress.begin(res.Total, total, known, pageSize)
+	progress.begin(res.Total, 0, false, job.PageSize)
 
 	bw := bufio.NewWriterSize(out, 64<<10)
 	w := newRowWriter(bw, job.Format, l.columns, l.scrub)
@@ -274,7 +314,7 @@ func run[T any](ctx context.Context, job Job, from *Checkpoint, out io.Writer, p
 		}
 	}
 	var walkErr error
-	for item, err := range l.walk(ctx, start) {
+	for item, err := range l.items(ctx, job, start, progress) {
 		if err != nil {
 			walkErr = err
 			break
@@ -294,29 +334,38 @@ func run[T any](ctx context.Context, job Job, from *Checkpoint, out io.Writer, p
 		progress.end("done")
 		return res, nil
 	}
-	resume := l.resume
-	if resume == nil {
-		resume = pageResume
-	}
-	at, err := resume(start, res.Written, walkErr)
+	at, err := l.stoppedAt(start, res.Written, walkErr)
 	if err != nil {
 		return res, err
 	}
-	res.Stopped = stopped(at, stopReason(walkErr))
+	res.Stopped = &Checkpoint{Job: job.key(), Position: at, Written: res.Total, Reason: stopReason(walkErr)}
 	progress.end("stopped")
 	return res, walkErr
 }
 
-// pageResume is where a walk of one listing resumes: the PageError's page.
-func pageResume(_ Position, written int, err error) (Position, error) {
-	var pe *sessionkit.PageError
-	if !errors.As(err, &pe) {
+// items walks the listing from start: one listing through
+// sessionkit.Resume, within the job's budget; a discovery listing with
+// its own walk.
+func (l listing[T]) items(ctx context.Context, job Job, start Position, progress *Progress) iter.Seq2[T, error] {
+	if l.pages == nil {
+		return l.walk(ctx, start)
+	}
+	return sessionkit.Resume(ctx, start.lib(), func(ctx context.Context, at sessionkit.Position) iter.Seq2[T, error] {
+		return l.pages(ctx, at, progress.learn)
+	}, job.budget())
+}
+
+// stoppedAt is where to resume a walk that started at start and stopped
+// with err after written items.
+func (l listing[T]) stoppedAt(start Position, written int, err error) (Position, error) {
+	if l.pages == nil {
+		return l.resume(start, written, err)
+	}
+	at, ok := sessionkit.PositionOf(err) // Resume's error knows the position from start on
+	if !ok {
 		return Position{}, err
 	}
-	if pe.Yielded != written {
-		return Position{}, fmt.Errorf("resume point is inconsistent: the iterator yielded %d items, %d were written: %w", pe.Yielded, written, err)
-	}
-	return Position{Page: pe.Page, PageToken: pe.PageToken}, nil
+	return fromLib(at), nil
 }
 
 // stopReason is the cause of a walk's error, without the resume point's
@@ -427,19 +476,13 @@ func ductapeListing(c *sessionkit.Client, job Job) listing[sessions.User] {
 			{"created_at", func(u sessions.User) any { return u.CreatedAt }},
 			{"updated_at", func(u sessions.User) any { return u.UpdatedAt }},
 		},
-		total: func(ctx context.Context) (int, int, bool, error) {
-			o := opts
-			o.Page = 1
-			p, err := c.Sessions.FetchUsers(ctx, o)
-			if err != nil {
-				return 0, 0, false, err
-			}
-			return p.Total, p.Limit, true, nil
-		},
-		walk: func(ctx context.Context, at Position) iter.Seq2[sessions.User, error] {
+		pages: func(ctx context.Context, at sessionkit.Position, learn func(total, pageSize int)) iter.Seq2[sessions.User, error] {
 			o := opts
 			o.Page = at.Page
-			return c.Sessions.FetchUsersIter(ctx, o)
+			return flatten(c.Sessions.FetchUsersPages(ctx, o), func(p *sessions.UsersPage) []sessions.User {
+				learn(p.Total, p.Limit)
+				return p.Users
+			})
 		},
 	}
 }
@@ -449,8 +492,7 @@ func zoomListing(c *sessionkit.Client, job Job) listing[sessions.VideoUser] {
 	return listing[sessions.VideoUser]{
 		columns: zoomColumns(),
 		// Zoom tells no total: progress counts as it goes.
-		total: func(context.Context) (int, int, bool, error) { return 0, 0, false, nil },
-		walk: func(ctx context.Context, at Position) iter.Seq2[sessions.VideoUser, error] {
+		pages: func(ctx context.Context, at sessionkit.Position, _ func(total, pageSize int)) iter.Seq2[sessions.VideoUser, error] {
 			o := opts
 			o.NextPageToken = at.PageToken
 			return c.Sessions.ListUsersIter(ctx, job.ZoomSessionID, o)
@@ -498,19 +540,13 @@ func arthurListing(c *sessionkit.Client, job Job) listing[traces.UserMetadata] {
 	opts := traces.UsersOptions{TaskIDs: job.TaskIDs, PageSize: job.PageSize, Sort: traces.Asc}
 	return listing[traces.UserMetadata]{
 		columns: arthurColumns(),
-		total: func(ctx context.Context) (int, int, bool, error) {
-			o := opts
-			o.Page = 0
-			p, err := c.Traces.Users(ctx, o)
-			if err != nil {
-				return 0, 0, false, err
-			}
-			return p.Count, job.PageSize, true, nil
-		},
-		walk: func(ctx context.Context, at Position) iter.Seq2[traces.UserMetadata, error] {
+		pages: func(ctx context.Context, at sessionkit.Position, learn func(total, pageSize int)) iter.Seq2[traces.UserMetadata, error] {
 			o := opts
 			o.Page = at.Page
-			return c.Traces.UsersIter(ctx, o)
+			return flatten(c.Traces.UsersPages(ctx, o), func(p *traces.UsersPage) []traces.UserMetadata {
+				learn(p.Count, job.PageSize)
+				return p.Users
+			})
 		},
 	}
 }
@@ -540,22 +576,15 @@ func monoCloudListing(c *sessionkit.Client, job Job) listing[users.Session] {
 	return listing[users.Session]{
 		scrub:   scrubSessionKey,
 		columns: monoCloudColumns(),
-		total: func(ctx context.Context) (int, int, bool, error) {
-			o := opts
-			o.Page = 1
-			p, err := c.Users.Sessions(ctx, job.UserID, o)
-			if err != nil {
-				return 0, 0, false, err
-			}
-			if p.Pagination == nil {
-				return 0, 0, false, nil
-			}
-			return p.Pagination.TotalCount, p.Pagination.PageSize, true, nil
-		},
-		walk: func(ctx context.Context, at Position) iter.Seq2[users.Session, error] {
+		pages: func(ctx context.Context, at sessionkit.Position, learn func(total, pageSize int)) iter.Seq2[users.Session, error] {
 			o := opts
 			o.Page = at.Page
-			return c.Users.SessionsIter(ctx, job.UserID, o)
+			return flatten(c.Users.SessionsPages(ctx, job.UserID, o), func(p *users.SessionsPage) []users.Session {
+				if p.Pagination != nil {
+					learn(p.Pagination.TotalCount, p.Pagination.PageSize)
+				}
+				return p.Sessions
+			})
 		},
 	}
 }
@@ -618,6 +647,18 @@ func (p *Progress) begin(base, total int, known bool, pageSize int) {
 	p.base, p.total, p.known, p.pageSize = base, total, known, pageSize
 	if base > 0 {
 		fmt.Fprintf(p.w, "export: resuming after %d rows\n", base)
+	}
+}
+
+// learn records the totals a page told: the rows over all pages and the
+// page size the server uses (0 when it did not say).
+func (p *Progress) learn(total, pageSize int) {
+	if p == nil {
+		return
+	}
+	p.total, p.known = total, true
+	if pageSize > 0 {
+		p.pageSize = pageSize
 	}
 }
 

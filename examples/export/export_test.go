@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -388,4 +389,77 @@ func TestLoadCheckpointMissingFile(t *testing.T) {
 	_, err = LoadCheckpoint(bad)
 	require.Error(t, err)
 	assert.False(t, errors.Is(err, os.ErrNotExist))
+}
+
+// TestExportResumesInProcessThroughAFailingPage: a page failing longer
+// than the client's retries does not stop an export with resume attempts
+// left; every row comes once.
+func TestExportResumesInProcessThroughAFailingPage(t *testing.T) {
+	for _, api := range []string{apiDuctape, apiZoom, apiArthur, apiMonoCloud} {
+		t.Run(api, func(t *testing.T) {
+			srv := sessionkittest.NewServer(sessionkittest.WithUsers(47))
+			t.Cleanup(srv.Close)
+			job, want, _ := jobFor(api, formatJSONL, srv.Data())
+			var full bytes.Buffer
+			_, err := Export(context.Background(), clientFor(t, srv.URL, 2), job, nil, &full, nil)
+			require.NoError(t, err)
+
+			// Two attempts per request: the first two walks fail at page 3.
+			srv.Fault(sessionkittest.Match{API: api, Page: 3}, sessionkittest.Status(503), sessionkittest.Times(5))
+			job.ResumeAttempts, job.ResumeWait = 3, time.Millisecond
+			var out bytes.Buffer
+			res, err := Export(context.Background(), clientFor(t, srv.URL, 2), job, nil, &out, nil)
+			require.NoError(t, err)
+			assert.Equal(t, want, res.Written)
+			assert.Equal(t, full.String(), out.String())
+		})
+	}
+}
+
+// TestExportRestartsAnExpiredZoomCheckpoint: a checkpoint whose Zoom page
+// token the server no longer knows restarts the past session's users from
+// the first page and skips the rows written by count.
+func TestExportRestartsAnExpiredZoomCheckpoint(t *testing.T) {
+	srv := sessionkittest.NewServer(sessionkittest.WithUsers(47))
+	t.Cleanup(srv.Close)
+	job, want, _ := jobFor(apiZoom, formatCSV, srv.Data())
+	var full bytes.Buffer
+	_, err := Export(context.Background(), clientFor(t, srv.URL, 0), job, nil, &full, nil)
+	require.NoError(t, err)
+
+	proxy := newFaultProxy(t, srv.URL)
+	client := clientFor(t, proxy.URL, 0)
+	var first bytes.Buffer
+	res, err := Export(context.Background(), client, job, nil, &first, nil)
+	require.Error(t, err)
+	require.NotNil(t, res.Stopped)
+	require.NotEmpty(t, res.Stopped.PageToken)
+	assert.Equal(t, res.Written, res.Stopped.Offset)
+	proxy.disarm()
+
+	srv.Advance(16 * time.Minute) // the checkpoint's token expires
+	job.ResumeAttempts, job.ResumeWait = 1, time.Millisecond
+	var second bytes.Buffer
+	res2, err := Export(context.Background(), client, job, res.Stopped, &second, nil)
+	require.NoError(t, err)
+	assert.Equal(t, want, res2.Total)
+	assert.Equal(t, full.String(), first.String()+second.String())
+}
+
+// TestExportProgressTakesTheTotalsFromThePages: the progress line knows
+// the total without a request of its own.
+func TestExportProgressTakesTheTotalsFromThePages(t *testing.T) {
+	for _, api := range []string{apiDuctape, apiArthur, apiMonoCloud} {
+		t.Run(api, func(t *testing.T) {
+			srv := sessionkittest.NewServer(sessionkittest.WithUsers(47))
+			t.Cleanup(srv.Close)
+			job, want, pageSize := jobFor(api, formatCSV, srv.Data())
+			var log bytes.Buffer
+			_, err := Export(context.Background(), clientFor(t, srv.URL, 0), job, nil, &bytes.Buffer{}, NewProgress(&log, time.Hour))
+			require.NoError(t, err)
+			pages := (want + pageSize - 1) / pageSize
+			assert.Contains(t, log.String(), fmt.Sprintf("done: %d/%d items (100.0%%), page %d/%d", want, want, pages, pages))
+			assert.Equal(t, pages, srv.Count(sessionkittest.Match{API: api}), "one request per page, none for the total")
+		})
+	}
 }

@@ -104,8 +104,6 @@ func fanOutListing[O, I any](job Job, parentColumn string, parentID func(O) stri
 	return listing[withParent[I]]{
 		columns: cols,
 		scrub:   scrubRow,
-		// Discovery listings tell no total of inner items.
-		total: func(context.Context) (int, int, bool, error) { return 0, 0, false, nil },
 		walk: func(ctx context.Context, at Position) iter.Seq2[withParent[I], error] {
 			seen = 0
 			rest := func(yield func(indexed[O], error) bool) {

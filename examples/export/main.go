@@ -35,10 +35,14 @@
 //
 // It picks up at the page (or Zoom page token) where the walk stopped,
 // writes no CSV header, and neither skips nor repeats a row. The checkpoint
-// is removed when the export completes. Zoom page tokens expire after 15
-// minutes, and the offline fake forgets its tokens when the process ends,
-// so a Zoom checkpoint is only good for a prompt resume against the real
-// API.
+// is removed when the export completes. Before it stops, a walk of one
+// listing is resumed in-process at a page that keeps failing after the
+// client's retries (-resume-attempts, -resume-wait; sessionkit.Resume).
+// Zoom page tokens expire after 15 minutes (and the offline fake forgets
+// its tokens when the process ends): a Zoom checkpoint whose token was
+// refused restarts the session's users from the first page and skips the
+// rows already written by count, which is right for an ended (past)
+// session, whose list no longer changes.
 //
 // Exit status: 0 when the export completed, 1 when it stopped on an error
 // (checkpoint saved), 2 for bad flags, 130 when interrupted (checkpoint
@@ -100,6 +104,8 @@ func cli(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&fromDay, "from", "", "zoom: first day (yyyy-mm-dd) of a range whose every session is exported, instead of -zoom-session")
 	fs.StringVar(&toDay, "to", "", "zoom: last day (yyyy-mm-dd) of the range")
 	fs.IntVar(&job.Parallel, "parallel", 4, "walks at once when exporting every item of a discovery listing")
+	fs.IntVar(&job.ResumeAttempts, "resume-attempts", 3, "times a walk of one listing is resumed at a page that keeps failing after the retries, before the export stops with a checkpoint (0: stop at once)")
+	fs.DurationVar(&job.ResumeWait, "resume-wait", time.Second, "first wait before resuming at a failing page; each next one doubles")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

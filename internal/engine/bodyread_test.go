@@ -94,7 +94,7 @@ func TestBodyReadRetriesShareTheBudget(t *testing.T) {
 			rt := &brScript{script: tt.script}
 			c := brClient(t, rt, tt.maxRetries)
 			out := brPage{Users: []string{"left over"}}
-			resp, err := c.Get(context.Background(), Arthur, "users", nil, &out)
+			resp, err := c.Get(context.Background(), Arthur, "/users", "users", nil, &out)
 			assert.Equal(t, tt.attempts, rt.n, "requests sent")
 			if tt.wantErr {
 				require.Error(t, err)

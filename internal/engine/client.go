@@ -20,9 +20,13 @@ type APIConfig struct {
 	Credential Credential
 	// Limiter, when set, paces every attempt to this API.
 	Limiter *rate.Limiter
+	// Middleware runs around every request to this API, the first
+	// outermost, before the credential is attached.
+	Middleware []Middleware
 
 	// pacer is the pacing the API's answers ask for (see pacer); New
-	// makes one when it is nil, so a copy of a Client's APIConfig shares it.
+	// makes one when it is nil, so a copy of a Client's APIConfig (and a
+	// derived Client) shares it.
 	pacer *pacer
 }
 
@@ -81,24 +85,36 @@ func New(cfg Config) *Client {
 			c.apis[i].pacer = newPacer(c.now, c.apis[i].Limiter != nil)
 		}
 	}
+	var transport http.RoundTripper
 	if cfg.HTTPClient != nil {
-		c.hc = http.Client{
-			Transport:     cfg.HTTPClient.Transport,
+		transport = cfg.HTTPClient.Transport
+	}
+	if transport == nil {
+		transport = defaultTransport()
+	}
+	c.hc = httpClient(cfg, transport)
+	return c
+}
+
+// httpClient returns the template of every call's http.Client: the
+// caller's client of cfg (never mutated), if any, sending on transport.
+func httpClient(cfg Config, transport http.RoundTripper) http.Client {
+	var hc http.Client
+	if cfg.HTTPClient != nil {
+		hc = http.Client{
 			CheckRedirect: cfg.HTTPClient.CheckRedirect,
 			Jar:           cfg.HTTPClient.Jar,
 			Timeout:       cfg.HTTPClient.Timeout,
 		}
 	}
-	if c.hc.Transport == nil {
-		c.hc.Transport = defaultTransport()
-	}
-	c.hc.CheckRedirect = capRedirects(c.hc.CheckRedirect)
+	hc.Transport = transport
+	hc.CheckRedirect = capRedirects(hc.CheckRedirect)
 	if cfg.AttemptTimeout > 0 {
 		// Each attempt gets its own deadline instead (see startAttempt),
 		// which does not count the rate limiter's wait.
-		c.hc.Timeout = 0
+		hc.Timeout = 0
 	}
-	return c
+	return hc
 }
 
 func defaultTransport() http.RoundTripper {

@@ -45,14 +45,15 @@ const drainLimit = 256 << 10
 const headSize = 4 << 10
 
 // Get sends GET {base}/{path}?{query} to api and decodes a 2xx JSON body into
-// out. path is already escaped (see Segment); query is a go-querystring
+// out. route is the endpoint's template, path the same with its arguments
+// filled in, already escaped (see Segment); query is a go-querystring
 // struct (or nil).
-func (c *Client) Get(ctx context.Context, api API, path string, q any, out any) (*Response, error) {
+func (c *Client) Get(ctx context.Context, api API, route Route, path string, q any, out any) (*Response, error) {
 	u, err := c.url(api, path, q)
 	if err != nil {
 		return nil, err
 	}
-	st := &call{c: c, api: api, method: http.MethodGet, path: u.EscapedPath()}
+	st := &call{c: c, api: api, method: http.MethodGet, path: u.EscapedPath(), route: routeOf(http.MethodGet, route)}
 	st.secret.addQuery(u)
 	return st.exchange(ctx, u, out)
 }
@@ -122,6 +123,9 @@ type call struct {
 	secret         secretSet // every credential sent and page token queried
 	body           []byte    // JSON request body, re-sent on every attempt; nil for none
 	retry          Retry     // whether a non-GET may be retried
+
+	// route is the method and the path template, for middleware.
+	route string
 }
 
 func (st *call) do(ctx context.Context, u *url.URL) (*http.Response, error) {
@@ -278,12 +282,14 @@ func (st *call) decode(resp *http.Response, out any) (*Response, error) {
 	body := &readRecorder{r: resp.Body}
 	br := getBodyReader(io.TeeReader(body, head))
 	defer putBodyReader(br)
-	dec := json.NewDecoder(br)
-	var err error
-	if sd, ok := out.(StreamDecoder); ok {
-		err = sd.DecodeStream(dec)
-	} else {
-		err = dec.Decode(out)
+	handled, err := decodeTokens(br, out) // a TokenDecoder, on Go 1.27
+	if !handled {
+		dec := json.NewDecoder(br)
+		if sd, ok := out.(StreamDecoder); ok {
+			err = sd.DecodeStream(dec)
+		} else {
+			err = dec.Decode(out)
+		}
 	}
 	if err != nil && body.err != nil {
 		return nil, &bodyReadError{status: resp.StatusCode, err: body.err}
@@ -311,6 +317,7 @@ func (st *call) decode(resp *http.Response, out any) (*Response, error) {
 }
 
 func (st *call) malformed(resp *http.Response, head *headBuffer, err error) error {
+	st.secret.addBodyTokens(head.Bytes())
 	return &MalformedError{
 		API:         st.api,
 		Method:      st.method,

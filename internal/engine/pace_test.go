@@ -110,7 +110,7 @@ func paceSleeps(c *Client, api API, clk *paceClock, block bool) (waits func() []
 }
 
 func paceGet(ctx context.Context, c *Client, api API) error {
-	_, err := c.Get(ctx, api, "x", nil, nil)
+	_, err := c.Get(ctx, api, "x", "x", nil, nil)
 	return err
 }
 

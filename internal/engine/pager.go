@@ -118,12 +118,18 @@ func CursorPage[T any](items []T, next string) Page[T] {
 // Fetch fetches the page at a cursor.
 type Fetch[T any] func(ctx context.Context, at Cursor) (Page[T], error)
 
+// PageFetch fetches the page at a cursor: the page as the service's
+// single-page call returns it (pub), and its items and answer, which
+// decide the walk.
+type PageFetch[P, T any] func(ctx context.Context, at Cursor) (pub P, page Page[T], err error)
+
 // Fail returns an iterator that yields err, found before the walk began
 // (a bad argument), once, wrapped in a PageError at the start position
-// whose text is err's own.
-func Fail[T any](start Cursor, err error) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		var zero T
+// whose text is err's own. V is the iterator's value: an item, or a page
+// for the pages twin.
+func Fail[V any](start Cursor, err error) iter.Seq2[V, error] {
+	return func(yield func(V, error) bool) {
+		var zero V
 		yield(zero, &PageError{Page: start.Page, PageToken: start.Token, Err: err, unstarted: true})
 	}
 }
@@ -145,49 +151,97 @@ func Fail[T any](start Cursor, err error) iter.Seq2[T, error] {
 // yielded, and their errors never reported. No goroutine outlives the
 // loop.
 func Walk[T any](ctx context.Context, prefetch int, start Cursor, fetch Fetch[T]) iter.Seq2[T, error] {
+	return WalkItems(ctx, prefetch, start, func(ctx context.Context, at Cursor) (struct{}, Page[T], error) {
+		page, err := fetch(ctx, at)
+		return struct{}{}, page, err
+	})
+}
+
+// WalkItems is [Walk] over a [PageFetch]: the items of the pages
+// [WalkPages] would yield, one by one. An endpoint's item iterator and
+// its pages twin share the fetch, and so the walk.
+func WalkItems[P, T any](ctx context.Context, prefetch int, start Cursor, fetch PageFetch[P, T]) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
-		w := &walker[T]{fetch: fetch, yield: yield, state: walkState{guard: newLoopGuard(start)}}
-		if prefetch > 0 {
-			w.runAhead(ctx, prefetch, start)
-			return
-		}
-		w.run(ctx, start)
+		var zero T
+		walkPages(ctx, prefetch, start, fetch, func(_ P, items []T, err error) (int, bool) {
+			if err != nil {
+				yield(zero, err)
+				return 0, false
+			}
+			for i, it := range items {
+				if !yield(it, nil) {
+					return i, false
+				}
+			}
+			return len(items), true
+		})
 	}
 }
 
-type walker[T any] struct {
-	fetch   Fetch[T]
-	yield   func(T, error) bool
+// WalkPages returns a lazy iterator over the pages from start on, each as
+// fetch returned it, under the rules and prefetch of [Walk]: every page
+// through the last one by its own answer, in order and once each, or
+// exactly one *[PageError] after every page before it. The PageError's
+// Page or PageToken is the page that failed, and its Yielded counts the
+// items of the pages yielded before it (not the pages), as it does for
+// [Walk], so that a resume skips by the same count whichever iterator
+// was ranged.
+func WalkPages[P, T any](ctx context.Context, prefetch int, start Cursor, fetch PageFetch[P, T]) iter.Seq2[P, error] {
+	return func(yield func(P, error) bool) {
+		var zero P
+		walkPages(ctx, prefetch, start, fetch, func(pub P, items []T, err error) (int, bool) {
+			if err != nil {
+				yield(zero, err)
+				return 0, false
+			}
+			return len(items), yield(pub, nil)
+		})
+	}
+}
+
+// emitFunc hands one page (or, with err set, the walk's one error) to the
+// loop. It returns how many of the page's items the loop took and whether
+// the walk goes on.
+type emitFunc[P, T any] func(pub P, items []T, err error) (taken int, more bool)
+
+func walkPages[P, T any](ctx context.Context, prefetch int, start Cursor, fetch PageFetch[P, T], emit emitFunc[P, T]) {
+	w := &walker[P, T]{fetch: fetch, out: emit, state: walkState{guard: newLoopGuard(start)}}
+	if prefetch > 0 {
+		w.runAhead(ctx, prefetch, start)
+		return
+	}
+	w.run(ctx, start)
+}
+
+type walker[P, T any] struct {
+	fetch   PageFetch[P, T]
+	out     emitFunc[P, T]
 	state   walkState // used by one goroutine: the loop's, or the producer's
 	yielded int
 }
 
-// emit yields a page's items; it reports false when the loop stopped.
-func (w *walker[T]) emit(items []T) bool {
-	for _, it := range items {
-		if !w.yield(it, nil) {
-			return false
-		}
-		w.yielded++
-	}
-	return true
+// emit yields a page; it reports false when the loop stopped.
+func (w *walker[P, T]) emit(pub P, items []T) bool {
+	n, more := w.out(pub, items, nil)
+	w.yielded += n
+	return more
 }
 
-func (w *walker[T]) fail(at Cursor, err error) {
-	var zero T
-	w.yield(zero, &PageError{Page: at.Page, PageToken: at.Token, Yielded: w.yielded, Err: err})
+func (w *walker[P, T]) fail(at Cursor, err error) {
+	var zero P
+	w.out(zero, nil, &PageError{Page: at.Page, PageToken: at.Token, Yielded: w.yielded, Err: err})
 }
 
 // run walks one page at a time.
-func (w *walker[T]) run(ctx context.Context, at Cursor) {
+func (w *walker[P, T]) run(ctx context.Context, at Cursor) {
 	for {
-		page, err := w.fetch(ctx, at)
+		pub, page, err := w.fetch(ctx, at)
 		if err != nil {
 			w.fail(at, err)
 			return
 		}
 		st := w.state.decide(at, &page.end, len(page.Items))
-		if !w.emit(page.Items) || st.last {
+		if !w.emit(pub, page.Items) || st.last {
 			return
 		}
 		if st.err != nil {
@@ -294,8 +348,9 @@ func addSat(a, b int) int {
 func ceilDiv(a, b int) int { return (a-1)/b + 1 }
 
 // future is a page being fetched ahead.
-type future[T any] struct {
+type future[P, T any] struct {
 	at   Cursor
+	pub  P
 	page Page[T]
 	err  error
 	done chan struct{} // closed when the fetch returned
@@ -311,17 +366,17 @@ var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); retu
 
 // runAhead walks with a producer goroutine that fetches ahead and decides
 // about each page in walk order; the loop's goroutine only yields.
-func (w *walker[T]) runAhead(parent context.Context, prefetch int, start Cursor) {
+func (w *walker[P, T]) runAhead(parent context.Context, prefetch int, start Cursor) {
 	ctx, cancel := context.WithCancel(parent)
 	var wg sync.WaitGroup
 	defer func() {
 		cancel()
 		wg.Wait()
 	}()
-	p := &producer[T]{
+	p := &producer[P, T]{
 		w: w, ctx: ctx, wg: &wg, next: start, bound: noBound,
 		// prefetch pages hold slots; one more for the walk's final error.
-		queue: make(chan *future[T], prefetch+1),
+		queue: make(chan *future[P, T], prefetch+1),
 		slots: make(chan struct{}, prefetch),
 	}
 	wg.Add(1)
@@ -339,7 +394,7 @@ func (w *walker[T]) runAhead(parent context.Context, prefetch int, start Cursor)
 			w.fail(f.at, f.err)
 			return
 		}
-		if !w.emit(f.page.Items) || f.last {
+		if !w.emit(f.pub, f.page.Items) || f.last {
 			return
 		}
 	}
@@ -353,11 +408,11 @@ var errWalkCut = errors.New("sessionkit: walk ended before its last page")
 // page in flight or waiting to be consumed, and decides about the fetched
 // pages in walk order. It keeps cursors only, never a consumed page's
 // items, so at most prefetch pages plus the one being consumed are held.
-type producer[T any] struct {
-	w     *walker[T]
+type producer[P, T any] struct {
+	w     *walker[P, T]
 	ctx   context.Context
 	wg    *sync.WaitGroup
-	queue chan *future[T]
+	queue chan *future[P, T]
 	slots chan struct{}
 	// next is the cursor of the next page to fetch.
 	next Cursor
@@ -366,8 +421,8 @@ type producer[T any] struct {
 	bound int
 }
 
-func (p *producer[T]) run() {
-	var pending []*future[T] // fetched or in flight, not decided yet
+func (p *producer[P, T]) run() {
+	var pending []*future[P, T] // fetched or in flight, not decided yet
 	done := p.ctx.Done()
 	stopped := false
 	for {
@@ -382,7 +437,7 @@ func (p *producer[T]) run() {
 		if slots == nil && fetched == nil {
 			// The context ended and every page started was decided
 			// without reaching the last: the walk ends with its error.
-			p.queue <- &future[T]{at: p.next, err: p.ctx.Err(), ready: closedChan}
+			p.queue <- &future[P, T]{at: p.next, err: p.ctx.Err(), ready: closedChan}
 			return
 		}
 		select {
@@ -404,18 +459,18 @@ func (p *producer[T]) run() {
 // mayLaunch reports whether the next page may be fetched now: when every
 // page started was decided, its cursor is known; else only page numbers
 // within the latest bound.
-func (p *producer[T]) mayLaunch(idle bool) bool {
+func (p *producer[P, T]) mayLaunch(idle bool) bool {
 	return idle || (p.bound != noBound && p.next.Token == "" && p.next.Page <= p.bound && p.next.Page < math.MaxInt)
 }
 
-func (p *producer[T]) launch() *future[T] {
-	f := &future[T]{at: p.next, done: make(chan struct{}), ready: make(chan struct{}), slot: true}
+func (p *producer[P, T]) launch() *future[P, T] {
+	f := &future[P, T]{at: p.next, done: make(chan struct{}), ready: make(chan struct{}), slot: true}
 	p.queue <- f
 	p.next = Cursor{Page: f.at.Page + 1} // replaced by the decision for cursor pages
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
-		f.page, f.err = p.w.fetch(p.ctx, f.at)
+		f.pub, f.page, f.err = p.w.fetch(p.ctx, f.at)
 		close(f.done)
 	}()
 	return f
@@ -424,7 +479,7 @@ func (p *producer[T]) launch() *future[T] {
 // settle decides about a fetched page, the oldest undecided one; idle
 // reports that no later page was started. It reports whether the walk
 // ends with this page.
-func (p *producer[T]) settle(f *future[T], idle bool) (end bool) {
+func (p *producer[P, T]) settle(f *future[P, T], idle bool) (end bool) {
 	defer close(f.ready)
 	if f.err != nil {
 		return true
@@ -435,7 +490,7 @@ func (p *producer[T]) settle(f *future[T], idle bool) (end bool) {
 		return true
 	}
 	if st.err != nil {
-		p.queue <- &future[T]{at: st.next, err: st.err, ready: closedChan}
+		p.queue <- &future[P, T]{at: st.next, err: st.err, ready: closedChan}
 		return true
 	}
 	p.bound = st.bound

@@ -26,11 +26,12 @@ const (
 )
 
 // Post sends POST {base}/{path}?{query} to api with in encoded as the JSON
-// body and decodes a 2xx JSON body into out, like Get. path is already
+// body and decodes a 2xx JSON body into out, like Get. route is the
+// endpoint's template, path the same with its arguments filled in, already
 // escaped; query is a go-querystring struct (or nil). The body is encoded
 // once and re-sent unchanged on every attempt; retry says whether there may
 // be more than one.
-func (c *Client) Post(ctx context.Context, api API, path string, q any, in any, retry Retry, out any) (*Response, error) {
+func (c *Client) Post(ctx context.Context, api API, route Route, path string, q any, in any, retry Retry, out any) (*Response, error) {
 	u, err := c.url(api, path, q)
 	if err != nil {
 		return nil, err
@@ -39,7 +40,7 @@ func (c *Client) Post(ctx context.Context, api API, path string, q any, in any, 
 	if err != nil {
 		return nil, Invalidf("request body: %v", err)
 	}
-	st := &call{c: c, api: api, method: http.MethodPost, path: u.EscapedPath(), body: body, retry: retry}
+	st := &call{c: c, api: api, method: http.MethodPost, path: u.EscapedPath(), route: routeOf(http.MethodPost, route), body: body, retry: retry}
 	st.secret.addQuery(u)
 	return st.exchange(ctx, u, out)
 }

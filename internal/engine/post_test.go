@@ -57,7 +57,7 @@ func TestPostRetryPolicy(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			c, bodies := postServer(t, tt.status, `{"detail": "x"}`)
-			_, err := c.Post(context.Background(), Arthur, "search", nil, in, tt.retry, &struct{}{})
+			_, err := c.Post(context.Background(), Arthur, "/search", "search", nil, in, tt.retry, &struct{}{})
 			var ae *APIError
 			require.ErrorAs(t, err, &ae)
 			assert.Equal(t, tt.attempts, ae.Attempts)
@@ -84,12 +84,8 @@ func TestPostTransportErrorRetryPolicy(t *testing.T) {
 			n++
 			return nil, errors.New("connection reset by peer")
 		})}
-		_, err := New(cfg).Post(context.Background(), Arthur, "search", nil, struct{}{}, tt.retry, nil)
+		_, err := New(cfg).Post(context.Background(), Arthur, "/search", "search", nil, struct{}{}, tt.retry, nil)
 		require.Error(t, err)
 		assert.Equal(t, tt.attempts, n, "retry %v", tt.retry)
 	}
 }
-
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

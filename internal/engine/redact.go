@@ -6,6 +6,7 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -71,6 +72,26 @@ func (s *secretSet) add(v string) {
 func (s *secretSet) addQuery(u *url.URL) {
 	if u != nil {
 		s.query = u.RawQuery
+	}
+}
+
+// bodyToken matches a JSON member whose key names a token
+// ("next_page_token": "…"), also when the value is cut off by the end of
+// the text.
+var bodyToken = regexp.MustCompile(`(?i)"[a-z_]*token[a-z_]*"\s*:\s*"((?:[^"\\]|\\.)*)(?:"|$)`)
+
+// addBodyTokens remembers the page tokens that a body (the start of one)
+// carries, such as the next_page_token of a page that failed to decode:
+// a snippet of it must not print them.
+func (s *secretSet) addBodyTokens(body []byte) {
+	for _, m := range bodyToken.FindAllSubmatch(body, -1) {
+		v := string(m[1])
+		if u, err := strconv.Unquote(`"` + v + `"`); err == nil {
+			v = u
+		}
+		if len(v) >= 4 { // shorter values are no cursor, and would mangle the text
+			s.add(v)
+		}
 	}
 }
 

@@ -79,24 +79,15 @@ const MaxPageItems = 10000
 // gives nil and present false; an empty array gives an empty, non-nil
 // slice.
 func StreamItems[T any](dec *json.Decoder, sizeHint, maxItems int, decode func(*T) error) (items []T, present bool, err error) {
-	if maxItems <= 0 {
-		maxItems = MaxPageItems
-	}
+	p := pageItems[T]{sizeHint: sizeHint, maxItems: maxItems}
 	present, err = StreamArray(dec, func() error {
-		if items == nil {
-			items = make([]T, 0, min(max(sizeHint, 1), MaxPrealloc, maxItems))
+		it, err := p.next()
+		if err != nil {
+			return err
 		}
-		if len(items) == maxItems {
-			return fmt.Errorf("more than %d items in one page, more than the API allows", maxItems)
-		}
-		var zero T
-		items = append(items, zero)
-		return decode(&items[len(items)-1])
+		return decode(it)
 	})
-	if present && items == nil {
-		items = []T{}
-	}
-	return items, present, err
+	return p.done(present), present, err
 }
 
 // SkipValue consumes one JSON value of any kind without keeping it.

@@ -47,6 +47,13 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 			parsed, err = time.Parse(time.RFC3339Nano, s)
 		}
 	}
+	if err != nil && zonelessRFC3339(b[1:len(b)-1]) {
+		// Arthur's form: RFC 3339 but for the zone. The strict parser
+		// reads it with a "Z" added, the same instant as the layout
+		// below in UTC, many times faster.
+		var buf [40]byte
+		err = parsed.UnmarshalText(append(append(buf[:0], b[1:len(b)-1]...), 'Z'))
+	}
 	if err != nil {
 		for _, layout := range zonelessLayouts {
 			if p, zerr := time.ParseInLocation(layout, s, time.UTC); zerr == nil {
@@ -63,6 +70,34 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 }
 
 var errZoneless = errors.New("time: no zone")
+
+// zonelessRFC3339 reports whether s is exactly YYYY-MM-DDTHH:MM:SS with
+// an optional fraction of one to nine digits after a ".": the zone-less
+// strings that the first of zonelessLayouts and the strict RFC 3339
+// parser (given a "Z") read alike. Other forms take the layouts.
+func zonelessRFC3339(s []byte) bool {
+	const shape = "dddd-dd-ddTdd:dd:dd"
+	if len(s) < len(shape) || len(s) == len(shape)+1 || len(s) > len(shape)+10 {
+		return false
+	}
+	for i := range len(shape) {
+		if c := s[i]; shape[i] == 'd' && (c < '0' || c > '9') || shape[i] != 'd' && c != shape[i] {
+			return false
+		}
+	}
+	if len(s) == len(shape) {
+		return true
+	}
+	if s[len(shape)] != '.' {
+		return false
+	}
+	for _, c := range s[len(shape)+1:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 // zoneless reports whether s, a date-time, ends without a zone: no "Z" and
 // no sign after the date.

@@ -2,6 +2,9 @@ package engine_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
 	"net/http"
 	"testing"
 	"time"
@@ -142,5 +145,27 @@ func TestParseRetryAfterFormats(t *testing.T) {
 			assert.Equal(t, tt.ok, ok)
 			assert.Equal(t, tt.want, got)
 		})
+	}
+}
+
+// TestZonelessFastPathMatchesLayout checks the strict-parser path for
+// zone-less times against the layout it replaces, on seeded random
+// strings of that shape (valid and out-of-range fields alike).
+func TestZonelessFastPathMatchesLayout(t *testing.T) {
+	seed := time.Now().UnixNano()
+	rng := rand.New(rand.NewPCG(uint64(seed), 0))
+	t.Logf("seed %d", seed)
+	digits := func(n, hi int) string { return fmt.Sprintf("%0*d", n, rng.IntN(hi)) }
+	for range 20000 {
+		s := digits(4, 10000) + "-" + digits(2, 14) + "-" + digits(2, 33) + "T" + digits(2, 26) + ":" + digits(2, 61) + ":" + digits(2, 62)
+		if n := rng.IntN(11); n > 0 {
+			s += "." + digits(n, int(math.Pow10(n)))
+		}
+		var got engine.Time
+		gotErr := got.UnmarshalJSON([]byte(`"` + s + `"`))
+		want, wantErr := time.ParseInLocation("2006-01-02T15:04:05.999999999", s, time.UTC)
+		if (gotErr == nil) != (wantErr == nil) || (gotErr == nil && got.Std() != want) {
+			t.Fatalf("seed %d: %q: got %v (%v), the layout %v (%v)", seed, s, got.Std(), gotErr, want, wantErr)
+		}
 	}
 }

@@ -1,0 +1,464 @@
+//go:build go1.27 && goexperiment.jsonv2
+
+package engine
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json/jsontext"
+	"fmt"
+	"io"
+	"strconv"
+	"unicode"
+	"unicode/utf8"
+)
+
+// TokenDecoder is implemented by wire bodies that decode themselves from
+// jsontext tokens, one scan per element and no reflection. Get uses
+// DecodeTokens, when out implements it, instead of the StreamDecoder path;
+// it must accept exactly the bodies that path accepts, into the same
+// values (the token decoders' differential tests check it). Its error
+// makes the answer malformed.
+type TokenDecoder interface {
+	DecodeTokens(t *Tokens) error
+}
+
+// Tokens is the token stream of one body, with the scratch space the
+// token helpers share (a member name is folded into it, so matching names
+// allocates nothing). The helpers decode as encoding/json's Unmarshal
+// does into the same Go types: null leaves a value alone and sets a
+// pointer to nil, JSON strings are unquoted with invalid UTF-8 replaced by
+// U+FFFD, duplicate names are all decoded in order, and a value of the
+// wrong kind is an error.
+type Tokens struct {
+	dec      *jsontext.Decoder
+	name     []byte // the folded name of the member being read
+	unquoted []byte // scratch for a name with escapes or non-ASCII text
+	strs     *stringCache
+}
+
+// decodeOptions make jsontext as lenient as encoding/json's Decoder:
+// duplicate names and invalid UTF-8 (replaced by U+FFFD) are accepted.
+var decodeOptions = []jsontext.Options{jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)}
+
+// NewTokens returns the token stream of r. A body is read as it is
+// decoded: it is never buffered whole.
+func NewTokens(r io.Reader) *Tokens {
+	return &Tokens{dec: jsontext.NewDecoder(r, decodeOptions...), name: make([]byte, 0, 64)}
+}
+
+// decodeTokens decodes a body into out when out is a TokenDecoder; it
+// reports false, doing nothing, when it is not.
+func decodeTokens(r io.Reader, out any) (bool, error) {
+	td, ok := out.(TokenDecoder)
+	if !ok {
+		return false, nil
+	}
+	return true, td.DecodeTokens(NewTokens(r))
+}
+
+// NameMatch says how Object compares member names with the names a
+// decoder knows (all lower-case ASCII).
+type NameMatch uint8
+
+const (
+	// FoldNames matches as encoding/json matches names to struct fields:
+	// case-insensitively, by Unicode simple folding (so "ſ" matches "s").
+	FoldNames NameMatch = iota
+	// LowerNames matches the key strings.ToLower gives (the hand-written
+	// envelope decoders' switch): "K" (Kelvin) matches "k", "İ" matches "i".
+	LowerNames
+)
+
+// kindError describes a value of the wrong kind; like encoding/json's
+// UnmarshalTypeError, it makes the body malformed.
+func kindError(want string, k jsontext.Kind) error {
+	return fmt.Errorf("expected %s, got %v", want, k)
+}
+
+// Null consumes the next value and reports true when it is a JSON null;
+// otherwise it consumes nothing and reports false. A read error is left
+// for the next read to report.
+func (t *Tokens) Null() bool {
+	if t.dec.PeekKind() != 'n' {
+		return false
+	}
+	_, err := t.dec.ReadToken()
+	return err == nil
+}
+
+// Skip consumes one value of any kind.
+func (t *Tokens) Skip() error { return t.dec.SkipValue() }
+
+// Raw reads one value and returns its JSON text, valid until the next
+// read.
+func (t *Tokens) Raw() ([]byte, error) { return t.dec.ReadValue() }
+
+// Object reads a JSON object and calls field once per member, in order,
+// with the member's name as match folds it (valid until field reads),
+// positioned on the member's value, which field must consume. A null is
+// absent: Object returns false and no error. Any other kind is an error.
+func (t *Tokens) Object(match NameMatch, field func(name []byte) error) (present bool, err error) {
+	if present, err = t.open('{'); !present || err != nil {
+		return present, err
+	}
+	for t.dec.PeekKind() != '}' {
+		raw, err := t.dec.ReadValue()
+		if err != nil {
+			return true, err
+		}
+		if err := field(t.foldName(raw, match)); err != nil {
+			return true, err
+		}
+	}
+	_, err = t.dec.ReadToken()
+	return true, err
+}
+
+// open reads the opening delimiter of an object or an array; a null
+// reports false. Any other value is an error, and decoding ends there, so
+// it is not read further.
+func (t *Tokens) open(delim jsontext.Kind) (bool, error) {
+	tok, err := t.dec.ReadToken()
+	switch k := tok.Kind(); {
+	case err != nil:
+		return false, err
+	case k == delim:
+		return true, nil
+	case k == 'n':
+		return false, nil
+	case delim == '{':
+		return false, kindError("an object", k)
+	default:
+		return false, kindError("an array", k)
+	}
+}
+
+// Array reads a JSON array and calls elem once per element, positioned on
+// it; elem must consume it. A null is absent: Array returns false and no
+// error. Any other kind is an error.
+func (t *Tokens) Array(elem func() error) (present bool, err error) {
+	if present, err = t.open('['); !present || err != nil {
+		return present, err
+	}
+	for t.dec.PeekKind() != ']' {
+		if err := elem(); err != nil {
+			return true, err
+		}
+	}
+	_, err = t.dec.ReadToken()
+	return true, err
+}
+
+// TokenItems is StreamItems over tokens: it reads a JSON array of items,
+// appending a zero T per element and calling decode with a pointer to it,
+// with the same room reserved, the same bound (see pageItems: more than
+// maxItems elements is an error) and the same results for null (nil,
+// false) and an empty array (empty, non-nil).
+func TokenItems[T any](t *Tokens, sizeHint, maxItems int, decode func(*T) error) (items []T, present bool, err error) {
+	p := pageItems[T]{sizeHint: sizeHint, maxItems: maxItems}
+	present, err = t.Array(func() error {
+		it, err := p.next()
+		if err != nil {
+			return err
+		}
+		return decode(it)
+	})
+	return p.done(present), present, err
+}
+
+// foldName unquotes a raw member name and folds it as match says. A name
+// already in lower-case ASCII without escapes (the usual one) is returned
+// as it lies in the decoder's buffer; others are folded into t.name.
+func (t *Tokens) foldName(raw []byte, match NameMatch) []byte {
+	name := raw[1 : len(raw)-1]
+	var class byte
+	for _, c := range name {
+		class |= nameClass[c]
+	}
+	switch {
+	case class == 0:
+		return name
+	case class&classOther != 0:
+		return t.foldUnicode(raw, match)
+	}
+	out := t.name[:0]
+	for _, c := range name {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out = append(out, c)
+	}
+	t.name = out
+	return out
+}
+
+// The classes of a name's bytes: upper-case ASCII letters fold to lower
+// case; escapes and non-ASCII bytes need unquoting and Unicode folding.
+const (
+	classUpper = 1 << iota
+	classOther
+)
+
+var nameClass = func() (c [256]byte) {
+	for b := 'A'; b <= 'Z'; b++ {
+		c[b] = classUpper
+	}
+	c['\\'] = classOther
+	for b := utf8.RuneSelf; b < 256; b++ {
+		c[b] = classOther
+	}
+	return c
+}()
+
+// foldUnicode is foldName for a name with escapes or non-ASCII text.
+func (t *Tokens) foldUnicode(raw []byte, match NameMatch) []byte {
+	t.unquoted, _ = jsontext.AppendUnquote(t.unquoted[:0], raw) // invalid UTF-8 is U+FFFD: it matches nothing
+	out := t.name[:0]
+	for _, r := range string(t.unquoted) {
+		var f rune
+		if match == LowerNames {
+			f = unicode.ToLower(r)
+		} else if f = foldRune(r); 'A' <= f && f <= 'Z' {
+			f += 'a' - 'A'
+		}
+		if f >= utf8.RuneSelf {
+			f = r // no ASCII name can match it
+		}
+		out = utf8.AppendRune(out, f)
+	}
+	t.name = out
+	return out
+}
+
+// foldRune returns the smallest rune of r's simple-folding orbit, as
+// encoding/json does to match names.
+func foldRune(r rune) rune {
+	for {
+		r2 := unicode.SimpleFold(r)
+		if r2 <= r {
+			return r2
+		}
+		r = r2
+	}
+}
+
+// String decodes a JSON string into *p; null leaves it alone.
+func String(t *Tokens, p *string) error {
+	raw, err := t.dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	switch raw[0] {
+	case '"':
+		*p = t.unquote(raw)
+		return nil
+	case 'n':
+		return nil
+	}
+	return kindError("a string", raw.Kind())
+}
+
+// Text returns the text of raw, a JSON string read with Raw.
+func (t *Tokens) Text(raw []byte) string { return t.unquote(raw) }
+
+// unquote returns the text of a raw JSON string.
+func (t *Tokens) unquote(raw []byte) string {
+	if inner := raw[1 : len(raw)-1]; bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+		return t.makeString(inner)
+	}
+	b, _ := jsontext.AppendUnquote(t.unquoted[:0], raw) // invalid UTF-8 is U+FFFD, as encoding/json does
+	t.unquoted = b
+	return t.makeString(b)
+}
+
+// stringCache holds recent strings by a hash of their text, so that the
+// values a page repeats (a device, a city, a client ID) are allocated
+// once per page rather than once per item.
+type stringCache [1024]string
+
+// makeString returns string(b), from the cache when it holds it.
+func (t *Tokens) makeString(b []byte) string {
+	if len(b) < 2 || len(b) > 256 {
+		return string(b)
+	}
+	if t.strs == nil {
+		t.strs = new(stringCache)
+	}
+	slot := &t.strs[textHash(b)%uint(len(t.strs))]
+	if *slot != string(b) {
+		*slot = string(b)
+	}
+	return *slot
+}
+
+// textHash hashes the length and the first and last eight bytes of b (at
+// least two).
+func textHash(b []byte) uint {
+	var lo, hi uint64
+	switch n := len(b); {
+	case n >= 8:
+		lo, hi = binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[n-8:])
+	case n >= 4:
+		lo, hi = uint64(binary.LittleEndian.Uint32(b)), uint64(binary.LittleEndian.Uint32(b[n-4:]))
+	default:
+		lo, hi = uint64(binary.LittleEndian.Uint16(b)), uint64(b[n-1])
+	}
+	x := (lo ^ hi*0x9e3779b97f4a7c15 ^ uint64(len(b))) * 0xff51afd7ed558ccd
+	return uint(x >> 40)
+}
+
+// Int decodes a JSON integer into *p; null leaves it alone. A fraction,
+// an exponent or a value out of int's range is an error, as with
+// encoding/json.
+func Int(t *Tokens, p *int) error {
+	raw, err := t.dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	switch raw[0] {
+	case 'n':
+		return nil
+	case '"', 't', 'f', '{', '[':
+		return kindError("a number", raw.Kind())
+	}
+	n, err := strconv.ParseInt(string(raw), 10, strconv.IntSize)
+	if err != nil {
+		return fmt.Errorf("number %s: not an int", raw)
+	}
+	*p = int(n)
+	return nil
+}
+
+// Float decodes a JSON number into *p; null leaves it alone. A value out
+// of float64's range is an error, as with encoding/json.
+func Float(t *Tokens, p *float64) error {
+	raw, err := t.dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	switch raw[0] {
+	case 'n':
+		return nil
+	case '"', 't', 'f', '{', '[':
+		return kindError("a number", raw.Kind())
+	}
+	f, err := strconv.ParseFloat(string(raw), 64)
+	if err != nil {
+		return fmt.Errorf("number %s: not a float64", raw)
+	}
+	*p = f
+	return nil
+}
+
+// Bool decodes a JSON boolean into *p; null leaves it alone.
+func Bool(t *Tokens, p *bool) error {
+	raw, err := t.dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	switch raw[0] {
+	case 't':
+		*p = true
+	case 'f':
+		*p = false
+	case 'n':
+	default:
+		return kindError("a boolean", raw.Kind())
+	}
+	return nil
+}
+
+// TimeTokens decodes one value into *p with Time's UnmarshalJSON (every
+// kind of value goes to it, null included, as encoding/json does).
+func TimeTokens(t *Tokens, p *Time) error {
+	raw, err := t.dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	return p.UnmarshalJSON(raw)
+}
+
+// Bind decodes a value through the pointer *p as encoding/json decodes
+// into a pointer field: null sets *p to nil (so a later duplicate of the
+// member goes to a new T, not to what *p pointed at), and any other value
+// is decoded with decode into *p, a new T when *p is nil.
+func Bind[T any](t *Tokens, p **T, decode func(*Tokens, *T) error) error {
+	if t.Null() {
+		*p = nil
+		return nil
+	}
+	if *p == nil {
+		*p = new(T)
+	}
+	return decode(t, *p)
+}
+
+// BindString is Bind(t, p, String) in one read of the value: the
+// commonest field of a page's items.
+func BindString(t *Tokens, p **string) error {
+	raw, err := t.dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	switch raw[0] {
+	case 'n':
+		*p = nil
+	case '"':
+		if *p == nil {
+			*p = new(string)
+		}
+		**p = t.unquote(raw)
+	default:
+		return kindError("a string", raw.Kind())
+	}
+	return nil
+}
+
+// BindTime is Bind(t, p, TimeTokens) in one read of the value.
+func BindTime(t *Tokens, p **Time) error {
+	raw, err := t.dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	if raw[0] == 'n' {
+		*p = nil
+		return nil
+	}
+	if *p == nil {
+		*p = new(Time)
+	}
+	return (*p).UnmarshalJSON(raw)
+}
+
+// Slice decodes a JSON array into *p as encoding/json decodes into a
+// slice: null sets it to nil; an array keeps the slice's backing array,
+// decoding element i into the element already there when there is one
+// (so a null element keeps it), and trims the slice to the array's
+// length; an empty array gives a new empty, non-nil slice.
+func Slice[T any](t *Tokens, p *[]T, decode func(*Tokens, *T) error) error {
+	s := *p
+	i := 0
+	present, err := t.Array(func() error {
+		switch {
+		case i < cap(s):
+			s = s[:i+1]
+		case cap(s) == 0:
+			s = make([]T, 1, 4) // room for a short list at once; capacity changes no value
+		default:
+			var zero T
+			s = append(s, zero)
+		}
+		i++
+		return decode(t, &s[i-1])
+	})
+	switch {
+	case !present && err == nil:
+		*p = nil
+	case i == 0:
+		*p = []T{} // a new slice, as encoding/json makes for []
+	default:
+		*p = s[:i]
+	}
+	return err
+}
