@@ -57,3 +57,24 @@ func TestDailyLimitIsTypedFailsFastAndIsNotRetryable(t *testing.T) {
 	assert.False(t, sessionkit.IsRetryable(sessionkit.ErrDailyLimit))
 	assert.True(t, errors.Is(&sessionkit.DailyLimitError{Err: &sessionkit.APIError{}}, sessionkit.ErrDailyLimit))
 }
+
+// A client made with With shares the pause the server asked of the
+// original: the derived client's call waits too, and sends nothing.
+func TestPauseSharedWithDerivedClient(t *testing.T) {
+	srv := relServe(t, func(n int, w http.ResponseWriter, _ *http.Request) {
+		if n == 0 {
+			w.Header().Set("Retry-After", "20")
+			relJSON(w, http.StatusTooManyRequests, `{"code": 429, "message": "Too many requests"}`)
+			return
+		}
+		relJSON(w, http.StatusOK, bodyPage(sessionkit.Zoom, 0, 1))
+	})
+	c := relClient(t, srv.URL, sessionkit.WithMaxRetries(0), sessionkit.WithRetryWait(time.Millisecond, time.Minute))
+	require.Error(t, relCall(context.Background(), c, sessionkit.Zoom))
+	d, err := c.With(sessionkit.WithMaxRetries(1))
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	assert.ErrorIs(t, relCall(ctx, d, sessionkit.Zoom), context.DeadlineExceeded, "the 20 s pause holds the derived client")
+	assert.Equal(t, 1, srv.count())
+}
