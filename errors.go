@@ -141,3 +141,35 @@ var (
 // NewClient; a shorter token from WithTokenFunc or WithTokenSource fails
 // the attempt with ErrInvalidCredential.
 const MinCredentialLength = engine.MinCredentialLen
+
+// ErrDailyLimit is wrapped by the error of a call that a daily rate limit
+// refused: a 429 with Zoom's X-RateLimit-Type: Daily-limit, or whose
+// message names the daily limit. Until the limit resets, every further
+// call to the same API fails at once with it, without a request. Such
+// calls are not retried, and [IsRetryable] is false for them. errors.As
+// finds a [*DailyLimitError], with the reset time, and through it the
+// [*APIError] of the answer that reported the limit.
+var ErrDailyLimit = engine.ErrDailyLimit
+
+// DailyLimitError is the error of a call refused by a daily rate limit.
+// It satisfies errors.Is(err, [ErrDailyLimit]).
+//
+// It is this struct:
+//
+//	type DailyLimitError struct {
+//		// API is the API whose daily limit was reached.
+//		API API
+//		// ResetAt is when the limit resets: the answer's Retry-After
+//		// (Zoom sends an ISO 8601 time), else the next midnight UTC.
+//		// Until then every call to API fails at once with this error.
+//		ResetAt time.Time
+//		// Sent reports whether this call sent the request that got the
+//		// answer; false when an earlier call's answer refused it.
+//		Sent bool
+//		// Err is the answer that reported the limit.
+//		Err *APIError
+//	}
+//
+// Its methods: Error() string names the API, the reset time and the
+// answer, and Unwrap() []error returns ErrDailyLimit and Err.
+type DailyLimitError = engine.DailyLimitError

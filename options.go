@@ -320,8 +320,9 @@ func WithRetryWait(min, max time.Duration) Option {
 // WithAttemptTimeout bounds each attempt (connect, headers and body), so a
 // server that accepts the connection and never answers costs at most d per
 // attempt before the retry policy takes over. The attempt starts once the
-// client's own rate limiter (WithRateLimit) lets it go, so waiting for
-// that turn never counts, and it covers reading the body. An attempt
+// client's own rate limiter (WithRateLimit) and any pause the API asked
+// for (Retry-After) let it go, so waiting for them never counts, and it
+// covers reading the body. An attempt
 // timeout is retried; when the retries run out the error satisfies
 // errors.Is(err, ErrAttemptTimeout), not context.DeadlineExceeded (which
 // stays the caller's own deadline). 0, the default, leaves only the
@@ -380,6 +381,13 @@ func WithPrefetch(n int) Option {
 // to that API only. Every attempt waits its turn: retries, redirects and
 // prefetched pages included. For Zoom's Heavy-labelled Video SDK calls use
 // 10 (Pro) or 40 (Business and above).
+//
+// Without it the client still paces itself by the API's answers: a 429 or
+// 503 with Retry-After holds every attempt to that API until then, a low
+// X-RateLimit-Remaining spreads the next attempts, and a daily limit makes
+// further calls fail at once with [ErrDailyLimit] until it resets (see
+// docs/rate-limits.md). That pacing never lets an attempt go earlier than
+// this limiter does.
 func WithRateLimit(requestsPerSecond float64, burst int) Option {
 	return fixed("WithRateLimit", func(s *settings) error {
 		if !(requestsPerSecond > 0) || math.IsInf(requestsPerSecond, 0) {

@@ -28,8 +28,10 @@ import (
 // It is false for nil and for:
 //   - any other status (400, 401, 403, 404, 409, 422, ...), and a 2xx
 //     Ductape envelope that says "status": false;
-//   - a daily limit: a 429 with Zoom's X-RateLimit-Type: Daily-limit, or
-//     whose message names the daily limit (try again tomorrow, not soon);
+//   - a daily limit ([ErrDailyLimit]): a 429 with Zoom's X-RateLimit-Type:
+//     Daily-limit, or whose message names the daily limit, and every call
+//     to that API refused at once until it resets (try again at
+//     [DailyLimitError].ResetAt, not soon);
 //   - [ErrInvalidOptions]: the same arguments fail the same way;
 //   - [ErrMalformedResponse]: a 2xx body that arrived whole and does not
 //     decode (a body cut off in transit is a transport failure instead);
@@ -49,7 +51,8 @@ func IsRetryable(err error) bool {
 		return true
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded),
 		errors.Is(err, ErrInvalidOptions), errors.Is(err, ErrMalformedResponse),
-		errors.Is(err, ErrPaginationLoop), errors.Is(err, ErrPageTokenExpired):
+		errors.Is(err, ErrPaginationLoop), errors.Is(err, ErrPageTokenExpired),
+		errors.Is(err, ErrDailyLimit):
 		return false
 	}
 	var apiErr *APIError

@@ -23,6 +23,11 @@ type APIConfig struct {
 	// Middleware runs around every request to this API, the first
 	// outermost, before the credential is attached.
 	Middleware []Middleware
+
+	// pacer is the pacing the API's answers ask for (see pacer); New
+	// makes one when it is nil, so a copy of a Client's APIConfig (and a
+	// derived Client) shares it.
+	pacer *pacer
 }
 
 // Config is everything the engine needs; the root package builds it from
@@ -74,6 +79,11 @@ func New(cfg Config) *Client {
 	c := &Client{cfg: cfg, apis: cfg.APIs, now: cfg.Now}
 	if c.now == nil {
 		c.now = time.Now
+	}
+	for i := range c.apis {
+		if c.apis[i].pacer == nil {
+			c.apis[i].pacer = newPacer(c.now, c.apis[i].Limiter != nil)
+		}
 	}
 	var transport http.RoundTripper
 	if cfg.HTTPClient != nil {

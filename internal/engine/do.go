@@ -143,7 +143,11 @@ func (st *call) do(ctx context.Context, u *url.URL) (*http.Response, error) {
 			}
 		}
 		if resp.StatusCode < 200 || resp.StatusCode > 299 {
-			return nil, st.apiError(resp)
+			ae := st.apiError(resp)
+			if isDailyLimit(ae) {
+				return nil, newDailyLimit(ae, st.c.now())
+			}
+			return nil, ae
 		}
 		return resp, nil
 	}
@@ -161,6 +165,9 @@ func (st *call) sentCredential(resp *http.Response) bool {
 }
 
 func (st *call) send(ctx context.Context, u *url.URL) (*http.Response, error) {
+	if d := st.pacer().dailyLimit(); d != nil {
+		return nil, d
+	}
 	req, err := http.NewRequestWithContext(ctx, st.method, u.String(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("sessionkit: %s %s: %w", st.method, st.path, err)
@@ -189,6 +196,10 @@ func (st *call) send(ctx context.Context, u *url.URL) (*http.Response, error) {
 		RequestLogHook: st.beforeAttempt,
 	}
 	resp, err := rc.Do(rreq)
+	var pe *paceError
+	if errors.As(err, &pe) {
+		return nil, pe.err
+	}
 	if err != nil {
 		return nil, st.transportError(ctx, err)
 	}

@@ -23,9 +23,11 @@ func isRetryableStatus(code int) bool {
 // the wait before the next attempt, and logs the attempt. GETs are retried;
 // another method only when its call says it only reads (see Retry).
 func (st *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	var failed *APIError
 	if resp != nil && (resp.StatusCode < 200 || resp.StatusCode > 299) {
-		_ = st.readAPIError(resp) // stored in st.last
+		failed = st.readAPIError(resp) // stored in st.last
 	}
+	st.pacer().observe(resp, failed, st.c.cfg.RetryWaitMax)
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		st.logAttempt(ctx, resp, err, 0, false)
 		return false, ctxErr

@@ -36,7 +36,7 @@ func IsRetryableExchange(err error) bool {
 // retryableExchange is the retry policy for an attempt that got no answer;
 // err is what the HTTP client returned.
 func retryableExchange(err error) bool {
-	if isCredentialError(err) || isRateWaitError(err) {
+	if isCredentialError(err) || isRateWaitError(err) || isPaceError(err) {
 		return false
 	}
 	ok, _ := retryablehttp.DefaultRetryPolicy(context.Background(), nil, err)

@@ -7,10 +7,10 @@ import (
 	"net/http"
 )
 
-// authTransport paces attempts with the API's rate limiter, starts the
-// attempt timeout once the limiter's turn has come (waiting for the
-// client's own limiter is not part of an attempt; only the caller's
-// context ends that wait), runs the API's middleware (WithMiddleware) with
+// authTransport paces attempts with the API's rate limiter, then with the
+// pacing the API's answers asked for (see pacer), starts the attempt
+// timeout once both let it go (these waits are not part of an attempt;
+// only the caller's context ends them), runs the API's middleware (WithMiddleware) with
 // the call's API, route and attempt number in the request's context, and
 // then attaches the API's credential, only when the request goes to the
 // API's own origin (scheme, host and port), redirects included.
@@ -22,14 +22,8 @@ type authTransport struct {
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	st := t.st
 	cfg := &st.c.apis[st.api]
-	if cfg.Limiter != nil {
-		if err := cfg.Limiter.Wait(req.Context()); err != nil {
-			if ctxErr := req.Context().Err(); ctxErr != nil {
-				return nil, ctxErr
-			}
-			// The turn would come after the context's deadline.
-			return nil, &rateWaitError{api: st.api, err: err}
-		}
+	if err := st.waitTurn(req.Context()); err != nil {
+		return nil, err
 	}
 	a := st.c.startAttempt(req.Context())
 	out := req.Clone(st.withAttemptInfo(a.ctx))

@@ -1,0 +1,306 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// ErrDailyLimit is wrapped by the error of a call that a daily rate limit
+// refused (Zoom's X-RateLimit-Type: Daily-limit, or a 429 whose message
+// names the daily limit): the call that got the 429, and every later call
+// to the same API before the limit resets, which fails at once without a
+// request. errors.As finds a [*DailyLimitError] with the reset time.
+var ErrDailyLimit = errors.New("sessionkit: daily rate limit reached")
+
+// DailyLimitError is the error of a call refused by a daily rate limit.
+// It satisfies errors.Is(err, ErrDailyLimit), and errors.As finds the
+// *APIError of the answer that reported the limit through it.
+type DailyLimitError struct {
+	// API is the API whose daily limit was reached.
+	API API
+	// ResetAt is when the limit resets: the answer's Retry-After, else
+	// the next midnight UTC (Zoom counts its daily caps per UTC day).
+	// Until then every call to API fails at once with this error.
+	ResetAt time.Time
+	// Sent reports whether this call sent the request that got the
+	// answer; false when an earlier call's answer refused it.
+	Sent bool
+	// Err is the answer that reported the limit.
+	Err *APIError
+}
+
+// Error says which API's daily limit was reached, when it resets, and the
+// answer that said so.
+func (e *DailyLimitError) Error() string {
+	note := ""
+	if !e.Sent {
+		note = " (no request sent: an earlier call was refused)"
+	}
+	return fmt.Sprintf("sessionkit: %s daily rate limit reached, resets at %s%s: %s",
+		e.API, e.ResetAt.UTC().Format(time.RFC3339), note, strings.TrimPrefix(e.Err.Error(), "sessionkit: "))
+}
+
+// Unwrap returns ErrDailyLimit and the answer's *APIError.
+func (e *DailyLimitError) Unwrap() []error { return []error{ErrDailyLimit, e.Err} }
+
+// spreadBelow is the share of X-RateLimit-Limit under which
+// X-RateLimit-Remaining makes the pacer spread the remaining requests.
+const spreadBelow = 5 // Remaining < Limit/spreadBelow
+
+// spreadWindow is the window a per-second limit's Remaining counts down
+// in when the answer gives no Retry-After.
+const spreadWindow = time.Second
+
+// pacer is the server-derived pacing of one API, shared by every call of a
+// Client (and by a Client built from a copy of its APIConfig): a pause after a 429 or 503
+// with Retry-After that every attempt waits out, a spacing of attempts
+// while X-RateLimit-Remaining is low, and a daily limit in force. The gate
+// (wait) runs before each attempt, after the client's own rate limiter and
+// before the attempt timeout starts; only the caller's context ends it.
+type pacer struct {
+	now   func() time.Time
+	sleep func(ctx context.Context, d time.Duration) error // tests replace it
+
+	mu          sync.Mutex
+	until       time.Time     // no attempt starts before this
+	next        time.Time     // the next start while spacing
+	interval    time.Duration // spacing of starts until spreadUntil
+	spreadUntil time.Time
+	learned     time.Duration // spacing learned from refusals; 0: none
+	limited     bool          // the client has its own limiter: nothing is learned
+	accepted    [acceptedRing]time.Time
+	nAccepted   int // answers recorded in accepted, over all time
+	daily       *DailyLimitError
+}
+
+// acceptedRing is how many accepted answers the pacer remembers to learn
+// the server's rate from.
+const acceptedRing = 512
+
+// probe is how much each accepted answer shortens the learned spacing,
+// so that a rate learned too low (from a server whose burst is smaller
+// than its Retry-After window) rises again.
+const probe = 0.99
+
+func newPacer(now func() time.Time, limited bool) *pacer {
+	return &pacer{now: now, sleep: pauseSleep, limited: limited}
+}
+
+// pauseSleep waits d, or returns the context's error as soon as ctx ends.
+func pauseSleep(ctx context.Context, d time.Duration) error {
+	if !sleepCtx(ctx, d) {
+		return ctx.Err()
+	}
+	return nil
+}
+
+// dailyLimit returns the daily limit in force, or nil.
+func (p *pacer) dailyLimit() *DailyLimitError {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.dailyLocked(p.now())
+}
+
+func (p *pacer) dailyLocked(now time.Time) *DailyLimitError {
+	if p.daily == nil || !now.Before(p.daily.ResetAt) {
+		p.daily = nil
+		return nil
+	}
+	cp := *p.daily
+	cp.Sent = false
+	return &cp
+}
+
+// wait returns when an attempt may start: after any pause, at its turn
+// while spacing. It reports whether it waited out a pause. It returns the
+// daily limit in force, or the context's error, at once. Each pause is
+// waited once, by the timer: a clock that stands still (Config.Now in
+// tests) cannot hold an attempt for ever.
+func (p *pacer) wait(ctx context.Context) (paused bool, err error) {
+	var t turnState
+	for {
+		d, err := p.turn(&t)
+		if err != nil || d <= 0 {
+			return !t.pausedUntil.IsZero(), err
+		}
+		if err := p.sleep(ctx, d); err != nil {
+			return !t.pausedUntil.IsZero(), err
+		}
+	}
+}
+
+// turnState is what one attempt has waited so far.
+type turnState struct {
+	pausedUntil time.Time // the latest pause it waited out
+	reserved    bool      // it took its turn while spacing
+}
+
+// turn returns how long the attempt must wait (0: go now), or the daily
+// limit in force.
+func (p *pacer) turn(t *turnState) (time.Duration, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := p.now()
+	if d := p.dailyLocked(now); d != nil {
+		return 0, d
+	}
+	if now.Before(p.until) && p.until.After(t.pausedUntil) {
+		t.pausedUntil = p.until
+		return p.until.Sub(now), nil
+	}
+	if !now.Before(p.spreadUntil) {
+		p.interval = 0
+	}
+	space := max(p.interval, p.learned)
+	if t.reserved || space <= 0 {
+		return 0, nil
+	}
+	// Take the turn now, so that waiting attempts start one spacing
+	// apart rather than together.
+	at := later(p.next, now)
+	p.next = at.Add(space)
+	t.reserved = true
+	return at.Sub(now), nil
+}
+
+// observe learns from one answer: a 429 or 503 with a Retry-After that the
+// client would wait (at most maxWait) pauses every attempt until then; a
+// daily limit puts the API in force until it resets; X-RateLimit-Limit
+// and X-RateLimit-Remaining spread the remaining requests over the window.
+func (p *pacer) observe(resp *http.Response, last *APIError, maxPause time.Duration) {
+	if resp == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := p.now()
+	failed := resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable
+	if failed && last != nil && isDailyLimit(last) {
+		p.daily = newDailyLimit(last, now)
+		return
+	}
+	switch {
+	case failed && last != nil && last.RetryAfter > 0 && last.RetryAfter <= maxPause:
+		p.pause(last.RetryAfter, now)
+	case resp.StatusCode >= 200 && resp.StatusCode <= 299:
+		p.accepted[p.nAccepted%acceptedRing] = now
+		p.nAccepted++
+		p.learned = time.Duration(float64(p.learned) * probe)
+	}
+	p.spread(resp.Header, now)
+}
+
+// pause holds every attempt for wait from now, and learns the server's
+// rate: the answers it accepted within the last wait before it refused,
+// spread over wait, is the spacing of the attempts after the pause.
+func (p *pacer) pause(wait time.Duration, now time.Time) {
+	until := now.Add(wait)
+	p.until = later(p.until, until)
+	p.next = later(p.next, until)
+	n := 0
+	for i := 1; i <= min(p.nAccepted, acceptedRing); i++ {
+		if !p.accepted[(p.nAccepted-i)%acceptedRing].After(now.Add(-wait)) {
+			break
+		}
+		n++
+	}
+	if n > 0 && !p.limited {
+		p.learned = wait / time.Duration(n)
+	}
+}
+
+// spread applies the rule of X-RateLimit-Limit (L) and
+// X-RateLimit-Remaining (R), as Zoom sends them for its per-second
+// limits: when 0 <= R < L/spreadBelow, the next attempts start at least
+// window/(R+1) apart until the window has passed, the window being the
+// answer's Retry-After, else one second. A daily limit's counters
+// (X-RateLimit-Type: Daily-limit) are not spread over the day.
+func (p *pacer) spread(h http.Header, now time.Time) {
+	limit, err1 := strconv.Atoi(strings.TrimSpace(h.Get("X-RateLimit-Limit")))
+	remaining, err2 := strconv.Atoi(strings.TrimSpace(h.Get("X-RateLimit-Remaining")))
+	if err1 != nil || err2 != nil || limit <= 0 || remaining < 0 ||
+		strings.EqualFold(strings.TrimSpace(h.Get("X-RateLimit-Type")), "Daily-limit") {
+		return
+	}
+	if remaining*spreadBelow >= limit {
+		p.interval = 0 // plenty left: stop spreading
+		return
+	}
+	window := spreadWindow
+	if wait, ok := ParseRetryAfter(h.Get("Retry-After"), now); ok && wait > 0 && wait < window {
+		window = wait
+	}
+	p.interval = window / time.Duration(remaining+1)
+	p.spreadUntil = later(p.spreadUntil, now.Add(window))
+	p.next = later(p.next, now.Add(p.interval))
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// newDailyLimit returns the error of the daily limit that e, received at
+// now, reports.
+func newDailyLimit(e *APIError, now time.Time) *DailyLimitError {
+	reset := nextUTCMidnight(now)
+	if e.RetryAfter > 0 {
+		reset = now.Add(e.RetryAfter)
+	}
+	return &DailyLimitError{API: e.API, ResetAt: reset, Sent: true, Err: e}
+}
+
+// nextUTCMidnight returns the first midnight UTC after now.
+func nextUTCMidnight(now time.Time) time.Time {
+	return now.UTC().Truncate(24 * time.Hour).Add(24 * time.Hour)
+}
+
+// pacer returns the pacer of the call's API.
+func (st *call) pacer() *pacer { return st.c.apis[st.api].pacer }
+
+// waitTurn waits for the attempt's turn: the client's own rate limiter
+// (WithRateLimit), then the pacer. A pause spends the limiter's turn, so
+// an attempt that waited one takes a new turn: the attempts released
+// together stay within the client's limit.
+func (st *call) waitTurn(ctx context.Context) error {
+	lim := st.c.apis[st.api].Limiter
+	for {
+		if lim != nil {
+			if err := lim.Wait(ctx); err != nil {
+				if ctxErr := ctx.Err(); ctxErr != nil {
+					return ctxErr
+				}
+				// The turn would come after the context's deadline.
+				return &rateWaitError{api: st.api, err: err}
+			}
+		}
+		paused, err := st.pacer().wait(ctx)
+		var d *DailyLimitError
+		if errors.As(err, &d) {
+			return &paceError{err: d}
+		}
+		if err != nil || !paused || lim == nil {
+			return err
+		}
+	}
+}
+
+// paceError carries a daily limit through net/http's *url.Error; the call
+// returns the *DailyLimitError itself, and it is not retried.
+type paceError struct{ err *DailyLimitError }
+
+func (e *paceError) Error() string { return e.err.Error() }
+func (e *paceError) Unwrap() error { return e.err }
+
+func isPaceError(err error) bool {
+	var pe *paceError
+	return errors.As(err, &pe)
+}
