@@ -39,9 +39,9 @@ func failNth(srv *sessionkittest.Server, api, route string, n int, fail http.Han
 }
 
 // samePage selects the requests for the page r asks for, of the listing at
-// r's path: r and its retries. Arthur's listing takes its task in the
-// query, which a Match does not see: there it also selects that page of the
-// other tasks.
+// r's path: r and its retries. Arthur's per-task listing and Zoom's
+// discovery call take their task or month in the query, which a Match does
+// not see: there it also selects that page of the other tasks or months.
 func samePage(srv *sessionkittest.Server, api string, r *http.Request) sessionkittest.Match {
 	base := map[string]string{apiZoom: srv.ZoomURL(), apiArthur: srv.ArthurURL(), apiMonoCloud: srv.MonoCloudURL()}[api]
 	m := sessionkittest.Match{API: api, Route: strings.TrimPrefix(r.URL.EscapedPath(), strings.TrimPrefix(base, srv.URL))}
