@@ -8,14 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -27,86 +22,19 @@ import (
 	"github.com/sessionkit/sessionkit-go/sessions"
 )
 
-// faultProxy stands between the SDK and sessionkittest. While armed, it
-// answers the listing's third page with 503 (or, in interrupt mode, cancels
-// the export's context, as Ctrl-C would, and leaves the request unanswered).
-type faultProxy struct {
-	*httptest.Server
-	mu        sync.Mutex
-	armed     bool
-	interrupt context.CancelFunc
-	tokens    []string
-}
-
-func newFaultProxy(t *testing.T, target string) *faultProxy {
-	t.Helper()
-	u, err := url.Parse(target)
-	require.NoError(t, err)
-	p := &faultProxy{armed: true}
-	rp := httputil.NewSingleHostReverseProxy(u)
-	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if p.thirdPage(r) {
-			p.mu.Lock()
-			armed, interrupt := p.armed, p.interrupt
-			p.mu.Unlock()
-			switch {
-			case armed && interrupt != nil:
-				// Ctrl-C while the page is being fetched: the client gives
-				// up and this request never gets an answer.
-				interrupt()
-				<-r.Context().Done()
-				return
-			case armed:
-				http.Error(w, "injected failure", http.StatusServiceUnavailable)
-				return
-			}
-		}
-		rp.ServeHTTP(w, r)
-	}))
-	t.Cleanup(p.Close)
-	return p
-}
-
-// thirdPage reports whether r asks for the third page of a listing: page=3
-// (Ductape, MonoCloud), page=2 (Arthur, 0-based) or the second distinct Zoom
-// page token.
-func (p *faultProxy) thirdPage(r *http.Request) bool {
-	q := r.URL.Query()
-	switch {
-	case strings.HasPrefix(r.URL.Path, "/ductape/"), strings.HasPrefix(r.URL.Path, "/monocloud/"):
-		return q.Get("page") == "3"
-	case strings.HasPrefix(r.URL.Path, "/arthur/"):
-		return q.Get("page") == "2"
-	case strings.HasPrefix(r.URL.Path, "/zoom/"):
-		tok := q.Get("next_page_token")
-		if tok == "" {
-			return false
-		}
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		if !slices.Contains(p.tokens, tok) {
-			p.tokens = append(p.tokens, tok)
-		}
-		return len(p.tokens) >= 2 && tok == p.tokens[1]
+// interrupted answers no request: it cancels the export's context, as
+// Ctrl-C would, while the request is in flight, and waits for the client to
+// give up.
+func interrupted(cancel context.CancelFunc) http.HandlerFunc {
+	return func(_ http.ResponseWriter, r *http.Request) {
+		cancel()
+		<-r.Context().Done()
 	}
-	return false
 }
 
-func (p *faultProxy) disarm() {
-	p.mu.Lock()
-	p.armed = false
-	p.mu.Unlock()
-}
-
-func clientFor(t *testing.T, base string, prefetch int) *sessionkit.Client {
+func clientFor(t *testing.T, srv *sessionkittest.Server, prefetch int) *sessionkit.Client {
 	t.Helper()
-	c, err := sessionkit.NewClient(
-		sessionkit.WithAPIKey("test-key"),
-		sessionkit.WithWorkspaceID("ws_test"),
-		sessionkit.ForAPI(sessionkit.Ductape, sessionkit.WithBaseURL(base+"/ductape")),
-		sessionkit.ForAPI(sessionkit.Zoom, sessionkit.WithBaseURL(base+"/zoom/v2")),
-		sessionkit.ForAPI(sessionkit.Arthur, sessionkit.WithBaseURL(base+"/arthur")),
-		sessionkit.ForAPI(sessionkit.MonoCloud, sessionkit.WithBaseURL(base+"/monocloud")),
+	c, err := srv.NewClient(
 		sessionkit.WithMaxRetries(1),
 		sessionkit.WithRetryWait(time.Millisecond, 5*time.Millisecond),
 		sessionkit.WithPrefetch(prefetch),
@@ -198,20 +126,22 @@ func TestExportResumesWithoutLossOrDuplicates(t *testing.T) {
 			job, want, pageSize := jobFor(tt.api, tt.format, d)
 
 			var full bytes.Buffer
-			res, err := Export(context.Background(), clientFor(t, srv.URL, tt.prefetch), job, nil, &full, nil)
+			res, err := Export(context.Background(), clientFor(t, srv, tt.prefetch), job, nil, &full, nil)
 			require.NoError(t, err)
 			require.Equal(t, want, res.Written)
 			keys := rowKeys(t, tt.format, full.Bytes())
 			require.Len(t, keys, want)
 			assertUnique(t, keys)
 
-			proxy := newFaultProxy(t, srv.URL)
-			client := clientFor(t, proxy.URL, tt.prefetch)
+			client := clientFor(t, srv, tt.prefetch)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
+			fault := sessionkittest.Status(http.StatusServiceUnavailable)
 			if tt.interrupt {
-				proxy.interrupt = cancel
+				fault = sessionkittest.Handle(interrupted(cancel))
 			}
+			rule := srv.Fault(sessionkittest.Match{API: tt.api, Page: 3}, fault)
+			t.Cleanup(rule.Remove)
 
 			var first bytes.Buffer
 			res, err = Export(ctx, client, job, nil, &first, nil)
@@ -251,7 +181,7 @@ func TestExportResumesWithoutLossOrDuplicates(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, res.Stopped, cp)
 
-			proxy.disarm()
+			rule.Remove()
 			var second bytes.Buffer
 			res, err = Export(context.Background(), client, job, cp, &second, nil)
 			require.NoError(t, err)
@@ -281,7 +211,7 @@ func TestExportRejectsForeignCheckpoint(t *testing.T) {
 	job, _, _ := jobFor(apiDuctape, formatCSV, srv.Data())
 	other := job
 	other.Env = "staging"
-	_, err := Export(context.Background(), clientFor(t, srv.URL, 0), job, &Checkpoint{Job: other.key(), Position: Position{Page: 2}}, &bytes.Buffer{}, nil)
+	_, err := Export(context.Background(), clientFor(t, srv, 0), job, &Checkpoint{Job: other.key(), Position: Position{Page: 2}}, &bytes.Buffer{}, nil)
 	require.ErrorContains(t, err, "belongs to another export")
 }
 
@@ -401,14 +331,14 @@ func TestExportResumesInProcessThroughAFailingPage(t *testing.T) {
 			t.Cleanup(srv.Close)
 			job, want, _ := jobFor(api, formatJSONL, srv.Data())
 			var full bytes.Buffer
-			_, err := Export(context.Background(), clientFor(t, srv.URL, 2), job, nil, &full, nil)
+			_, err := Export(context.Background(), clientFor(t, srv, 2), job, nil, &full, nil)
 			require.NoError(t, err)
 
 			// Two attempts per request: the first two walks fail at page 3.
 			srv.Fault(sessionkittest.Match{API: api, Page: 3}, sessionkittest.Status(503), sessionkittest.Times(5))
 			job.ResumeAttempts, job.ResumeWait = 3, time.Millisecond
 			var out bytes.Buffer
-			res, err := Export(context.Background(), clientFor(t, srv.URL, 2), job, nil, &out, nil)
+			res, err := Export(context.Background(), clientFor(t, srv, 2), job, nil, &out, nil)
 			require.NoError(t, err)
 			assert.Equal(t, want, res.Written)
 			assert.Equal(t, full.String(), out.String())
@@ -424,18 +354,19 @@ func TestExportRestartsAnExpiredZoomCheckpoint(t *testing.T) {
 	t.Cleanup(srv.Close)
 	job, want, _ := jobFor(apiZoom, formatCSV, srv.Data())
 	var full bytes.Buffer
-	_, err := Export(context.Background(), clientFor(t, srv.URL, 0), job, nil, &full, nil)
+	_, err := Export(context.Background(), clientFor(t, srv, 0), job, nil, &full, nil)
 	require.NoError(t, err)
 
-	proxy := newFaultProxy(t, srv.URL)
-	client := clientFor(t, proxy.URL, 0)
+	client := clientFor(t, srv, 0)
+	rule := srv.Fault(sessionkittest.Match{API: sessionkittest.Zoom, Page: 3}, sessionkittest.Status(http.StatusServiceUnavailable))
+	t.Cleanup(rule.Remove)
 	var first bytes.Buffer
 	res, err := Export(context.Background(), client, job, nil, &first, nil)
 	require.Error(t, err)
 	require.NotNil(t, res.Stopped)
 	require.NotEmpty(t, res.Stopped.PageToken)
 	assert.Equal(t, res.Written, res.Stopped.Offset)
-	proxy.disarm()
+	rule.Remove()
 
 	srv.Advance(16 * time.Minute) // the checkpoint's token expires
 	job.ResumeAttempts, job.ResumeWait = 1, time.Millisecond
@@ -455,7 +386,7 @@ func TestExportProgressTakesTheTotalsFromThePages(t *testing.T) {
 			t.Cleanup(srv.Close)
 			job, want, pageSize := jobFor(api, formatCSV, srv.Data())
 			var log bytes.Buffer
-			_, err := Export(context.Background(), clientFor(t, srv.URL, 0), job, nil, &bytes.Buffer{}, NewProgress(&log, time.Hour))
+			_, err := Export(context.Background(), clientFor(t, srv, 0), job, nil, &bytes.Buffer{}, NewProgress(&log, time.Hour))
 			require.NoError(t, err)
 			pages := (want + pageSize - 1) / pageSize
 			assert.Contains(t, log.String(), fmt.Sprintf("done: %d/%d items (100.0%%), page %d/%d", want, want, pages, pages))

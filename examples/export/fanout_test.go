@@ -7,12 +7,9 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -24,67 +21,37 @@ import (
 	"github.com/sessionkit/sessionkit-go/users"
 )
 
-// matchProxy stands between the SDK and sessionkittest and, while armed,
-// answers the n-th request that match selects, and every retry of it, with
-// 503 (or, in interrupt mode, cancels the export's context and leaves it
-// unanswered).
-type matchProxy struct {
-	*httptest.Server
-	mu        sync.Mutex
-	armed     bool
-	seen      int
-	failing   string // the request that fails, by its URI
-	interrupt context.CancelFunc
-}
+// The routes of the per-item listings (inner) and of the discovery calls
+// (outer), by API.
+var (
+	innerRoute = map[string]string{apiZoom: "/videosdk/sessions/*/users", apiMonoCloud: "/api/users/*/sessions", apiArthur: "/api/v1/traces/users"}
+	outerRoute = map[string]string{apiZoom: "/videosdk/sessions", apiMonoCloud: "/api/users", apiArthur: "/api/v2/tasks/search"}
+)
 
-func newMatchProxy(t *testing.T, target string, n int, match func(*http.Request) bool) *matchProxy {
-	t.Helper()
-	u, err := url.Parse(target)
-	require.NoError(t, err)
-	p := &matchProxy{armed: true}
-	rp := httputil.NewSingleHostReverseProxy(u)
-	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p.mu.Lock()
-		hit := p.armed && (r.RequestURI == p.failing || match(r))
-		if hit && r.RequestURI != p.failing {
-			p.seen++
-			if hit = p.seen == n; hit {
-				p.failing = r.RequestURI
-			}
-		}
-		interrupt := p.interrupt
-		p.mu.Unlock()
-		switch {
-		case hit && interrupt != nil:
-			interrupt()
-			<-r.Context().Done()
-			return
-		case hit:
-			http.Error(w, "injected failure", http.StatusServiceUnavailable)
-			return
-		}
-		rp.ServeHTTP(w, r)
+// failNth makes srv answer the n-th request to route of api, and every
+// later request for the same page (its retries), with fail, until the
+// faults are cleared.
+func failNth(srv *sessionkittest.Server, api, route string, n int, fail http.HandlerFunc) {
+	srv.Fault(sessionkittest.Match{API: api, Route: route, Request: n}, sessionkittest.Handle(func(w http.ResponseWriter, r *http.Request) {
+		srv.Fault(samePage(srv, api, r), sessionkittest.Handle(fail))
+		fail(w, r)
 	}))
-	t.Cleanup(p.Close)
-	return p
 }
 
-func (p *matchProxy) disarm() {
-	p.mu.Lock()
-	p.armed = false
-	p.mu.Unlock()
-}
-
-// inner matches the per-item listings, outer the discovery calls.
-func inner(r *http.Request) bool {
-	return strings.HasSuffix(r.URL.Path, "/users") && strings.Contains(r.URL.Path, "/videosdk/sessions/") ||
-		strings.HasSuffix(r.URL.Path, "/sessions") && strings.Contains(r.URL.Path, "/api/users/") ||
-		strings.HasSuffix(r.URL.Path, "/api/v1/traces/users")
-}
-
-func outer(r *http.Request) bool {
-	return strings.HasSuffix(r.URL.Path, "/videosdk/sessions") || strings.HasSuffix(r.URL.Path, "/api/users") ||
-		strings.HasSuffix(r.URL.Path, "/api/v2/tasks/search")
+// samePage selects the requests for the page r asks for, of the listing at
+// r's path: r and its retries. Arthur's per-task listing and Zoom's
+// discovery call take their task or month in the query, which a Match does
+// not see: there it also selects that page of the other tasks or months.
+func samePage(srv *sessionkittest.Server, api string, r *http.Request) sessionkittest.Match {
+	base := map[string]string{apiZoom: srv.ZoomURL(), apiArthur: srv.ArthurURL(), apiMonoCloud: srv.MonoCloudURL()}[api]
+	m := sessionkittest.Match{API: api, Route: strings.TrimPrefix(r.URL.EscapedPath(), strings.TrimPrefix(base, srv.URL))}
+	for _, rec := range slices.Backward(srv.RequestsMatching(m)) {
+		if rec.RawQuery == r.URL.RawQuery { // r, as the server recorded it
+			m.Page = rec.Page
+			break
+		}
+	}
+	return m
 }
 
 func discoveryJob(api, format string, d *sessionkittest.Dataset, parallel int) (Job, int) {
@@ -119,14 +86,14 @@ func TestDiscoveryExportResumesWithoutLossOrDuplicates(t *testing.T) {
 	type stop struct {
 		name      string
 		n         int
-		match     func(*http.Request) bool
+		outer     bool // the n-th discovery call fails, else the n-th per-item listing
 		interrupt bool
 	}
 	stops := []stop{
-		{"inner failure", 3, inner, false},
-		{"inner interrupt", 3, inner, true},
-		{"outer failure", 2, outer, false},
-		{"outer interrupt", 2, outer, true},
+		{"inner failure", 3, false, false},
+		{"inner interrupt", 3, false, true},
+		{"outer failure", 2, true, false},
+		{"outer interrupt", 2, true, true},
 	}
 	for _, api := range []string{apiZoom, apiMonoCloud, apiArthur} {
 		for _, parallel := range []int{1, 3} {
@@ -138,20 +105,28 @@ func TestDiscoveryExportResumesWithoutLossOrDuplicates(t *testing.T) {
 				t.Run(strings.Join([]string{api, format, st.name, map[int]string{1: "serial", 3: "parallel"}[parallel]}, "/"), func(t *testing.T) {
 					job, want := discoveryJob(api, format, d, parallel)
 					var full bytes.Buffer
-					res, err := Export(context.Background(), clientFor(t, srv.URL, 0), job, nil, &full, nil)
+					res, err := Export(context.Background(), clientFor(t, srv, 0), job, nil, &full, nil)
 					require.NoError(t, err)
 					require.Equal(t, want, res.Written)
 
-					proxy := newMatchProxy(t, srv.URL, st.n, st.match)
-					client := clientFor(t, proxy.URL, 0)
+					client := clientFor(t, srv, 0)
 					ctx, cancel := context.WithCancel(context.Background())
 					defer cancel()
-					if st.interrupt {
-						proxy.interrupt = cancel
+					route := innerRoute[api]
+					if st.outer {
+						route = outerRoute[api]
 					}
+					fail := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+						http.Error(w, "injected failure", http.StatusServiceUnavailable)
+					})
+					if st.interrupt {
+						fail = interrupted(cancel)
+					}
+					failNth(srv, api, route, st.n, fail)
+					t.Cleanup(srv.ClearFaults)
 					var first bytes.Buffer
 					res, err = Export(ctx, client, job, nil, &first, nil)
-					if api == apiArthur && st.match(&http.Request{URL: &url.URL{Path: "/api/v2/tasks/search"}}) {
+					if api == apiArthur && st.outer {
 						// Arthur lists its tasks on one page: there is no second.
 						require.NoError(t, err)
 						return
@@ -169,7 +144,7 @@ func TestDiscoveryExportResumesWithoutLossOrDuplicates(t *testing.T) {
 					require.NoError(t, err)
 					require.Equal(t, res.Stopped, cp)
 
-					proxy.disarm()
+					srv.ClearFaults()
 					var second bytes.Buffer
 					res, err = Export(context.Background(), client, job, cp, &second, nil)
 					require.NoError(t, err)

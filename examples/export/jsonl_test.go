@@ -59,7 +59,7 @@ func TestJSONLinesRowsAreThePublicTypes(t *testing.T) {
 	srv := sessionkittest.NewServer(sessionkittest.WithUsers(23))
 	t.Cleanup(srv.Close)
 	d := srv.Data()
-	client := clientFor(t, srv.URL, 0)
+	client := clientFor(t, srv, 0)
 	ctx := context.Background()
 
 	t.Run(apiDuctape, func(t *testing.T) {
