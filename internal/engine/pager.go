@@ -181,7 +181,7 @@ func (w *walker[T]) fail(at Cursor, err error) {
 // run walks one page at a time.
 func (w *walker[T]) run(ctx context.Context, at Cursor) {
 	for {
-		page, err := w.fetch(ctx, at)
+		page, err := fetchObserved(ctx, at, w.fetch)
 		if err != nil {
 			w.fail(at, err)
 			return
@@ -415,7 +415,7 @@ func (p *producer[T]) launch() *future[T] {
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
-		f.page, f.err = p.w.fetch(p.ctx, f.at)
+		f.page, f.err = fetchObserved(p.ctx, f.at, p.w.fetch)
 		close(f.done)
 	}()
 	return f

@@ -23,7 +23,7 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	st := t.st
 	cfg := &st.c.apis[st.api]
 	if cfg.Limiter != nil {
-		if err := cfg.Limiter.Wait(req.Context()); err != nil {
+		if err := st.limiterWait(req.Context(), cfg.Limiter); err != nil {
 			if ctxErr := req.Context().Err(); ctxErr != nil {
 				return nil, ctxErr
 			}
