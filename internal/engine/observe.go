@@ -158,7 +158,7 @@ func (st *call) limiterWait(ctx context.Context, l *rate.Limiter) error {
 	began := time.Now()
 	err := l.Wait(ctx)
 	if d := time.Since(began); d >= minReportedLimiterWait {
-		o.Wait(ctx, WaitInfo{API: st.api, Route: st.route, Reason: WaitRateLimit, Duration: d, Attempt: st.attempts + 1})
+		o.Wait(ctx, WaitInfo{API: st.api, Route: st.route, Reason: WaitRateLimit, Duration: d, Attempt: st.attempts})
 	}
 	return err
 }
