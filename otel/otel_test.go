@@ -2,6 +2,9 @@ package skotel_test
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -138,3 +141,117 @@ func sorted(attrs []string) string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// everything renders every span (with its status and events) and every
+// metric data point that r recorded.
+func (r *recording) everything(t *testing.T) string {
+	t.Helper()
+	var b strings.Builder
+	for _, s := range r.spans.Ended() {
+		b.WriteString(s.Name() + " " + s.Status().Description + "\n")
+		for _, kv := range s.Attributes() {
+			b.WriteString(string(kv.Key) + "=" + kv.Value.Emit() + "\n")
+		}
+		for _, e := range s.Events() {
+			b.WriteString(e.Name + "\n")
+			for _, kv := range e.Attributes {
+				b.WriteString(string(kv.Key) + "=" + kv.Value.Emit() + "\n")
+			}
+		}
+		for _, l := range s.Links() {
+			b.WriteString(fmt.Sprint(l.Attributes) + "\n")
+		}
+	}
+	var rm metricdata.ResourceMetrics
+	require.NoError(t, r.reader.Collect(context.Background(), &rm))
+	for _, l := range summary.Metrics(&rm, nil) {
+		b.WriteString(l + "\n")
+	}
+	return b.String()
+}
+
+func TestNoCredentialPageTokenOrPathInAnySpanOrMetric(t *testing.T) {
+	const key = "test-key"
+	r := newRecording(t)
+	// The server echoes the credential and the request's query in its
+	// error bodies and headers.
+	echo := func(status int) sessionkittest.Fault {
+		return sessionkittest.Handle(func(w http.ResponseWriter, req *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("X-Echo", req.Header.Get("Authorization")+" "+req.URL.RawQuery)
+			w.WriteHeader(status)
+			_, _ = fmt.Fprintf(w, `{"code":%d,"message":"%s rejected, query %s"}`, status, req.Header.Get("Authorization"), req.URL.RawQuery)
+		})
+	}
+	r.srv.Fault(sessionkittest.Match{API: sessionkittest.Zoom, Page: 2}, echo(503), sessionkittest.Times(1))
+	r.srv.Fault(sessionkittest.Match{API: sessionkittest.Zoom, Page: 3}, sessionkittest.Status(401).Body("application/json",
+		`{"code":124,"message":"Invalid access token `+key+`"}`))
+	d := r.srv.Data()
+	id, size, _ := threePages(t, d)
+	_, err := sessionkit.Collect(r.client.Sessions.ListUsersIter(context.Background(), id, sessions.ListUsersOptions{Type: sessions.Past, PageSize: size}))
+	require.Error(t, err)
+
+	// The raw path carries the session ID: only the template may appear.
+	secrets := []string{key, "page_size=", "next_page_token"}
+	for _, req := range r.srv.Requests() {
+		secrets = append(secrets, req.RawPath)
+		q, err := url.ParseQuery(req.RawQuery)
+		require.NoError(t, err)
+		if tok := q.Get("next_page_token"); tok != "" {
+			secrets = append(secrets, tok)
+		}
+	}
+	require.Greater(t, len(secrets), 5, "the walk sent page tokens")
+	all := r.everything(t)
+	require.Contains(t, all, "error.type=401", "the failed page was recorded")
+	require.Contains(t, all, "error.type=503", "the echoing answer was recorded")
+	for _, s := range secrets {
+		assert.NotContains(t, all, s)
+	}
+	assert.NotContains(t, all, "url.full")
+}
+
+func TestRetriesAndWaitsByReason(t *testing.T) {
+	tests := []struct {
+		name   string
+		opts   []sessionkit.Option
+		fault  sessionkittest.Fault
+		want   []string
+	}{
+		{name: "429 with Retry-After", opts: []sessionkit.Option{sessionkit.WithRetryWait(time.Millisecond, 5*time.Second)},
+			fault: sessionkittest.Status(429).RetryAfter("1"),
+			want: []string{
+				"sessionkit.client.rate_limited{sessionkit.api=zoom} 1",
+				"sessionkit.client.retries{sessionkit.api=zoom sessionkit.retry.reason=429 url.template=/videosdk/sessions/{sessionId}/users} 1",
+				"sessionkit.client.wait.duration{sessionkit.api=zoom sessionkit.wait.reason=retry_after} count=1 sum=1",
+			}},
+		{name: "attempt timeout", opts: []sessionkit.Option{sessionkit.WithAttemptTimeout(50 * time.Millisecond)},
+			fault: sessionkittest.Delay(2 * time.Second),
+			want: []string{
+				"sessionkit.client.retries{sessionkit.api=zoom sessionkit.retry.reason=attempt_timeout url.template=/videosdk/sessions/{sessionId}/users} 1",
+			}},
+		{name: "dropped connection", fault: sessionkittest.Drop(),
+			want: []string{
+				"sessionkit.client.retries{sessionkit.api=zoom sessionkit.retry.reason=transport url.template=/videosdk/sessions/{sessionId}/users} 1",
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRecording(t, tt.opts...)
+			r.srv.Fault(sessionkittest.Match{API: sessionkittest.Zoom}, tt.fault, sessionkittest.Times(1))
+			_, err := r.client.Sessions.ListUsers(context.Background(), r.srv.Data().ZoomSessionIDs[0], sessions.ListUsersOptions{Type: sessions.Past})
+			require.NoError(t, err)
+			var rm metricdata.ResourceMetrics
+			require.NoError(t, r.reader.Collect(context.Background(), &rm))
+			got := summary.Metrics(&rm, map[string]bool{"http.client.request.duration": true})
+			for _, w := range tt.want {
+				assert.Contains(t, got, w)
+			}
+			if !strings.Contains(tt.name, "429") {
+				for _, l := range got {
+					assert.NotContains(t, l, skotel.MetricRateLimited)
+				}
+			}
+		})
+	}
+}
