@@ -213,10 +213,10 @@ func TestNoCredentialPageTokenOrPathInAnySpanOrMetric(t *testing.T) {
 
 func TestRetriesAndWaitsByReason(t *testing.T) {
 	tests := []struct {
-		name   string
-		opts   []sessionkit.Option
-		fault  sessionkittest.Fault
-		want   []string
+		name  string
+		opts  []sessionkit.Option
+		fault sessionkittest.Fault
+		want  []string
 	}{
 		{name: "429 with Retry-After", opts: []sessionkit.Option{sessionkit.WithRetryWait(time.Millisecond, 5*time.Second)},
 			fault: sessionkittest.Status(429).RetryAfter("1"),
