@@ -262,3 +262,16 @@ func TestClientWithKeepsOrReplacesTheObserver(t *testing.T) {
 	assert.Len(t, first.all(), 2, "the derived client keeps the observer")
 	assert.Len(t, second.all(), 2, "WithObserver in With replaces it")
 }
+
+// nopObserver observes nothing.
+type nopObserver struct{}
+
+func (nopObserver) CallStart(ctx context.Context, _ sessionkit.CallInfo) (context.Context, func(sessionkit.CallResult)) {
+	return ctx, func(sessionkit.CallResult) {}
+}
+
+func (nopObserver) Wait(context.Context, sessionkit.WaitInfo) {}
+
+func (nopObserver) PageStart(ctx context.Context, _ sessionkit.PageInfo) (context.Context, func(sessionkit.PageResult)) {
+	return ctx, func(sessionkit.PageResult) {}
+}
