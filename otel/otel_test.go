@@ -255,3 +255,41 @@ func TestRetriesAndWaitsByReason(t *testing.T) {
 		})
 	}
 }
+
+func TestPrefetchedWalkNestsEveryCallInItsPage(t *testing.T) {
+	r := newRecording(t, sessionkit.WithPrefetch(3))
+	d := r.srv.Data()
+	got, err := sessionkit.Collect(r.client.Sessions.FetchUsersIter(context.Background(), sessions.FetchUsersOptions{Product: d.Product, Session: d.Session, Env: d.Env, Limit: 7}))
+	require.NoError(t, err)
+	require.Len(t, got, len(d.DuctapeUsers))
+
+	pages, calls, attempts := map[string]bool{}, 0, 0
+	byID := map[string]sdktrace.ReadOnlySpan{}
+	for _, s := range r.spans.Ended() {
+		byID[s.SpanContext().SpanID().String()] = s
+	}
+	items := 0
+	for _, s := range r.spans.Ended() {
+		parent := byID[s.Parent().SpanID().String()]
+		switch {
+		case strings.HasPrefix(s.Name(), "sessionkit.page "):
+			pages[s.SpanContext().SpanID().String()] = true
+			for _, kv := range s.Attributes() {
+				if kv.Key == skotel.AttrItems {
+					items += int(kv.Value.AsInt64())
+				}
+			}
+		case strings.HasPrefix(s.Name(), "sessionkit.call "):
+			calls++
+			require.NotNil(t, parent, "a call of a walk is inside its page")
+			assert.True(t, strings.HasPrefix(parent.Name(), "sessionkit.page "))
+		default:
+			attempts++
+			require.NotNil(t, parent, "an attempt is inside its call")
+			assert.True(t, strings.HasPrefix(parent.Name(), "sessionkit.call "))
+		}
+	}
+	assert.Equal(t, len(pages), calls, "one call per page")
+	assert.Equal(t, calls, attempts, "no retries")
+	assert.GreaterOrEqual(t, items, len(d.DuctapeUsers), "the pages hold every user (and maybe pages fetched past the end)")
+}
