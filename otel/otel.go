@@ -21,9 +21,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"go.opentelemetry.io/otel"
@@ -186,7 +188,12 @@ func (in *Instrumentation) Middleware(req *http.Request, next func(*http.Request
 	if a.status == http.StatusTooManyRequests {
 		in.rateLimited.Add(ctx, 1, metric.WithAttributes(AttrAPI.String(a.api)))
 	}
-	resp.Body = &endOnClose{ReadCloser: resp.Body, end: func() { in.endAttempt(ctx, span, a, began) }}
+	resp.Body = &endOnClose{ReadCloser: resp.Body, end: func(err error) {
+		if err != nil && a.errorType == "" {
+			a.errorType = errorType(err)
+		}
+		in.endAttempt(ctx, span, a, began)
+	}}
 	return resp, nil
 }
 
@@ -279,25 +286,29 @@ func (in *Instrumentation) endAttempt(ctx context.Context, span trace.Span, a *a
 	in.duration.Inst().Record(ctx, time.Since(began).Seconds(), metric.WithAttributes(append(a.common(), out...)...))
 }
 
-// endOnClose runs end once, when the body is read to its end or closed:
-// the attempt's span covers the body.
+// endOnClose runs end once, when the body is read to its end, breaks off
+// (with the error) or is closed: the attempt's span covers the body.
 type endOnClose struct {
 	io.ReadCloser
 	once sync.Once
-	end  func()
+	end  func(error)
 }
 
 func (b *endOnClose) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
 	if err != nil {
-		b.once.Do(b.end)
+		failed := err
+		if errors.Is(err, io.EOF) {
+			failed = nil
+		}
+		b.once.Do(func() { b.end(failed) })
 	}
 	return n, err
 }
 
 func (b *endOnClose) Close() error {
 	err := b.ReadCloser.Close()
-	b.once.Do(b.end)
+	b.once.Do(func() { b.end(nil) })
 	return err
 }
 
@@ -392,14 +403,34 @@ func errorType(err error) string {
 		return "canceled"
 	case errors.As(err, &me):
 		return "malformed_response"
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return "connection_closed"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection_refused"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "connection_reset"
 	case errors.As(err, &ne) && ne.Timeout():
 		return "timeout"
 	}
-	for {
-		inner := errors.Unwrap(err)
-		if inner == nil {
-			return semconv.ErrorType(err).Value.AsString()
+	return typeName(err)
+}
+
+// typeName is the type of the first error in err's chain that is not a
+// plain wrapper (of the errors and fmt packages, or the SDK's own), else
+// of the innermost error.
+func typeName(err error) string {
+	last := err
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		last = e
+		t := reflect.TypeOf(e)
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
 		}
-		err = inner
+		switch pkg := t.PkgPath(); {
+		case pkg == "errors", pkg == "fmt", strings.HasPrefix(pkg, "github.com/sessionkit/sessionkit-go"):
+			continue
+		}
+		return semconv.ErrorType(e).Value.AsString()
 	}
+	return semconv.ErrorType(last).Value.AsString()
 }
