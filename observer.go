@@ -134,6 +134,10 @@ type PageInfo struct {
 type PageResult struct {
 	// Items is the number of items on the page.
 	Items int
+	// ByToken reports that the page belongs to a listing by page tokens,
+	// whose PageInfo.Page means nothing (the first page of such a listing
+	// is fetched without a token); it is false when the fetch failed.
+	ByToken bool
 	// Err is the error the fetch failed with, or nil.
 	Err error
 }

@@ -59,7 +59,7 @@ func (r *obsRecorder) PageStart(ctx context.Context, info sessionkit.PageInfo) (
 	name := fmt.Sprintf("%s page=%d token=%v", info.Route, info.Page, info.HasToken)
 	r.add("page %s %s", info.API, name)
 	return context.WithValue(ctx, obsPageKey{}, name), func(res sessionkit.PageResult) {
-		r.add("end page items=%d err=%v", res.Items, res.Err != nil)
+		r.add("end page items=%d token=%v err=%v", res.Items, res.ByToken, res.Err != nil)
 	}
 }
 
@@ -101,16 +101,16 @@ func TestObserverSeesEveryPageCallAndRetryOfAWalk(t *testing.T) {
 		"page zoom " + route + " page=0 token=false",
 		"call zoom GET " + route + " " + in(false),
 		"end call attempts=1 status=200 err=false",
-		fmt.Sprintf("end page items=%d err=false", size),
+		fmt.Sprintf("end page items=%d token=true err=false", size),
 		"page zoom " + route + " page=0 token=true",
 		"call zoom GET " + route + " " + in(true),
 		"wait backoff attempt=1 status=503 err=false",
 		"end call attempts=2 status=200 err=false",
-		fmt.Sprintf("end page items=%d err=false", size),
+		fmt.Sprintf("end page items=%d token=true err=false", size),
 		"page zoom " + route + " page=0 token=true",
 		"call zoom GET " + route + " " + in(true),
 		"end call attempts=1 status=200 err=false",
-		fmt.Sprintf("end page items=%d err=false", n-2*size),
+		fmt.Sprintf("end page items=%d token=true err=false", n-2*size),
 	}, rec.all())
 }
 

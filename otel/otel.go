@@ -53,7 +53,8 @@ const (
 	// AttrPage is the page number of a page of a walk by page numbers.
 	AttrPage = attribute.Key("sessionkit.page.number")
 	// AttrCursor is "[REDACTED]" on a page of a walk fetched with a page
-	// token: the token itself is never recorded.
+	// token (the token itself is never recorded), and "" on the first page
+	// of a listing by page tokens, fetched without one.
 	AttrCursor = attribute.Key("sessionkit.page.cursor")
 	// AttrItems is the number of items on a page of a walk.
 	AttrItems = attribute.Key("sessionkit.page.items")
@@ -350,11 +351,16 @@ func (in *Instrumentation) PageStart(ctx context.Context, info sessionkit.PageIn
 	attrs := routeAttrs(info.API, info.Route)
 	if info.HasToken {
 		attrs = append(attrs, AttrCursor.String(redacted))
-	} else {
-		attrs = append(attrs, AttrPage.Int(info.Page))
 	}
 	ctx, span := in.tracer.Start(ctx, "sessionkit.page "+info.Route, trace.WithSpanKind(trace.SpanKindInternal), trace.WithAttributes(attrs...))
 	return ctx, func(res sessionkit.PageResult) {
+		switch {
+		case info.HasToken:
+		case res.ByToken:
+			span.SetAttributes(AttrCursor.String("")) // the first page: no token
+		default:
+			span.SetAttributes(AttrPage.Int(info.Page))
+		}
 		span.SetAttributes(AttrItems.Int(res.Items))
 		if res.Err != nil {
 			span.SetAttributes(semconv.ErrorTypeKey.String(errorType(res.Err)))

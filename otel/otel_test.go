@@ -106,7 +106,7 @@ func TestWalkWithARetriedPageRecordsEveryAttemptCallAndPage(t *testing.T) {
 	assert.Equal(t, []string{
 		attemptSpan("", "http.response.status_code=200"),
 		callSpan(1, ""),
-		pageSpan("sessionkit.page.number=0", size),
+		pageSpan("sessionkit.page.cursor=", size),
 		attemptSpan(` status=Error""`, "http.response.status_code=503", "error.type=503"),
 		attemptSpan("", "http.response.status_code=200", "http.request.resend_count=1"),
 		callSpan(2, " event sessionkit.wait {sessionkit.wait.duration=* sessionkit.wait.reason=backoff}"),
@@ -274,11 +274,16 @@ func TestPrefetchedWalkNestsEveryCallInItsPage(t *testing.T) {
 		switch {
 		case strings.HasPrefix(s.Name(), "sessionkit.page "):
 			pages[s.SpanContext().SpanID().String()] = true
+			number := int64(0)
 			for _, kv := range s.Attributes() {
-				if kv.Key == skotel.AttrItems {
+				switch kv.Key {
+				case skotel.AttrItems:
 					items += int(kv.Value.AsInt64())
+				case skotel.AttrPage:
+					number = kv.Value.AsInt64()
 				}
 			}
+			assert.Positive(t, number, "Ductape's pages are numbered from 1")
 		case strings.HasPrefix(s.Name(), "sessionkit.call "):
 			calls++
 			require.NotNil(t, parent, "a call of a walk is inside its page")

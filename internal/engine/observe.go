@@ -86,7 +86,11 @@ type PageInfo struct {
 // PageResult is how a page's fetch ended.
 type PageResult struct {
 	Items int
-	Err   error
+	// ByToken reports that the page's answer is one of a listing by page
+	// tokens (its Page number means nothing then); false when the fetch
+	// failed.
+	ByToken bool
+	Err     error
 }
 
 // minReportedLimiterWait is the shortest rate limiter wait reported: a
@@ -185,13 +189,13 @@ func (p *pageProbe) start(ctx context.Context, o Observer, st *call) context.Con
 	return ctx
 }
 
-func (p *pageProbe) finish(items int, err error) {
+func (p *pageProbe) finish(res PageResult) {
 	p.mu.Lock()
 	end := p.end
 	p.end = func(PageResult) {}
 	p.mu.Unlock()
 	if end != nil {
-		end(PageResult{Items: items, Err: err})
+		end(res)
 	}
 }
 
@@ -200,7 +204,7 @@ func (p *pageProbe) finish(items int, err error) {
 func fetchObserved[T any](ctx context.Context, at Cursor, fetch Fetch[T]) (Page[T], error) {
 	p := &pageProbe{at: at}
 	page, err := fetch(context.WithValue(ctx, pageProbeKey{}, p), at)
-	p.finish(len(page.Items), err)
+	p.finish(PageResult{Items: len(page.Items), ByToken: page.end.style == styleCursor, Err: err})
 	return page, err
 }
 
