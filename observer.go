@@ -8,7 +8,7 @@ import (
 )
 
 // Observer is told about every call the client makes, every wait before
-// an attempt, and every page of a walk, for tracing and metrics (the
+// an attempt, and every page and every walk, for tracing and metrics (the
 // module github.com/sessionkit/sessionkit-go/otel implements it with
 // OpenTelemetry). Together with a [Middleware], which sees each attempt,
 // it shows everything the client does on the wire.
@@ -41,6 +41,12 @@ type Observer interface {
 	// ahead of the loop, and a page fetched past the walk's end is
 	// reported too.
 	PageStart(ctx context.Context, info PageInfo) (_ context.Context, end func(PageResult))
+	// Walk is called once when a walk ends, on the goroutine of the loop
+	// over it: after its last item, its error, or the loop's break. It
+	// is not called for a walk that made no call (an argument was
+	// refused before the first page). ctx is the context given to the
+	// walk.
+	Walk(ctx context.Context, info WalkInfo)
 }
 
 // CallInfo describes a call, for [Observer.CallStart].
@@ -142,6 +148,22 @@ type PageResult struct {
 	Err error
 }
 
+// WalkInfo describes a walk that ended, for [Observer.Walk].
+type WalkInfo struct {
+	// API and Route name the listing walked (see [CallInfo]).
+	API   API
+	Route string
+	// Items is the number of items the walk yielded to the loop.
+	Items int
+	// Duration is the time from the walk's start to its end, the loop
+	// body's time included.
+	Duration time.Duration
+	// Err is the error the walk ended with (a *PageError whose PageToken,
+	// when set, reads "[REDACTED]": resume from the error the loop got),
+	// or nil when it ended after its last page or with the loop's break.
+	Err error
+}
+
 // WithObserver makes the client tell o about every call, wait and page
 // (see [Observer]). There is one observer per client: a later
 // WithObserver replaces an earlier one, and given to [Client.With] it
@@ -178,6 +200,10 @@ func (a observerAdapter) Wait(ctx context.Context, info engine.WaitInfo) {
 		API: info.API, Route: info.Route, Reason: WaitReason(info.Reason), Duration: info.Duration,
 		Attempt: info.Attempt, StatusCode: info.StatusCode, Err: info.Err,
 	})
+}
+
+func (a observerAdapter) Walk(ctx context.Context, info engine.WalkInfo) {
+	a.o.Walk(ctx, WalkInfo(info))
 }
 
 func (a observerAdapter) PageStart(ctx context.Context, info engine.PageInfo) (context.Context, func(engine.PageResult)) {

@@ -63,6 +63,15 @@ func (r *obsRecorder) PageStart(ctx context.Context, info sessionkit.PageInfo) (
 	}
 }
 
+func (r *obsRecorder) Walk(_ context.Context, info sessionkit.WalkInfo) {
+	if info.Err != nil {
+		r.mu.Lock()
+		r.errs = append(r.errs, info.Err)
+		r.mu.Unlock()
+	}
+	r.add("walk %s %s items=%d err=%v", info.API, info.Route, info.Items, info.Err != nil)
+}
+
 func (r *obsRecorder) all() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -111,6 +120,7 @@ func TestObserverSeesEveryPageCallAndRetryOfAWalk(t *testing.T) {
 		"call zoom GET " + route + " " + in(true),
 		"end call attempts=1 status=200 err=false",
 		fmt.Sprintf("end page items=%d token=true err=false", n-2*size),
+		fmt.Sprintf("walk zoom %s items=%d err=false", route, n),
 	}, rec.all())
 }
 
@@ -220,6 +230,10 @@ func TestObserverNeverSeesCredentialsOrPageTokens(t *testing.T) {
 	rec.mu.Lock()
 	for _, e := range rec.errs {
 		fmt.Fprintf(&seen, "%v %+v\n", e, e)
+		var pe *sessionkit.PageError
+		if errors.As(e, &pe) {
+			fmt.Fprintf(&seen, "page error %+v\n", *pe)
+		}
 		var ae *sessionkit.APIError
 		if errors.As(e, &ae) {
 			fmt.Fprintf(&seen, "%s %v\n", ae.Message, ae.Header) // Body is the raw answer, for the caller alone
@@ -272,6 +286,33 @@ func (nopObserver) CallStart(ctx context.Context, _ sessionkit.CallInfo) (contex
 
 func (nopObserver) Wait(context.Context, sessionkit.WaitInfo) {}
 
+func (nopObserver) Walk(context.Context, sessionkit.WalkInfo) {}
+
 func (nopObserver) PageStart(ctx context.Context, _ sessionkit.PageInfo) (context.Context, func(sessionkit.PageResult)) {
 	return ctx, func(sessionkit.PageResult) {}
+}
+
+func TestObserverCountsTheItemsAWalkYielded(t *testing.T) {
+	srv := sessionkittest.NewServer()
+	defer srv.Close()
+	rec := &obsRecorder{}
+	client, err := srv.NewClient(sessionkit.WithObserver(rec), sessionkit.WithPrefetch(2))
+	require.NoError(t, err)
+	id, size, _ := threePages(t, srv.Data())
+	n := 0
+	for _, err := range client.Sessions.ListUsersIter(context.Background(), id, sessions.ListUsersOptions{Type: sessions.Past, PageSize: size}) {
+		require.NoError(t, err)
+		if n++; n == size+2 {
+			break
+		}
+	}
+	events := rec.all()
+	require.NotEmpty(t, events)
+	assert.Equal(t, fmt.Sprintf("walk zoom GET /videosdk/sessions/{sessionId}/users items=%d err=false", size+2), events[len(events)-1])
+
+	// A walk refused before its first call is not reported.
+	before := len(rec.all())
+	_, err = sessionkit.Collect(client.Sessions.ListUsersIter(context.Background(), "", sessions.ListUsersOptions{}))
+	require.Error(t, err)
+	assert.Len(t, rec.all(), before)
 }

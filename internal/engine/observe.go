@@ -26,6 +26,8 @@ type Observer interface {
 	// PageStart runs when the first call of a page of a walk begins; the
 	// returned function runs once when the page's fetch ends.
 	PageStart(ctx context.Context, info PageInfo) (context.Context, func(PageResult))
+	// Walk runs once when a walk that made at least one call ends.
+	Walk(ctx context.Context, info WalkInfo)
 }
 
 // CallInfo describes a call: its API, method and route (see routeOf).
@@ -104,6 +106,9 @@ func (st *call) exchange(ctx context.Context, u *url.URL, out any) (*Response, e
 	o := st.c.cfg.Observer
 	if o == nil {
 		return st.exchangeRetrying(ctx, u, out)
+	}
+	if w, ok := ctx.Value(walkProbeKey{}).(*walkProbe); ok {
+		w.register(o, st)
 	}
 	if p, ok := ctx.Value(pageProbeKey{}).(*pageProbe); ok {
 		ctx = p.start(ctx, o, st)
@@ -213,4 +218,73 @@ func fetchObserved[T any](ctx context.Context, at Cursor, fetch Fetch[T]) (Page[
 func (st *call) sleepObserved(ctx context.Context, err error, d time.Duration) bool {
 	st.observeRetryWait(ctx, nil, err, d)
 	return sleepCtx(ctx, d)
+}
+
+// WalkInfo describes a walk that ended.
+type WalkInfo struct {
+	API   API
+	Route string
+	// Items is the number of items the walk yielded.
+	Items int
+	// Duration is the time from the walk's start to its end.
+	Duration time.Duration
+	// Err is the error the walk ended with (redacted), or nil.
+	Err error
+}
+
+type walkProbeKey struct{}
+
+// walkProbe counts a walk's items; the first call of the walk tells it
+// the observer and the listing's API and route.
+type walkProbe struct {
+	began time.Time
+	items int   // used by the loop's goroutine only
+	err   error // the same
+	mu    sync.Mutex
+	o     Observer
+	api   API
+	route string
+}
+
+func (w *walkProbe) register(o Observer, st *call) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.o == nil {
+		w.o, w.api, w.route = o, st.api, st.route
+	}
+}
+
+// observeWalk returns the context a walk's pages are fetched under, its
+// yield counting the items, and the function to call when it ends.
+func observeWalk[T any](ctx context.Context, yield func(T, error) bool) (context.Context, func(T, error) bool, func()) {
+	w := &walkProbe{began: time.Now()}
+	counted := func(v T, err error) bool {
+		if err != nil {
+			w.err = withoutToken(err)
+		} else {
+			w.items++
+		}
+		return yield(v, err)
+	}
+	done := func() {
+		w.mu.Lock()
+		o := w.o
+		w.mu.Unlock()
+		if o != nil {
+			o.Walk(ctx, WalkInfo{API: w.api, Route: w.route, Items: w.items, Duration: time.Since(w.began), Err: w.err})
+		}
+	}
+	return context.WithValue(ctx, walkProbeKey{}, w), counted, done
+}
+
+// withoutToken returns err for an observer: a *PageError is copied with
+// its PageToken replaced by "[REDACTED]" (its text never shows it).
+func withoutToken(err error) error {
+	var pe *PageError
+	if !errors.As(err, &pe) || pe.PageToken == "" {
+		return err
+	}
+	cp := *pe
+	cp.PageToken = "[REDACTED]"
+	return &cp
 }

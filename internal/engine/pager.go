@@ -146,6 +146,8 @@ func Fail[T any](start Cursor, err error) iter.Seq2[T, error] {
 // loop.
 func Walk[T any](ctx context.Context, prefetch int, start Cursor, fetch Fetch[T]) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
+		ctx, yield, done := observeWalk(ctx, yield)
+		defer done()
 		w := &walker[T]{fetch: fetch, yield: yield, state: walkState{guard: newLoopGuard(start)}}
 		if prefetch > 0 {
 			w.runAhead(ctx, prefetch, start)
