@@ -58,6 +58,8 @@ const (
 	AttrCursor = attribute.Key("sessionkit.page.cursor")
 	// AttrItems is the number of items on a page of a walk.
 	AttrItems = attribute.Key("sessionkit.page.items")
+	// AttrWalkItems is the number of items a walk yielded.
+	AttrWalkItems = attribute.Key("sessionkit.walk.items")
 	// AttrRetryReason says why an attempt was retried: its status code
 	// ("503"), "attempt_timeout" or "transport".
 	AttrRetryReason = attribute.Key("sessionkit.retry.reason")
@@ -81,6 +83,9 @@ const (
 	MetricPageItems = "sessionkit.client.page.items"
 	// MetricRateLimited counts the answers with status 429, by API.
 	MetricRateLimited = "sessionkit.client.rate_limited"
+	// MetricWalkItems is the number of items each walk yielded, by API,
+	// route and error.type (set when the walk ended with an error).
+	MetricWalkItems = "sessionkit.client.walk.items"
 )
 
 // redacted is the value recorded in place of a page token.
@@ -96,6 +101,7 @@ type Instrumentation struct {
 	waits       metric.Float64Histogram
 	pageItems   metric.Int64Histogram
 	rateLimited metric.Int64Counter
+	walkItems   metric.Int64Histogram
 }
 
 // New returns an Instrumentation that records spans with tp and metrics
@@ -129,6 +135,10 @@ func New(tp trace.TracerProvider, mp metric.MeterProvider) *Instrumentation {
 	in.rateLimited, err = m.Int64Counter(MetricRateLimited, metric.WithUnit("{response}"),
 		metric.WithDescription("Answers with status 429 Too Many Requests."))
 	errs = append(errs, err)
+	in.walkItems, err = m.Int64Histogram(MetricWalkItems, metric.WithUnit("{item}"),
+		metric.WithDescription("Items each walk yielded."),
+		metric.WithExplicitBucketBoundaries(0, 1, 10, 100, 1000, 10000, 100000, 1000000))
+	errs = append(errs, err)
 	if err := errors.Join(errs...); err != nil {
 		otel.Handle(err)
 	}
@@ -151,6 +161,9 @@ func (in *Instrumentation) fallback() {
 	}
 	if in.rateLimited == nil {
 		in.rateLimited, _ = n.Int64Counter(MetricRateLimited)
+	}
+	if in.walkItems == nil {
+		in.walkItems, _ = n.Int64Histogram(MetricWalkItems)
 	}
 }
 
@@ -370,6 +383,26 @@ func (in *Instrumentation) PageStart(ctx context.Context, info sessionkit.PageIn
 		}
 		span.End()
 	}
+}
+
+// Walk records the INTERNAL span of a walk that ended, from its start to
+// its end, and the items it yielded; see sessionkit.Observer. The span is
+// made when the walk ends, so its pages are not its children: they are
+// siblings under the walk's context.
+func (in *Instrumentation) Walk(ctx context.Context, info sessionkit.WalkInfo) {
+	attrs := routeAttrs(info.API, info.Route)
+	metricAttrs := []attribute.KeyValue{AttrAPI.String(info.API.String()), templateOf(info.Route)}
+	end := time.Now()
+	_, span := in.tracer.Start(ctx, "sessionkit.walk "+info.Route, trace.WithSpanKind(trace.SpanKindInternal),
+		trace.WithTimestamp(end.Add(-info.Duration)), trace.WithAttributes(append(attrs, AttrWalkItems.Int(info.Items))...))
+	if info.Err != nil {
+		et := semconv.ErrorTypeKey.String(errorType(info.Err))
+		span.SetAttributes(et)
+		span.SetStatus(codes.Error, "")
+		metricAttrs = append(metricAttrs, et)
+	}
+	span.End(trace.WithTimestamp(end))
+	in.walkItems.Record(ctx, int64(info.Items), metric.WithAttributes(metricAttrs...))
 }
 
 func routeAttrs(api sessionkit.API, route string) []attribute.KeyValue {

@@ -114,6 +114,7 @@ func TestWalkWithARetriedPageRecordsEveryAttemptCallAndPage(t *testing.T) {
 		attemptSpan("", "http.response.status_code=200"),
 		callSpan(1, ""),
 		pageSpan(cursor, n-2*size),
+		span("sessionkit.walk "+zoomRoute, "internal", "", with(route, "sessionkit.walk.items="+itoa(n)), ""),
 	}, lines)
 
 	metrics := r.metricLines(t)
@@ -126,6 +127,7 @@ func TestWalkWithARetriedPageRecordsEveryAttemptCallAndPage(t *testing.T) {
 		"sessionkit.client.page.items{sessionkit.api=zoom " + tmpl + "} count=3 sum=" + itoa(n),
 		"sessionkit.client.retries{sessionkit.api=zoom sessionkit.retry.reason=503 " + tmpl + "} 1",
 		"sessionkit.client.wait.duration{sessionkit.api=zoom sessionkit.wait.reason=backoff} count=1",
+		"sessionkit.client.walk.items{sessionkit.api=zoom " + tmpl + "} count=1 sum=" + itoa(n),
 	}, metrics)
 }
 
@@ -284,6 +286,12 @@ func TestPrefetchedWalkNestsEveryCallInItsPage(t *testing.T) {
 				}
 			}
 			assert.Positive(t, number, "Ductape's pages are numbered from 1")
+		case strings.HasPrefix(s.Name(), "sessionkit.walk "):
+			for _, kv := range s.Attributes() {
+				if kv.Key == skotel.AttrWalkItems {
+					assert.Equal(t, int64(len(d.DuctapeUsers)), kv.Value.AsInt64(), "the walk yielded every user")
+				}
+			}
 		case strings.HasPrefix(s.Name(), "sessionkit.call "):
 			calls++
 			require.NotNil(t, parent, "a call of a walk is inside its page")
