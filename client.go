@@ -101,6 +101,7 @@ func (s *settings) config() engine.Config {
 		UserAgent:      s.userAgent,
 		Prefetch:       s.prefetch,
 		WorkspaceID:    s.workspaceID,
+		Observer:       s.observer,
 		Now:            s.now,
 	}
 }

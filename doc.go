@@ -55,6 +55,11 @@
 // shares the original's connections, rate limits and credentials. See
 // docs/middleware.md.
 //
+// WithObserver tells an Observer about every call, wait and page of a walk;
+// the module github.com/sessionkit/sessionkit-go/otel builds OpenTelemetry
+// traces and metrics on it and on WithMiddleware (see
+// docs/observability.md).
+//
 // Package sessionkittest serves all four APIs in-process, for tests and for
 // the quickstart (go run ./examples/quickstart).
 package sessionkit

@@ -66,6 +66,7 @@ type settings struct {
 	prefetch       int
 	workspaceID    string
 	now            func() time.Time
+	observer       engine.Observer
 
 	// Credentials (see credentials.go): the global WithAPIKey,
 	// WithTokenFunc or WithTokenSource, and the global

@@ -18,9 +18,9 @@ import (
 // goroutines.
 //
 // These options may be given: [WithMaxRetries], [WithRetryWait],
-// [WithAttemptTimeout], [WithPrefetch], [WithLogger], [WithUserAgent] and
-// [WithMiddleware], the latter also inside [ForAPI]; middleware given here
-// runs inside c's. The options that c shares cannot change: [WithBaseURL],
+// [WithAttemptTimeout], [WithPrefetch], [WithLogger], [WithUserAgent],
+// [WithObserver] (which replaces c's) and [WithMiddleware], the latter
+// also inside [ForAPI]; middleware given here runs inside c's. The options that c shares cannot change: [WithBaseURL],
 // [WithAPIKey], [WithTokenFunc], [WithTokenSource],
 // [WithVideoSDKCredentials], [WithVideoSDKTokenLifetime],
 // [WithWorkspaceID], [WithHTTPClient] and [WithRateLimit] make With return

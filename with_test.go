@@ -192,6 +192,7 @@ var (
 		"WithPrefetch":       sessionkit.WithPrefetch(2),
 		"WithLogger":         sessionkit.WithLogger(slog.New(slog.DiscardHandler)),
 		"WithUserAgent":      sessionkit.WithUserAgent("batch/1"),
+		"WithObserver":       sessionkit.WithObserver(nopObserver{}),
 		"WithMiddleware": sessionkit.WithMiddleware(func(req *http.Request, next func(*http.Request) (*http.Response, error)) (*http.Response, error) {
 			return next(req)
 		}),

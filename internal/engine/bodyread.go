@@ -52,7 +52,7 @@ func (st *call) retryBody(ctx context.Context, failed *bodyReadError) (bool, err
 	if ctx.Err() == nil {
 		retry, wait := st.decide(err, nil)
 		st.logAttempt(ctx, nil, err, wait, retry)
-		if retry && sleepCtx(ctx, wait) {
+		if retry && st.sleepObserved(ctx, err, wait) {
 			st.attemptsBefore = st.attempts
 			return true, nil
 		}

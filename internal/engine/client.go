@@ -43,6 +43,8 @@ type Config struct {
 	UserAgent      string
 	Prefetch       int
 	WorkspaceID    string
+	// Observer, when set, is told about calls, waits and pages.
+	Observer Observer
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }

@@ -58,11 +58,11 @@ func (c *Client) Get(ctx context.Context, api API, route Route, path string, q a
 	return st.exchange(ctx, u, out)
 }
 
-// exchange sends the call's request, with retries, and decodes a 2xx body
-// into out. A body that fails while it is read is retried like a
+// exchangeRetrying sends the call's request, with retries, and decodes a
+// 2xx body into out. A body that fails while it is read is retried like a
 // connection error (see [bodyReadError]); out is reset before each new
 // decode, so nothing of a failed attempt stays in it.
-func (st *call) exchange(ctx context.Context, u *url.URL, out any) (*Response, error) {
+func (st *call) exchangeRetrying(ctx context.Context, u *url.URL, out any) (*Response, error) {
 	for {
 		resp, err := st.do(ctx, u) //nolint:bodyclose // decode closes it
 		if err != nil {
@@ -190,7 +190,7 @@ func (st *call) send(ctx context.Context, u *url.URL) (*http.Response, error) {
 		RetryWaitMin:   st.c.cfg.RetryWaitMin,
 		RetryWaitMax:   st.c.cfg.RetryWaitMax,
 		RetryMax:       st.c.cfg.MaxRetries,
-		CheckRetry:     st.checkRetry,
+		CheckRetry:     st.checkRetryObserved,
 		Backoff:        st.backoff,
 		ErrorHandler:   st.giveUp,
 		RequestLogHook: st.beforeAttempt,

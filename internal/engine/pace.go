@@ -274,7 +274,7 @@ func (st *call) waitTurn(ctx context.Context) error {
 	lim := st.c.apis[st.api].Limiter
 	for {
 		if lim != nil {
-			if err := lim.Wait(ctx); err != nil {
+			if err := st.limiterWait(ctx, lim); err != nil {
 				if ctxErr := ctx.Err(); ctxErr != nil {
 					return ctxErr
 				}

@@ -162,6 +162,8 @@ func Walk[T any](ctx context.Context, prefetch int, start Cursor, fetch Fetch[T]
 // its pages twin share the fetch, and so the walk.
 func WalkItems[P, T any](ctx context.Context, prefetch int, start Cursor, fetch PageFetch[P, T]) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
+		ctx, yield, done := observeWalk(ctx, yield)
+		defer done()
 		var zero T
 		walkPages(ctx, prefetch, start, fetch, func(_ P, items []T, err error) (int, bool) {
 			if err != nil {
@@ -188,12 +190,16 @@ func WalkItems[P, T any](ctx context.Context, prefetch int, start Cursor, fetch 
 // was ranged.
 func WalkPages[P, T any](ctx context.Context, prefetch int, start Cursor, fetch PageFetch[P, T]) iter.Seq2[P, error] {
 	return func(yield func(P, error) bool) {
+		ctx, probe, done := startWalk(ctx)
+		defer done()
 		var zero P
 		walkPages(ctx, prefetch, start, fetch, func(pub P, items []T, err error) (int, bool) {
 			if err != nil {
+				probe.fail(err)
 				yield(zero, err)
 				return 0, false
 			}
+			probe.items += len(items)
 			return len(items), yield(pub, nil)
 		})
 	}
@@ -235,7 +241,7 @@ func (w *walker[P, T]) fail(at Cursor, err error) {
 // run walks one page at a time.
 func (w *walker[P, T]) run(ctx context.Context, at Cursor) {
 	for {
-		pub, page, err := w.fetch(ctx, at)
+		pub, page, err := fetchObserved(ctx, at, w.fetch)
 		if err != nil {
 			w.fail(at, err)
 			return
@@ -470,7 +476,7 @@ func (p *producer[P, T]) launch() *future[P, T] {
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
-		f.pub, f.page, f.err = p.w.fetch(p.ctx, f.at)
+		f.pub, f.page, f.err = fetchObserved(p.ctx, f.at, p.w.fetch)
 		close(f.done)
 	}()
 	return f
