@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -72,32 +73,8 @@ func (s *Server) problem(w http.ResponseWriter, r *http.Request, p problem) {
 
 func (s *Server) monoSessions(w http.ResponseWriter, r *http.Request, args []string) {
 	q := r.URL.Query()
-	errs := map[string][]string{}
-	positive := func(key string, def int) int {
-		n, err := intParam(q, key, def)
-		switch {
-		case err != nil:
-			errs[key] = append(errs[key], fmt.Sprintf("The value '%s' is not valid.", q.Get(key)))
-		case n < 1:
-			errs[key] = append(errs[key], fmt.Sprintf("'%s' must be greater than 0", key))
-		}
-		return n
-	}
-	page, size := positive("page", 1), positive("size", 10)
-	var compare func(a, b *MonoCloudSession) int
-	order := 1
-	if v := q.Get("sort"); v != "" {
-		key, ord, _ := strings.Cut(v, ":")
-		o, err := strconv.Atoi(ord)
-		compare = monoSortKeys[key]
-		if compare == nil || err != nil || (o != 1 && o != -1) {
-			errs["sort"] = append(errs["sort"], "'sort' must be 'key:order' with key one of session_id, initiated_at, expires_at, last_updated and order 1 or -1")
-		}
-		order = o
-	}
-	if len(errs) > 0 {
-		s.problem(w, r, problem{Type: "https://httpstatuses.io/422#validation-error", Title: "Unprocessable Entity",
-			Status: http.StatusUnprocessableEntity, Errors: errs})
+	list, errs := readMonoList(q, monoSortKeys, "key one of session_id, initiated_at, expires_at, last_updated")
+	if s.monoInvalid(w, r, errs) {
 		return
 	}
 	all, ok := s.data.MonoCloudSessions[unescape(args[0])]
@@ -111,13 +88,64 @@ func (s *Server) monoSessions(w http.ResponseWriter, r *http.Request, args []str
 			sessions = append(sessions, m)
 		}
 	}
-	if compare != nil {
-		slices.SortStableFunc(sessions, func(a, b MonoCloudSession) int { return order * compare(&a, &b) })
+	list.write(s, w, sessions)
+}
+
+// monoList is the paging and sorting of one MonoCloud listing request.
+type monoList[T any] struct {
+	page, size int
+	compare    func(a, b *T) int // nil: the listing's own order
+	order      int
+}
+
+// readMonoList reads page, size (1 and 10 when absent) and sort=key:order
+// with a key of keys (keysText names them in the error), and the
+// validation errors MonoCloud would report for them, by parameter.
+func readMonoList[T any](q url.Values, keys map[string]func(a, b *T) int, keysText string) (monoList[T], map[string][]string) {
+	errs := map[string][]string{}
+	positive := func(key string, def int) int {
+		n, err := intParam(q, key, def)
+		switch {
+		case err != nil:
+			errs[key] = append(errs[key], fmt.Sprintf("The value '%s' is not valid.", q.Get(key)))
+		case n < 1:
+			errs[key] = append(errs[key], fmt.Sprintf("'%s' must be greater than 0", key))
+		}
+		return n
+	}
+	l := monoList[T]{page: positive("page", 1), size: positive("size", 10), order: 1}
+	if v := q.Get("sort"); v != "" {
+		key, ord, _ := strings.Cut(v, ":")
+		o, err := strconv.Atoi(ord)
+		l.compare, l.order = keys[key], o
+		if l.compare == nil || err != nil || (o != 1 && o != -1) {
+			errs["sort"] = append(errs["sort"], "'sort' must be 'key:order' with "+keysText+" and order 1 or -1")
+		}
+	}
+	return l, errs
+}
+
+// monoInvalid answers MonoCloud's 422 problem when errs holds any, and
+// reports whether it did.
+func (s *Server) monoInvalid(w http.ResponseWriter, r *http.Request, errs map[string][]string) bool {
+	if len(errs) == 0 {
+		return false
+	}
+	s.problem(w, r, problem{Type: "https://httpstatuses.io/422#validation-error", Title: "Unprocessable Entity",
+		Status: http.StatusUnprocessableEntity, Errors: errs})
+	return true
+}
+
+// write sorts rows as asked and answers the requested page of them as a
+// bare array, with X-Pagination unless the server was made without it.
+func (l monoList[T]) write(s *Server, w http.ResponseWriter, rows []T) {
+	if l.compare != nil {
+		slices.SortStableFunc(rows, func(a, b T) int { return l.order * l.compare(&a, &b) })
 	}
 	if !s.cfg.noPagination {
-		pg, _ := json.Marshal(monoPagination{TotalCount: len(sessions), PageSize: size, CurrentPage: page,
-			HasNext: page < pageCount(len(sessions), size), HasPrevious: page > 1})
+		pg, _ := json.Marshal(monoPagination{TotalCount: len(rows), PageSize: l.size, CurrentPage: l.page,
+			HasNext: l.page < pageCount(len(rows), l.size), HasPrevious: l.page > 1})
 		w.Header().Set("X-Pagination", string(pg))
 	}
-	writeJSON(w, http.StatusOK, window(sessions, page-1, size))
+	writeJSON(w, http.StatusOK, window(rows, l.page-1, l.size))
 }

@@ -2,7 +2,6 @@ package sessionkittest
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -180,32 +179,8 @@ func (u *MonoCloudUser) matchesFilter(term string) bool {
 // by a bare term and sorted on request, as a bare array with X-Pagination.
 func (s *Server) monoUsers(w http.ResponseWriter, r *http.Request, _ []string) {
 	q := r.URL.Query()
-	errs := map[string][]string{}
-	positive := func(key string, def int) int {
-		n, err := intParam(q, key, def)
-		switch {
-		case err != nil:
-			errs[key] = append(errs[key], fmt.Sprintf("The value '%s' is not valid.", q.Get(key)))
-		case n < 1:
-			errs[key] = append(errs[key], fmt.Sprintf("'%s' must be greater than 0", key))
-		}
-		return n
-	}
-	page, size := positive("page", 1), positive("size", 10)
-	var compare func(a, b *MonoCloudUser) int
-	order := 1
-	if v := q.Get("sort"); v != "" {
-		key, ord, _ := strings.Cut(v, ":")
-		o, err := strconv.Atoi(ord)
-		compare = monoUserSortKeys[key]
-		if compare == nil || err != nil || (o != 1 && o != -1) {
-			errs["sort"] = append(errs["sort"], "'sort' must be 'key:order' with a known user field as key and order 1 or -1")
-		}
-		order = o
-	}
-	if len(errs) > 0 {
-		s.problem(w, r, problem{Type: "https://httpstatuses.io/422#validation-error", Title: "Unprocessable Entity",
-			Status: http.StatusUnprocessableEntity, Errors: errs})
+	list, errs := readMonoList(q, monoUserSortKeys, "a known user field as key")
+	if s.monoInvalid(w, r, errs) {
 		return
 	}
 	var users []MonoCloudUser
@@ -214,13 +189,5 @@ func (s *Server) monoUsers(w http.ResponseWriter, r *http.Request, _ []string) {
 			users = append(users, u)
 		}
 	}
-	if compare != nil {
-		slices.SortStableFunc(users, func(a, b MonoCloudUser) int { return order * compare(&a, &b) })
-	}
-	if !s.cfg.noPagination {
-		pg, _ := json.Marshal(monoPagination{TotalCount: len(users), PageSize: size, CurrentPage: page,
-			HasNext: page < pageCount(len(users), size), HasPrevious: page > 1})
-		w.Header().Set("X-Pagination", string(pg))
-	}
-	writeJSON(w, http.StatusOK, window(users, page-1, size))
+	list.write(s, w, users)
 }
