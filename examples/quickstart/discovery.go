@@ -139,6 +139,16 @@ func monoUserRow(u users.User) []string {
 
 const monoUserHeader = "USER|NAME|EMAIL|CREATED|LAST ACTIVE"
 
+// paginationLine prints what a MonoCloud page's X-Pagination header says
+// about n items of a listing sorted newest first.
+func (q *quickstart) paginationLine(p *users.Pagination, n int, noun string) {
+	if p == nil {
+		fmt.Fprintf(q.out, "   %d %s (no X-Pagination header: totals unknown)\n", n, noun)
+		return
+	}
+	fmt.Fprintf(q.out, "   page %d: %d of %d %s, newest first (has next: %v)\n", p.CurrentPage, n, p.TotalCount, noun, p.HasNext)
+}
+
 func (q *quickstart) usersList(ctx context.Context) error {
 	q.title("Users.List", "MonoCloud")
 	if !q.discoveryReady(sessionkit.MonoCloud) {
@@ -148,11 +158,7 @@ func (q *quickstart) usersList(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if p := page.Pagination; p != nil {
-		fmt.Fprintf(q.out, "   page %d: %d of %d users, newest first (has next: %v)\n", p.CurrentPage, len(page.Users), p.TotalCount, p.HasNext)
-	} else {
-		fmt.Fprintf(q.out, "   %d users (no X-Pagination header: totals unknown)\n", len(page.Users))
-	}
+	q.paginationLine(page.Pagination, len(page.Users), "users")
 	var rows [][]string
 	for _, u := range page.Users[:min(shown, len(page.Users))] {
 		rows = append(rows, monoUserRow(u))

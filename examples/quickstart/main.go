@@ -495,11 +495,7 @@ func (q *quickstart) userSessions(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if p := page.Pagination; p != nil {
-		fmt.Fprintf(q.out, "   page %d: %d of %d sessions, newest first (has next: %v)\n", p.CurrentPage, len(page.Sessions), p.TotalCount, p.HasNext)
-	} else {
-		fmt.Fprintf(q.out, "   %d sessions (no X-Pagination header: totals unknown)\n", len(page.Sessions))
-	}
+	q.paginationLine(page.Pagination, len(page.Sessions), "sessions")
 	var rows [][]string
 	for _, s := range page.Sessions[:min(shown, len(page.Sessions))] {
 		rows = append(rows, sessionRow(s))

@@ -312,15 +312,9 @@ func textHash(b []byte) uint {
 // an exponent or a value out of int's range is an error, as with
 // encoding/json.
 func Int(t *Tokens, p *int) error {
-	raw, err := t.dec.ReadValue()
-	if err != nil {
+	raw, err := number(t)
+	if raw == nil || err != nil {
 		return err
-	}
-	switch raw[0] {
-	case 'n':
-		return nil
-	case '"', 't', 'f', '{', '[':
-		return kindError("a number", raw.Kind())
 	}
 	n, err := strconv.ParseInt(string(raw), 10, strconv.IntSize)
 	if err != nil {
@@ -333,15 +327,9 @@ func Int(t *Tokens, p *int) error {
 // Float decodes a JSON number into *p; null leaves it alone. A value out
 // of float64's range is an error, as with encoding/json.
 func Float(t *Tokens, p *float64) error {
-	raw, err := t.dec.ReadValue()
-	if err != nil {
+	raw, err := number(t)
+	if raw == nil || err != nil {
 		return err
-	}
-	switch raw[0] {
-	case 'n':
-		return nil
-	case '"', 't', 'f', '{', '[':
-		return kindError("a number", raw.Kind())
 	}
 	f, err := strconv.ParseFloat(string(raw), 64)
 	if err != nil {
@@ -349,6 +337,22 @@ func Float(t *Tokens, p *float64) error {
 	}
 	*p = f
 	return nil
+}
+
+// number reads a JSON number's text; nil for null, and an error for a
+// value of another kind.
+func number(t *Tokens) (jsontext.Value, error) {
+	raw, err := t.dec.ReadValue()
+	if err != nil {
+		return nil, err
+	}
+	switch raw[0] {
+	case 'n':
+		return nil, nil
+	case '"', 't', 'f', '{', '[':
+		return nil, kindError("a number", raw.Kind())
+	}
+	return raw, nil
 }
 
 // Bool decodes a JSON boolean into *p; null leaves it alone.
