@@ -115,8 +115,8 @@ func (s *settings) resolve() (engine.Config, error) {
 		if sc.baseURL != nil {
 			eff.baseURL = sc.baseURL
 		}
-		if sc.cred != nil {
-			eff.cred = sc.cred
+		if sc.cred[api].set() {
+			eff.cred[api] = sc.cred[api]
 		}
 		if sc.limit != nil {
 			eff.limit = sc.limit
@@ -131,13 +131,7 @@ func (s *settings) resolve() (engine.Config, error) {
 			}
 			ac.BaseURL = u
 		}
-		if eff.cred != nil {
-			cred, err := eff.cred(api)
-			if err != nil {
-				return cfg, err
-			}
-			ac.Credential = cred
-		}
+		ac.Credential = eff.cred[api].build(s.videoSDKLifetime, s.now)
 		if eff.limit != nil {
 			ac.Limiter = rate.NewLimiter(rate.Limit(eff.limit.rps), eff.limit.burst)
 		}

@@ -33,8 +33,10 @@ const (
 // perAPI holds the options that ForAPI can scope. The zero value means
 // "not set".
 type perAPI struct {
-	baseURL    *url.URL
-	cred       func(api API) (engine.Credential, error)
+	baseURL *url.URL
+	// cred is the credential of each API (see credentials.go); inside
+	// ForAPI(api, ...) only cred[api] is read.
+	cred       [len(engine.APIs)]credential
 	limit      *rateLimit
 	middleware []Middleware // accumulates: every WithMiddleware of the scope, in order
 }
@@ -56,25 +58,18 @@ type settings struct {
 	// that fixed() wraps refuse to run.
 	deriving bool
 
-	httpClient     *http.Client
-	maxRetries     int
-	retryMin       time.Duration
-	retryMax       time.Duration
-	attemptTimeout time.Duration
-	logger         *slog.Logger
-	userAgent      string
-	prefetch       int
-	workspaceID    string
-	now            func() time.Time
-	observer       engine.Observer
-
-	// Credentials (see credentials.go): the global WithAPIKey,
-	// WithTokenFunc or WithTokenSource, and the global
-	// WithVideoSDKCredentials (Zoom only), kept apart so that neither
-	// replaces the other; global.cred reads them.
-	globalCred       func(api API) (engine.Credential, error)
-	videoSDK         func(api API) (engine.Credential, error)
-	videoSDKLifetime time.Duration
+	httpClient       *http.Client
+	maxRetries       int
+	retryMin         time.Duration
+	retryMax         time.Duration
+	attemptTimeout   time.Duration
+	logger           *slog.Logger
+	userAgent        string
+	prefetch         int
+	workspaceID      string
+	now              func() time.Time
+	observer         engine.Observer
+	videoSDKLifetime time.Duration // of WithVideoSDKTokenLifetime; 0: the default
 }
 
 func invalid(option, format string, args ...any) error {
@@ -216,7 +211,7 @@ func WithAPIKey(key string) Option {
 			return invalid(s.optionName("WithAPIKey"), "the key is %d bytes long; at least %d (MinCredentialLength) are required, so that it can be redacted from error texts and logs",
 				len(key), engine.MinCredentialLen)
 		}
-		s.setCredential(func(API) (engine.Credential, error) { return engine.StaticKey(key), nil })
+		s.setCredential(engine.StaticKey(key))
 		return nil
 	})
 }
@@ -232,7 +227,7 @@ func WithTokenFunc(fn func(ctx context.Context) (string, error)) Option {
 		if fn == nil {
 			return invalid("WithTokenFunc", "function is nil")
 		}
-		s.setCredential(func(API) (engine.Credential, error) { return engine.TokenFunc(fn), nil })
+		s.setCredential(engine.TokenFunc(fn))
 		return nil
 	})
 }
@@ -259,7 +254,7 @@ func WithTokenSource(ts oauth2.TokenSource) Option {
 			}
 			return tok.AccessToken, nil
 		}
-		s.setCredential(func(API) (engine.Credential, error) { return engine.TokenFunc(fn), nil })
+		s.setCredential(engine.TokenFunc(fn))
 		return nil
 	})
 }
