@@ -118,6 +118,9 @@ func (s *settings) resolve() (engine.Config, error) {
 		if sc.cred[api].set() {
 			eff.cred[api] = sc.cred[api]
 		}
+		if sc.videoSDKLifetime != 0 {
+			eff.videoSDKLifetime = sc.videoSDKLifetime
+		}
 		if sc.limit != nil {
 			eff.limit = sc.limit
 		}
@@ -131,7 +134,7 @@ func (s *settings) resolve() (engine.Config, error) {
 			}
 			ac.BaseURL = u
 		}
-		ac.Credential = eff.cred[api].build(s.videoSDKLifetime, s.now)
+		ac.Credential = eff.cred[api].build(eff.videoSDKLifetime, s.now)
 		if eff.limit != nil {
 			ac.Limiter = rate.NewLimiter(rate.Limit(eff.limit.rps), eff.limit.burst)
 		}

@@ -2,6 +2,7 @@ package sessionkit_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -315,6 +316,22 @@ func TestVideoSDKJWTSeesTheFinalLifetimeAndClock(t *testing.T) {
 				})
 			}
 		}
+	}
+	// A lifetime scoped to Zoom wins over a global one, whatever the order,
+	// as every scoped option does.
+	for _, scopedFirst := range []bool{true, false} {
+		t.Run(fmt.Sprintf("scoped and global lifetimes, scoped first %v", scopedFirst), func(t *testing.T) {
+			opts := []sessionkit.Option{
+				sessionkit.ForAPI(sessionkit.Zoom, sessionkit.WithVideoSDKTokenLifetime(lifetime)),
+				sessionkit.WithVideoSDKTokenLifetime(time.Hour),
+			}
+			if !scopedFirst {
+				opts[0], opts[1] = opts[1], opts[0]
+			}
+			claims, ok := credJWTClaims(t, rec.token(t, rec.client(t, append(opts, credItem{"vsdk", credGlobal}.opt())...), sessionkit.Zoom))
+			require.True(t, ok)
+			assert.Equal(t, lifetime, claims.ExpiresAt.Sub(claims.IssuedAt.Time))
+		})
 	}
 	t.Run("default lifetime", func(t *testing.T) {
 		claims, ok := credJWTClaims(t, rec.token(t, rec.client(t, credItem{"vsdk", credGlobal}.opt()), sessionkit.Zoom))

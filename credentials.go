@@ -88,7 +88,7 @@ func WithVideoSDKTokenLifetime(d time.Duration) Option {
 			return invalid(name, "must be between %s and %s, got %s",
 				engine.MinVideoSDKTokenLifetime, engine.MaxVideoSDKTokenLifetime, d)
 		}
-		s.videoSDKLifetime = d
+		s.target.videoSDKLifetime = d
 		return nil
 	})
 }

@@ -36,9 +36,10 @@ type perAPI struct {
 	baseURL *url.URL
 	// cred is the credential of each API (see credentials.go); inside
 	// ForAPI(api, ...) only cred[api] is read.
-	cred       [len(engine.APIs)]credential
-	limit      *rateLimit
-	middleware []Middleware // accumulates: every WithMiddleware of the scope, in order
+	cred             [len(engine.APIs)]credential
+	videoSDKLifetime time.Duration // Zoom's only (WithVideoSDKTokenLifetime)
+	limit            *rateLimit
+	middleware       []Middleware // accumulates: every WithMiddleware of the scope, in order
 }
 
 type rateLimit struct {
@@ -58,18 +59,17 @@ type settings struct {
 	// that fixed() wraps refuse to run.
 	deriving bool
 
-	httpClient       *http.Client
-	maxRetries       int
-	retryMin         time.Duration
-	retryMax         time.Duration
-	attemptTimeout   time.Duration
-	logger           *slog.Logger
-	userAgent        string
-	prefetch         int
-	workspaceID      string
-	now              func() time.Time
-	observer         engine.Observer
-	videoSDKLifetime time.Duration // of WithVideoSDKTokenLifetime; 0: the default
+	httpClient     *http.Client
+	maxRetries     int
+	retryMin       time.Duration
+	retryMax       time.Duration
+	attemptTimeout time.Duration
+	logger         *slog.Logger
+	userAgent      string
+	prefetch       int
+	workspaceID    string
+	now            func() time.Time
+	observer       engine.Observer
 }
 
 func invalid(option, format string, args ...any) error {
