@@ -15,9 +15,9 @@ import (
 	"github.com/sessionkit/sessionkit-go/internal/engine"
 )
 
-// Option configures a Client. Options apply in order, a later one
+// Option configures a [Client]. Options apply in order, a later one
 // overriding an earlier one of the same scope; an option scoped to one API
-// with ForAPI always wins, for that API, over the same option given
+// with [ForAPI] always wins, for that API, over the same option given
 // globally.
 type Option func(*settings) error
 
@@ -107,11 +107,24 @@ func fixed(name string, apply Option) Option {
 }
 
 // ForAPI applies opts to one API only. For that API they win over the same
-// options given globally, whatever the order. WithBaseURL, WithAPIKey,
-// WithTokenFunc, WithTokenSource, WithRateLimit and (for Zoom only)
-// WithVideoSDKCredentials and WithVideoSDKTokenLifetime can be scoped;
-// scoping any other option, or nesting ForAPI, makes NewClient fail with
-// ErrInvalidOptions.
+// options given globally, whatever the order. [WithBaseURL], [WithAPIKey],
+// [WithTokenFunc], [WithTokenSource], [WithRateLimit], [WithMiddleware]
+// and (for Zoom only) [WithVideoSDKCredentials] and
+// [WithVideoSDKTokenLifetime] can be scoped; scoping any other option, or
+// nesting ForAPI, makes [NewClient] fail with [ErrInvalidOptions].
+//
+// The credential options, [WithAPIKey], [WithTokenFunc], [WithTokenSource]
+// and [WithVideoSDKCredentials], count as one option: each gives the APIs
+// it applies to their credential in its scope, replacing the one an
+// earlier credential option of that scope gave them.
+// WithVideoSDKCredentials applies to Zoom only, the others to every API of
+// their scope. So, globally, a WithAPIKey given before
+// WithVideoSDKCredentials stays the other APIs' credential and one given
+// after it replaces it for Zoom too; and for one API, a credential scoped
+// with ForAPI wins over the global one whatever the order (a scoped base
+// URL, rate limit or token lifetime alone keeps the global credential).
+// The JWTs get the final [WithVideoSDKTokenLifetime] whatever the order.
+// [Client.With] cannot change any of them.
 func ForAPI(api API, opts ...Option) Option {
 	return func(s *settings) error {
 		if s.scope != "" {
@@ -199,12 +212,11 @@ func stripURLError(err error) error {
 }
 
 // WithAPIKey sets the static credential: of every API, or of one inside
-// ForAPI. Ductape, Zoom and Arthur receive it as "Authorization: Bearer
-// <key>", MonoCloud as "X-API-KEY: <key>". A key shorter than
-// MinCredentialLength bytes makes NewClient fail with ErrInvalidOptions,
-// the error naming WithAPIKey (and its ForAPI scope). It replaces any other
-// credential option of the same scope; given globally after a global
-// WithVideoSDKCredentials it replaces that one for Zoom too.
+// [ForAPI] (which says how credential options combine). Ductape, Zoom and
+// Arthur receive it as "Authorization: Bearer <key>", MonoCloud as
+// "X-API-KEY: <key>". A key shorter than [MinCredentialLength] bytes makes
+// [NewClient] fail with [ErrInvalidOptions], the error naming WithAPIKey
+// (and its ForAPI scope).
 func WithAPIKey(key string) Option {
 	return fixed("WithAPIKey", func(s *settings) error {
 		if len(key) < engine.MinCredentialLen {
@@ -217,11 +229,12 @@ func WithAPIKey(key string) Option {
 }
 
 // WithTokenFunc makes the credential come from fn, asked before every
-// attempt, so a retry after a long wait sends a fresh secret. When the API
-// answers 401, fn is asked again and the request retried once. When fn
-// returns an empty credential or one shorter than MinCredentialLength
-// bytes, the attempt fails with an error wrapping ErrInvalidCredential
-// before anything is sent, and is not retried.
+// attempt, so a retry after a long wait sends a fresh secret: of every
+// API, or of one inside [ForAPI] (which says how credential options
+// combine). When the API answers 401, fn is asked again and the request
+// retried once. When fn returns an empty credential or one shorter than
+// [MinCredentialLength] bytes, the attempt fails with an error wrapping
+// [ErrInvalidCredential] before anything is sent, and is not retried.
 func WithTokenFunc(fn func(ctx context.Context) (string, error)) Option {
 	return fixed("WithTokenFunc", func(s *settings) error {
 		if fn == nil {
@@ -232,13 +245,15 @@ func WithTokenFunc(fn func(ctx context.Context) (string, error)) Option {
 	})
 }
 
-// WithTokenSource makes the credential come from an oauth2.TokenSource (or
-// anything with its Token method); the access token is sent the way the
-// API expects a key. Wrap it in oauth2.ReuseTokenSource to cache it. It is
-// asked before every attempt; after a 401 it is asked again and the request
-// retried once (a caching source hands back the same token until it
-// expires). An empty access token, or one shorter than MinCredentialLength
-// bytes, fails the attempt as WithTokenFunc does.
+// WithTokenSource makes the credential come from an [oauth2.TokenSource]
+// (or anything with its Token method), of every API or of one inside
+// [ForAPI] (which says how credential options combine); the access token
+// is sent the way the API expects a key. Wrap it in
+// [oauth2.ReuseTokenSource] to cache it. It is asked before every attempt;
+// after a 401 it is asked again and the request retried once (a caching
+// source hands back the same token until it expires). An empty access
+// token, or one shorter than [MinCredentialLength] bytes, fails the
+// attempt as [WithTokenFunc] does.
 func WithTokenSource(ts oauth2.TokenSource) Option {
 	return fixed("WithTokenSource", func(s *settings) error {
 		if ts == nil {
