@@ -16,7 +16,7 @@ const Version = "0.1.0"
 // returns the lower-case name ("ductape", "zoom", "arthur", "monocloud").
 type API = engine.API
 
-// The four APIs, for ForAPI.
+// The four APIs, for [ForAPI].
 const (
 	// Ductape is the Ductape sessions API (Sessions.FetchUsers,
 	// Sessions.FetchUserDetails).
@@ -29,7 +29,7 @@ const (
 	MonoCloud API = engine.MonoCloud
 )
 
-// Client talks to the four APIs. Build one with NewClient and share it: it
+// Client talks to the four APIs. Build one with [NewClient] and share it: it
 // is safe for concurrent use.
 type Client struct {
 	// Sessions calls Ductape's session users and Zoom's Video SDK session
@@ -44,9 +44,9 @@ type Client struct {
 	settings *settings // the options NewClient applied, for With; never changed
 }
 
-// NewClient returns a Client configured by opts. It makes no network call.
+// NewClient returns a [Client] configured by opts. It makes no network call.
 // A bad option value gives an error satisfying errors.Is(err,
-// ErrInvalidOptions) that names the option.
+// [ErrInvalidOptions]) that names the option.
 func NewClient(opts ...Option) (*Client, error) {
 	s := &settings{
 		maxRetries: DefaultMaxRetries,
@@ -143,5 +143,5 @@ func (s *settings) resolve() (engine.Config, error) {
 }
 
 // CloseIdleConnections closes the idle connections of the client's
-// transport (the SDK's own, or the one given with WithHTTPClient).
+// transport (the SDK's own, or the one given with [WithHTTPClient]).
 func (c *Client) CloseIdleConnections() { engine.ClientOf(c.common).CloseIdleConnections() }

@@ -26,7 +26,7 @@ const (
 	DefaultMaxRetries   = 3
 	DefaultRetryWaitMin = 500 * time.Millisecond
 	DefaultRetryWaitMax = 30 * time.Second
-	// MaxPrefetch is the largest value WithPrefetch accepts.
+	// MaxPrefetch is the largest value [WithPrefetch] accepts.
 	MaxPrefetch = 64
 )
 
@@ -147,7 +147,7 @@ func ForAPI(api API, opts ...Option) Option {
 	}
 }
 
-// WithBaseURL sets the base URL: of every API, or of one inside ForAPI. It
+// WithBaseURL sets the base URL: of every API, or of one inside [ForAPI]. It
 // must be an absolute http or https URL without user info, query or
 // fragment; it may carry a path prefix, with or without a trailing slash.
 func WithBaseURL(baseURL string) Option {
@@ -314,7 +314,7 @@ func WithMaxRetries(n int) Option {
 // WithRetryWait sets the bounds of the exponential backoff between retries
 // (default 500 ms and 30 s). max is also the longest wait a server may ask
 // for with Retry-After; a longer request is returned at once as an
-// *APIError with RetryAfter set.
+// [*APIError] with RetryAfter set.
 func WithRetryWait(min, max time.Duration) Option {
 	return globalOnly("WithRetryWait", func(s *settings) error {
 		switch {
@@ -331,11 +331,11 @@ func WithRetryWait(min, max time.Duration) Option {
 // WithAttemptTimeout bounds each attempt (connect, headers and body), so a
 // server that accepts the connection and never answers costs at most d per
 // attempt before the retry policy takes over. The attempt starts once the
-// client's own rate limiter (WithRateLimit) and any pause the API asked
+// client's own rate limiter ([WithRateLimit]) and any pause the API asked
 // for (Retry-After) let it go, so waiting for them never counts, and it
 // covers reading the body. An attempt
 // timeout is retried; when the retries run out the error satisfies
-// errors.Is(err, ErrAttemptTimeout), not context.DeadlineExceeded (which
+// errors.Is(err, [ErrAttemptTimeout]), not [context.DeadlineExceeded] (which
 // stays the caller's own deadline). 0, the default, leaves only the
 // context's deadline.
 func WithAttemptTimeout(d time.Duration) Option {
@@ -360,7 +360,7 @@ func WithLogger(l *slog.Logger) Option {
 }
 
 // WithUserAgent sets the User-Agent header (default "sessionkit-go/" +
-// Version).
+// [Version]).
 func WithUserAgent(ua string) Option {
 	return globalOnly("WithUserAgent", func(s *settings) error {
 		if strings.ContainsAny(ua, "\r\n") {
@@ -388,7 +388,7 @@ func WithPrefetch(n int) Option {
 
 // WithRateLimit paces requests on the client side: at most
 // requestsPerSecond on average with bursts of up to burst. Given globally,
-// each API gets its own limiter with these values; inside ForAPI it applies
+// each API gets its own limiter with these values; inside [ForAPI] it applies
 // to that API only. Every attempt waits its turn: retries, redirects and
 // prefetched pages included. For Zoom's Heavy-labelled Video SDK calls use
 // 10 (Pro) or 40 (Business and above).

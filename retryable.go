@@ -10,7 +10,7 @@ import (
 
 // IsRetryable reports whether the call that returned err may succeed if it
 // is made again later, unchanged. It looks through wrapping ([*PageError],
-// fmt.Errorf with %w, errors.Join), so an iterator's error can be passed as
+// [fmt.Errorf] with %w, [errors.Join]), so an iterator's error can be passed as
 // it is.
 //
 // It is true for:
