@@ -18,14 +18,15 @@ type API = engine.API
 
 // The four APIs, for [ForAPI].
 const (
-	// Ductape is the Ductape sessions API (Sessions.FetchUsers,
-	// Sessions.FetchUserDetails).
+	// Ductape is the Ductape sessions API ([sessions.Service.FetchUsers],
+	// [sessions.Service.FetchUserDetails]).
 	Ductape API = engine.Ductape
-	// Zoom is the Zoom Video SDK API (Sessions.ListUsers).
+	// Zoom is the Zoom Video SDK API ([sessions.Service.ListUsers]).
 	Zoom API = engine.Zoom
-	// Arthur is the Arthur GenAI Engine API (Traces.Users, Traces.User).
+	// Arthur is the Arthur GenAI Engine API ([traces.Service.Users],
+	// [traces.Service.User]).
 	Arthur API = engine.Arthur
-	// MonoCloud is the MonoCloud management API (Users.Sessions).
+	// MonoCloud is the MonoCloud management API ([users.Service.Sessions]).
 	MonoCloud API = engine.MonoCloud
 )
 

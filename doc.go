@@ -41,9 +41,10 @@
 // process. docs/batch.md shows both.
 //
 // A batch job learns what to walk from the discovery calls
-// (Sessions.ListSessions, Users.List, Traces.Tasks) and walks every item's
-// listing with [FanOut]: several inner walks at once, items in outer order,
-// a [*FanOutError] that says where to resume.
+// ([sessions.Service.ListSessions], [users.Service.List],
+// [traces.Service.Tasks]) and walks every item's listing with [FanOut]:
+// several inner walks at once, items in outer order, a [*FanOutError]
+// that says where to resume.
 //
 // Requests are retried (429, 500, 502, 503, 504 and connection errors) with
 // capped, jittered, cancellable backoff that honours Retry-After, and
