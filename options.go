@@ -118,13 +118,14 @@ func fixed(name string, apply Option) Option {
 // it applies to their credential in its scope, replacing the one an
 // earlier credential option of that scope gave them.
 // WithVideoSDKCredentials applies to Zoom only, the others to every API of
-// their scope. So, globally, a WithAPIKey given before
-// WithVideoSDKCredentials stays the other APIs' credential and one given
-// after it replaces it for Zoom too; and for one API, a credential scoped
-// with ForAPI wins over the global one whatever the order (a scoped base
-// URL, rate limit or token lifetime alone keeps the global credential).
-// The JWTs get the final [WithVideoSDKTokenLifetime] whatever the order.
-// [Client.With] cannot change any of them.
+// their scope. So a global WithAPIKey, WithTokenFunc or WithTokenSource
+// given before a global WithVideoSDKCredentials stays the other APIs'
+// credential, and one given after it replaces it for Zoom too; and for one
+// API, a credential scoped with ForAPI wins over the global one whatever
+// the order (a scoped base URL, rate limit or token lifetime alone keeps
+// the global credential). The JWTs get the lifetime of
+// [WithVideoSDKTokenLifetime] whether it is given before or after
+// WithVideoSDKCredentials. [Client.With] cannot change any of them.
 func ForAPI(api API, opts ...Option) Option {
 	return func(s *settings) error {
 		if s.scope != "" {
