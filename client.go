@@ -16,20 +16,21 @@ const Version = "0.1.0"
 // returns the lower-case name ("ductape", "zoom", "arthur", "monocloud").
 type API = engine.API
 
-// The four APIs, for ForAPI.
+// The four APIs, for [ForAPI].
 const (
-	// Ductape is the Ductape sessions API (Sessions.FetchUsers,
-	// Sessions.FetchUserDetails).
+	// Ductape is the Ductape sessions API ([sessions.Service.FetchUsers],
+	// [sessions.Service.FetchUserDetails]).
 	Ductape API = engine.Ductape
-	// Zoom is the Zoom Video SDK API (Sessions.ListUsers).
+	// Zoom is the Zoom Video SDK API ([sessions.Service.ListUsers]).
 	Zoom API = engine.Zoom
-	// Arthur is the Arthur GenAI Engine API (Traces.Users, Traces.User).
+	// Arthur is the Arthur GenAI Engine API ([traces.Service.Users],
+	// [traces.Service.User]).
 	Arthur API = engine.Arthur
-	// MonoCloud is the MonoCloud management API (Users.Sessions).
+	// MonoCloud is the MonoCloud management API ([users.Service.Sessions]).
 	MonoCloud API = engine.MonoCloud
 )
 
-// Client talks to the four APIs. Build one with NewClient and share it: it
+// Client talks to the four APIs. Build one with [NewClient] and share it: it
 // is safe for concurrent use.
 type Client struct {
 	// Sessions calls Ductape's session users and Zoom's Video SDK session
@@ -44,9 +45,9 @@ type Client struct {
 	settings *settings // the options NewClient applied, for With; never changed
 }
 
-// NewClient returns a Client configured by opts. It makes no network call.
+// NewClient returns a [Client] configured by opts. It makes no network call.
 // A bad option value gives an error satisfying errors.Is(err,
-// ErrInvalidOptions) that names the option.
+// [ErrInvalidOptions]) that names the option.
 func NewClient(opts ...Option) (*Client, error) {
 	s := &settings{
 		maxRetries: DefaultMaxRetries,
@@ -115,8 +116,11 @@ func (s *settings) resolve() (engine.Config, error) {
 		if sc.baseURL != nil {
 			eff.baseURL = sc.baseURL
 		}
-		if sc.cred != nil {
-			eff.cred = sc.cred
+		if sc.cred[api].set() {
+			eff.cred[api] = sc.cred[api]
+		}
+		if sc.videoSDKLifetime != 0 {
+			eff.videoSDKLifetime = sc.videoSDKLifetime
 		}
 		if sc.limit != nil {
 			eff.limit = sc.limit
@@ -131,13 +135,7 @@ func (s *settings) resolve() (engine.Config, error) {
 			}
 			ac.BaseURL = u
 		}
-		if eff.cred != nil {
-			cred, err := eff.cred(api)
-			if err != nil {
-				return cfg, err
-			}
-			ac.Credential = cred
-		}
+		ac.Credential = eff.cred[api].build(eff.videoSDKLifetime, s.now)
 		if eff.limit != nil {
 			ac.Limiter = rate.NewLimiter(rate.Limit(eff.limit.rps), eff.limit.burst)
 		}
@@ -146,5 +144,5 @@ func (s *settings) resolve() (engine.Config, error) {
 }
 
 // CloseIdleConnections closes the idle connections of the client's
-// transport (the SDK's own, or the one given with WithHTTPClient).
+// transport (the SDK's own, or the one given with [WithHTTPClient]).
 func (c *Client) CloseIdleConnections() { engine.ClientOf(c.common).CloseIdleConnections() }

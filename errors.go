@@ -4,7 +4,7 @@ import "github.com/sessionkit/sessionkit-go/internal/engine"
 
 // APIError is returned for every answer an API marked as failed: any
 // non-2xx status, and a Ductape 200 whose envelope says "status": false.
-// Inspect it with errors.As, and ask [IsRetryable] whether the call may
+// Inspect it with [errors.As], and ask [IsRetryable] whether the call may
 // succeed later:
 //
 //	var apiErr *sessionkit.APIError
@@ -59,9 +59,9 @@ type FieldError = engine.FieldError
 
 // PageError is what an iterator's error is: it wraps the cause and says
 // where the walk stopped, so a script can resume: set the options' Page
-// (or, for Zoom, NextPageToken) to it and range again. errors.Is and
-// errors.As see through it to the cause ([*APIError], [ErrInvalidOptions],
-// context.Canceled, ...), and so does [IsRetryable].
+// (or, for Zoom, NextPageToken) to it and range again. [errors.Is] and
+// [errors.As] see through it to the cause ([*APIError], [ErrInvalidOptions],
+// [context.Canceled], ...), and so does [IsRetryable].
 //
 // It is this struct:
 //
@@ -119,17 +119,17 @@ var (
 	// ErrPaginationLoop is wrapped when a server repeats a page token.
 	ErrPaginationLoop = engine.ErrPaginationLoop
 	// ErrAttemptTimeout is wrapped when one attempt ran longer than
-	// WithAttemptTimeout allows (after its turn of the rate limiter, body
+	// [WithAttemptTimeout] allows (after its turn of the rate limiter, body
 	// included). Such attempts are retried. It is not
-	// context.DeadlineExceeded, which stays the caller's own deadline.
+	// [context.DeadlineExceeded], which stays the caller's own deadline.
 	ErrAttemptTimeout = engine.ErrAttemptTimeout
 	// ErrPageTokenExpired is wrapped when a server rejects a page token
 	// (Zoom's expire after 15 minutes); restart the walk from the
 	// beginning.
 	ErrPageTokenExpired = engine.ErrPageTokenExpired
-	// ErrInvalidCredential is wrapped when WithTokenFunc's function or
-	// WithTokenSource's source gives an empty credential or one shorter
-	// than MinCredentialLength; nothing is sent and the call is not
+	// ErrInvalidCredential is wrapped when [WithTokenFunc]'s function or
+	// [WithTokenSource]'s source gives an empty credential or one shorter
+	// than [MinCredentialLength]; nothing is sent and the call is not
 	// retried.
 	ErrInvalidCredential = engine.ErrInvalidCredential
 )
@@ -137,16 +137,16 @@ var (
 // MinCredentialLength is the shortest credential, in bytes, that the SDK
 // sends. Every credential sent is removed from error texts and log
 // records, whatever form the server echoes it in; a shorter one could not
-// be told apart from ordinary text. WithAPIKey refuses a shorter key at
-// NewClient; a shorter token from WithTokenFunc or WithTokenSource fails
-// the attempt with ErrInvalidCredential.
+// be told apart from ordinary text. [WithAPIKey] refuses a shorter key at
+// [NewClient]; a shorter token from [WithTokenFunc] or [WithTokenSource] fails
+// the attempt with [ErrInvalidCredential].
 const MinCredentialLength = engine.MinCredentialLen
 
 // ErrDailyLimit is wrapped by the error of a call that a daily rate limit
 // refused: a 429 with Zoom's X-RateLimit-Type: Daily-limit, or whose
 // message names the daily limit. Until the limit resets, every further
 // call to the same API fails at once with it, without a request. Such
-// calls are not retried, and [IsRetryable] is false for them. errors.As
+// calls are not retried, and [IsRetryable] is false for them. [errors.As]
 // finds a [*DailyLimitError], with the reset time, and through it the
 // [*APIError] of the answer that reported the limit.
 var ErrDailyLimit = engine.ErrDailyLimit

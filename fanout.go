@@ -50,7 +50,7 @@ func (e *FanOutError) Unwrap() error { return e.Err }
 // item before it:
 //   - an inner walk's error, wrapped in a *[FanOutError];
 //   - an outer error, as outer yielded it (not wrapped);
-//   - the context's error, wrapped in a *FanOutError, when ctx ends first;
+//   - the context's error, wrapped in a [*FanOutError], when ctx ends first;
 //   - an error satisfying errors.Is(err, [ErrInvalidOptions]) when parallel
 //     is less than 1 (nothing is walked).
 //

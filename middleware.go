@@ -32,18 +32,18 @@ import (
 //
 // An error a middleware returns fails the attempt as a connection error
 // does: the retry policy tries again (through the middleware again) until
-// the retries run out, and the call's error then wraps it, for errors.Is
-// and errors.As. A middleware that returns a nil response and a nil error
+// the retries run out, and the call's error then wraps it, for [errors.Is]
+// and [errors.As]. A middleware that returns a nil response and a nil error
 // fails the attempt the same way.
 type Middleware func(req *http.Request, next func(*http.Request) (*http.Response, error)) (*http.Response, error)
 
 // WithMiddleware adds m around every request: to every API, or inside
-// ForAPI to one API only. Unlike other options, each WithMiddleware adds
+// [ForAPI] to one API only. Unlike other options, each WithMiddleware adds
 // to the ones before it instead of replacing them: they run in the order
 // given, the first given outermost, the global ones around the ones scoped
 // with ForAPI (whatever the order in which they were given); given to
 // [Client.With], they run inside those of the original client. A nil m
-// makes NewClient fail with ErrInvalidOptions.
+// makes [NewClient] fail with [ErrInvalidOptions].
 func WithMiddleware(m func(req *http.Request, next func(*http.Request) (*http.Response, error)) (*http.Response, error)) Option {
 	return func(s *settings) error {
 		if m == nil {

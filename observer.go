@@ -118,7 +118,7 @@ type WaitInfo struct {
 	StatusCode int
 	// Err is why the failed attempt got no usable answer (a connection
 	// error, an attempt timeout satisfying errors.Is(err,
-	// ErrAttemptTimeout), a body cut off), or nil.
+	// [ErrAttemptTimeout]), a body cut off), or nil.
 	Err error
 }
 
@@ -158,7 +158,7 @@ type WalkInfo struct {
 	// Duration is the time from the walk's start to its end, the loop
 	// body's time included.
 	Duration time.Duration
-	// Err is the error the walk ended with (a *PageError whose PageToken,
+	// Err is the error the walk ended with (a [*PageError] whose PageToken,
 	// when set, reads "[REDACTED]": resume from the error the loop got),
 	// or nil when it ended after its last page or with the loop's break.
 	Err error
@@ -168,8 +168,8 @@ type WalkInfo struct {
 // (see [Observer]). There is one observer per client: a later
 // WithObserver replaces an earlier one, and given to [Client.With] it
 // replaces the original client's (which the derived client otherwise
-// keeps). It applies to the whole client: inside ForAPI, or with a nil o,
-// NewClient fails with ErrInvalidOptions.
+// keeps). It applies to the whole client: inside [ForAPI], or with a nil o,
+// [NewClient] fails with [ErrInvalidOptions].
 func WithObserver(o Observer) Option {
 	return globalOnly("WithObserver", func(s *settings) error {
 		if o == nil {

@@ -15,9 +15,9 @@ import (
 	"github.com/sessionkit/sessionkit-go/internal/engine"
 )
 
-// Option configures a Client. Options apply in order, a later one
+// Option configures a [Client]. Options apply in order, a later one
 // overriding an earlier one of the same scope; an option scoped to one API
-// with ForAPI always wins, for that API, over the same option given
+// with [ForAPI] always wins, for that API, over the same option given
 // globally.
 type Option func(*settings) error
 
@@ -26,17 +26,20 @@ const (
 	DefaultMaxRetries   = 3
 	DefaultRetryWaitMin = 500 * time.Millisecond
 	DefaultRetryWaitMax = 30 * time.Second
-	// MaxPrefetch is the largest value WithPrefetch accepts.
+	// MaxPrefetch is the largest value [WithPrefetch] accepts.
 	MaxPrefetch = 64
 )
 
 // perAPI holds the options that ForAPI can scope. The zero value means
 // "not set".
 type perAPI struct {
-	baseURL    *url.URL
-	cred       func(api API) (engine.Credential, error)
-	limit      *rateLimit
-	middleware []Middleware // accumulates: every WithMiddleware of the scope, in order
+	baseURL *url.URL
+	// cred is the credential of each API (see credentials.go); inside
+	// ForAPI(api, ...) only cred[api] is read.
+	cred             [len(engine.APIs)]credential
+	videoSDKLifetime time.Duration // Zoom's only (WithVideoSDKTokenLifetime)
+	limit            *rateLimit
+	middleware       []Middleware // accumulates: every WithMiddleware of the scope, in order
 }
 
 type rateLimit struct {
@@ -67,14 +70,6 @@ type settings struct {
 	workspaceID    string
 	now            func() time.Time
 	observer       engine.Observer
-
-	// Credentials (see credentials.go): the global WithAPIKey,
-	// WithTokenFunc or WithTokenSource, and the global
-	// WithVideoSDKCredentials (Zoom only), kept apart so that neither
-	// replaces the other; global.cred reads them.
-	globalCred       func(api API) (engine.Credential, error)
-	videoSDK         func(api API) (engine.Credential, error)
-	videoSDKLifetime time.Duration
 }
 
 func invalid(option, format string, args ...any) error {
@@ -112,11 +107,25 @@ func fixed(name string, apply Option) Option {
 }
 
 // ForAPI applies opts to one API only. For that API they win over the same
-// options given globally, whatever the order. WithBaseURL, WithAPIKey,
-// WithTokenFunc, WithTokenSource, WithRateLimit and (for Zoom only)
-// WithVideoSDKCredentials and WithVideoSDKTokenLifetime can be scoped;
-// scoping any other option, or nesting ForAPI, makes NewClient fail with
-// ErrInvalidOptions.
+// options given globally, whatever the order. [WithBaseURL], [WithAPIKey],
+// [WithTokenFunc], [WithTokenSource], [WithRateLimit], [WithMiddleware]
+// and (for Zoom only) [WithVideoSDKCredentials] and
+// [WithVideoSDKTokenLifetime] can be scoped; scoping any other option, or
+// nesting ForAPI, makes [NewClient] fail with [ErrInvalidOptions].
+//
+// The credential options, [WithAPIKey], [WithTokenFunc], [WithTokenSource]
+// and [WithVideoSDKCredentials], count as one option: each gives the APIs
+// it applies to their credential in its scope, replacing the one an
+// earlier credential option of that scope gave them.
+// WithVideoSDKCredentials applies to Zoom only, the others to every API of
+// their scope. So a global WithAPIKey, WithTokenFunc or WithTokenSource
+// given before a global WithVideoSDKCredentials stays the other APIs'
+// credential, and one given after it replaces it for Zoom too; and for one
+// API, a credential scoped with ForAPI wins over the global one whatever
+// the order (a scoped base URL, rate limit or token lifetime alone keeps
+// the global credential). The JWTs get the lifetime of
+// [WithVideoSDKTokenLifetime] whether it is given before or after
+// WithVideoSDKCredentials. [Client.With] cannot change any of them.
 func ForAPI(api API, opts ...Option) Option {
 	return func(s *settings) error {
 		if s.scope != "" {
@@ -139,7 +148,7 @@ func ForAPI(api API, opts ...Option) Option {
 	}
 }
 
-// WithBaseURL sets the base URL: of every API, or of one inside ForAPI. It
+// WithBaseURL sets the base URL: of every API, or of one inside [ForAPI]. It
 // must be an absolute http or https URL without user info, query or
 // fragment; it may carry a path prefix, with or without a trailing slash.
 func WithBaseURL(baseURL string) Option {
@@ -204,46 +213,48 @@ func stripURLError(err error) error {
 }
 
 // WithAPIKey sets the static credential: of every API, or of one inside
-// ForAPI. Ductape, Zoom and Arthur receive it as "Authorization: Bearer
-// <key>", MonoCloud as "X-API-KEY: <key>". A key shorter than
-// MinCredentialLength bytes makes NewClient fail with ErrInvalidOptions,
-// the error naming WithAPIKey (and its ForAPI scope). It replaces any other
-// credential option of the same scope; given globally after a global
-// WithVideoSDKCredentials it replaces that one for Zoom too.
+// [ForAPI] (which says how credential options combine). Ductape, Zoom and
+// Arthur receive it as "Authorization: Bearer <key>", MonoCloud as
+// "X-API-KEY: <key>". A key shorter than [MinCredentialLength] bytes makes
+// [NewClient] fail with [ErrInvalidOptions], the error naming WithAPIKey
+// (and its ForAPI scope).
 func WithAPIKey(key string) Option {
 	return fixed("WithAPIKey", func(s *settings) error {
 		if len(key) < engine.MinCredentialLen {
 			return invalid(s.optionName("WithAPIKey"), "the key is %d bytes long; at least %d (MinCredentialLength) are required, so that it can be redacted from error texts and logs",
 				len(key), engine.MinCredentialLen)
 		}
-		s.setCredential(func(API) (engine.Credential, error) { return engine.StaticKey(key), nil })
+		s.setCredential(engine.StaticKey(key))
 		return nil
 	})
 }
 
 // WithTokenFunc makes the credential come from fn, asked before every
-// attempt, so a retry after a long wait sends a fresh secret. When the API
-// answers 401, fn is asked again and the request retried once. When fn
-// returns an empty credential or one shorter than MinCredentialLength
-// bytes, the attempt fails with an error wrapping ErrInvalidCredential
-// before anything is sent, and is not retried.
+// attempt, so a retry after a long wait sends a fresh secret: of every
+// API, or of one inside [ForAPI] (which says how credential options
+// combine). When the API answers 401, fn is asked again and the request
+// retried once. When fn returns an empty credential or one shorter than
+// [MinCredentialLength] bytes, the attempt fails with an error wrapping
+// [ErrInvalidCredential] before anything is sent, and is not retried.
 func WithTokenFunc(fn func(ctx context.Context) (string, error)) Option {
 	return fixed("WithTokenFunc", func(s *settings) error {
 		if fn == nil {
 			return invalid("WithTokenFunc", "function is nil")
 		}
-		s.setCredential(func(API) (engine.Credential, error) { return engine.TokenFunc(fn), nil })
+		s.setCredential(engine.TokenFunc(fn))
 		return nil
 	})
 }
 
-// WithTokenSource makes the credential come from an oauth2.TokenSource (or
-// anything with its Token method); the access token is sent the way the
-// API expects a key. Wrap it in oauth2.ReuseTokenSource to cache it. It is
-// asked before every attempt; after a 401 it is asked again and the request
-// retried once (a caching source hands back the same token until it
-// expires). An empty access token, or one shorter than MinCredentialLength
-// bytes, fails the attempt as WithTokenFunc does.
+// WithTokenSource makes the credential come from an [oauth2.TokenSource]
+// (or anything with its Token method), of every API or of one inside
+// [ForAPI] (which says how credential options combine); the access token
+// is sent the way the API expects a key. Wrap it in
+// [oauth2.ReuseTokenSource] to cache it. It is asked before every attempt;
+// after a 401 it is asked again and the request retried once (a caching
+// source hands back the same token until it expires). An empty access
+// token, or one shorter than [MinCredentialLength] bytes, fails the
+// attempt as [WithTokenFunc] does.
 func WithTokenSource(ts oauth2.TokenSource) Option {
 	return fixed("WithTokenSource", func(s *settings) error {
 		if ts == nil {
@@ -259,7 +270,7 @@ func WithTokenSource(ts oauth2.TokenSource) Option {
 			}
 			return tok.AccessToken, nil
 		}
-		s.setCredential(func(API) (engine.Credential, error) { return engine.TokenFunc(fn), nil })
+		s.setCredential(engine.TokenFunc(fn))
 		return nil
 	})
 }
@@ -304,7 +315,7 @@ func WithMaxRetries(n int) Option {
 // WithRetryWait sets the bounds of the exponential backoff between retries
 // (default 500 ms and 30 s). max is also the longest wait a server may ask
 // for with Retry-After; a longer request is returned at once as an
-// *APIError with RetryAfter set.
+// [*APIError] with RetryAfter set.
 func WithRetryWait(min, max time.Duration) Option {
 	return globalOnly("WithRetryWait", func(s *settings) error {
 		switch {
@@ -321,11 +332,11 @@ func WithRetryWait(min, max time.Duration) Option {
 // WithAttemptTimeout bounds each attempt (connect, headers and body), so a
 // server that accepts the connection and never answers costs at most d per
 // attempt before the retry policy takes over. The attempt starts once the
-// client's own rate limiter (WithRateLimit) and any pause the API asked
+// client's own rate limiter ([WithRateLimit]) and any pause the API asked
 // for (Retry-After) let it go, so waiting for them never counts, and it
 // covers reading the body. An attempt
 // timeout is retried; when the retries run out the error satisfies
-// errors.Is(err, ErrAttemptTimeout), not context.DeadlineExceeded (which
+// errors.Is(err, [ErrAttemptTimeout]), not [context.DeadlineExceeded] (which
 // stays the caller's own deadline). 0, the default, leaves only the
 // context's deadline.
 func WithAttemptTimeout(d time.Duration) Option {
@@ -350,7 +361,7 @@ func WithLogger(l *slog.Logger) Option {
 }
 
 // WithUserAgent sets the User-Agent header (default "sessionkit-go/" +
-// Version).
+// [Version]).
 func WithUserAgent(ua string) Option {
 	return globalOnly("WithUserAgent", func(s *settings) error {
 		if strings.ContainsAny(ua, "\r\n") {
@@ -378,7 +389,7 @@ func WithPrefetch(n int) Option {
 
 // WithRateLimit paces requests on the client side: at most
 // requestsPerSecond on average with bursts of up to burst. Given globally,
-// each API gets its own limiter with these values; inside ForAPI it applies
+// each API gets its own limiter with these values; inside [ForAPI] it applies
 // to that API only. Every attempt waits its turn: retries, redirects and
 // prefetched pages included. For Zoom's Heavy-labelled Video SDK calls use
 // 10 (Pro) or 40 (Business and above).

@@ -40,16 +40,16 @@ type Position struct {
 	// were handled already.
 	Skip int `json:"skip,omitzero"`
 	// Offset counts the rows of the listing before that page, from the
-	// start of the walk that began at the zero Position. [Resume] uses it
+	// start of the walk that began at the zero [Position]. [Resume] uses it
 	// to restart a walk whose Zoom page token expired: from the first
 	// page, passing over Offset+Skip rows.
 	Offset int `json:"offset,omitzero"`
 }
 
 // PositionOf returns where to resume the walk that ended with err, and
-// whether err says so: a *[ResumeError] gives its Position; a *[PageError]
+// whether err says so: a *[ResumeError] gives its [Position]; a *[PageError]
 // gives its page (or page token, and for ListSessionsIter the window of
-// its *sessions.WindowError), with Offset its Yielded, as for a walk that
+// its [*sessions.WindowError]), with Offset its Yielded, as for a walk that
 // began at the zero Position (see [Position.After] for one that began
 // elsewhere). It is false for other errors, among them a *[FanOutError]:
 // its PageError is the position of an inner walk, not of the outer one.

@@ -15,31 +15,31 @@ import (
 const (
 	DefaultResumeWait    = time.Second
 	DefaultResumeMaxWait = time.Minute
-	// DefaultResumeAttempts is the Attempts of a ResumeBudget whose
+	// DefaultResumeAttempts is the Attempts of a [ResumeBudget] whose
 	// Attempts and Time are both zero.
 	DefaultResumeAttempts = 5
 )
 
 // ResumeBudget bounds how long [Resume] keeps a walk going through
-// failures that outlast the client's own retries (WithMaxRetries). It
+// failures that outlast the client's own retries ([WithMaxRetries]). It
 // counts per position: once the walk gets past the page that failed (a
 // new row is yielded), the next failure starts a fresh budget.
 type ResumeBudget struct {
 	// Attempts is how many times the walk is resumed at one position
-	// before Resume gives up. 0 means no limit by count when Time is set,
-	// else DefaultResumeAttempts. A negative Attempts resumes never: the
+	// before [Resume] gives up. 0 means no limit by count when Time is set,
+	// else [DefaultResumeAttempts]. A negative Attempts resumes never: the
 	// walk then ends at its first failure, and Resume only passes over
 	// the start's Skip items and says where to resume, so that one loop
 	// serves a script with and without resumes.
 	Attempts int
-	// Time is the longest Resume keeps resuming at one position, counted
+	// Time is the longest [Resume] keeps resuming at one position, counted
 	// from the first failure there, waits included; 0 means no limit by
 	// time. A wait that would end after it is not begun.
 	Time time.Duration
 	// Wait is the wait before the first resume; each next one doubles, up
 	// to MaxWait. A server's Retry-After (APIError.RetryAfter) is waited
-	// instead when it is longer. 0 means DefaultResumeWait and
-	// DefaultResumeMaxWait.
+	// instead when it is longer. 0 means [DefaultResumeWait] and
+	// [DefaultResumeMaxWait].
 	Wait, MaxWait time.Duration
 }
 
@@ -107,7 +107,7 @@ func (e *ResumeError) Error() string {
 	return fmt.Sprintf("sessionkit: resume budget spent after %d attempts at one page: %s", e.Attempts, strings.TrimPrefix(cause, "sessionkit: "))
 }
 
-// Unwrap returns the last failure, and ErrResumeBudgetSpent when the
+// Unwrap returns the last failure, and [ErrResumeBudgetSpent] when the
 // budget was spent.
 func (e *ResumeError) Unwrap() []error {
 	if e.Spent {
@@ -125,7 +125,7 @@ func (e *ResumeError) Unwrap() []error {
 // walk must start its iterator at the position it is given: the
 // iterator's options' Page set to at.Page, NextPageToken to at.PageToken,
 // and for ListSessionsIter From to at.Window when it is not zero; it must
-// not pass over at.Skip itself. A Zoom page token that expired (errors.Is
+// not pass over at.Skip itself. A Zoom page token that expired ([errors.Is]
 // [ErrPageTokenExpired]) restarts the walk from the first page, passing
 // over the rows already yielded by count: this is only right when the
 // listing did not change since, as for the users of an ended session; a
@@ -136,7 +136,7 @@ func (e *ResumeError) Unwrap() []error {
 // [PositionOf]) when the failure is not retryable (a 404, a bad option,
 // the caller's own cancel) or the budget is spent; or the walk's own
 // error, unwrapped, when it does not say where the walk stopped (it is
-// not a *PageError, or it is a *[FanOutError]). The context ends a wait at
+// not a [*PageError], or it is a *[FanOutError]). The context ends a wait at
 // once. break stops the walk.
 func Resume[T any](ctx context.Context, start Position, walk func(ctx context.Context, at Position) iter.Seq2[T, error], budget ResumeBudget) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {

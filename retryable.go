@@ -10,19 +10,19 @@ import (
 
 // IsRetryable reports whether the call that returned err may succeed if it
 // is made again later, unchanged. It looks through wrapping ([*PageError],
-// fmt.Errorf with %w, errors.Join), so an iterator's error can be passed as
+// [fmt.Errorf] with %w, [errors.Join]), so an iterator's error can be passed as
 // it is.
 //
 // It is true for:
 //   - an [*APIError] with a retryable status: 429 (unless it is a daily
 //     limit), 500, 502, 503 or 504. The SDK has already retried these
-//     (WithMaxRetries); when the server asked for a wait longer than
-//     WithRetryWait allows, wait APIError.RetryAfter before trying again;
+//     ([WithMaxRetries]); when the server asked for a wait longer than
+//     [WithRetryWait] allows, wait [APIError].RetryAfter before trying again;
 //   - a transport failure: the connection refused, reset or dropped before
 //     an answer or in the middle of a 2xx body, an unexpected EOF, a dial
 //     or TLS handshake timeout;
-//   - an attempt timeout ([ErrAttemptTimeout] from WithAttemptTimeout, or
-//     the Timeout of the http.Client given to WithHTTPClient), while the
+//   - an attempt timeout ([ErrAttemptTimeout] from [WithAttemptTimeout], or
+//     the Timeout of the [http.Client] given to [WithHTTPClient]), while the
 //     caller's context is still live.
 //
 // It is false for nil and for:
@@ -38,9 +38,9 @@ import (
 //   - [ErrPaginationLoop];
 //   - [ErrPageTokenExpired]: the walk must restart from the first page
 //     rather than retry the same token;
-//   - the caller's own cancel or deadline (context.Canceled,
-//     context.DeadlineExceeded), also when it ended a wait between
-//     retries, and a WithRateLimit turn that would come after the deadline;
+//   - the caller's own cancel or deadline ([context.Canceled],
+//     [context.DeadlineExceeded]), also when it ended a wait between
+//     retries, and a [WithRateLimit] turn that would come after the deadline;
 //   - a failure to obtain a credential, too many redirects, an untrusted
 //     certificate: the SDK does not retry these either.
 func IsRetryable(err error) bool {

@@ -24,8 +24,8 @@ import (
 // [WithAPIKey], [WithTokenFunc], [WithTokenSource],
 // [WithVideoSDKCredentials], [WithVideoSDKTokenLifetime],
 // [WithWorkspaceID], [WithHTTPClient] and [WithRateLimit] make With return
-// an error satisfying errors.Is(err, ErrInvalidOptions) that names the
-// option, as does a bad option value; build another client with NewClient
+// an error satisfying errors.Is(err, [ErrInvalidOptions]) that names the
+// option, as does a bad option value; build another client with [NewClient]
 // for those.
 func (c *Client) With(opts ...Option) (*Client, error) {
 	s := c.settings.derive()

@@ -3,7 +3,7 @@
 // and the metrics of the requests, retries, waits, rate limits and walks.
 //
 // It is a module of its own, so that the SDK itself never depends on
-// OpenTelemetry. Give its options to NewClient:
+// OpenTelemetry. Give its options to [sessionkit.NewClient]:
 //
 //	client, err := sessionkit.NewClient(append(opts, skotel.Options(tp, mp)...)...)
 //
@@ -104,10 +104,10 @@ type Instrumentation struct {
 	walkItems   metric.Int64Histogram
 }
 
-// New returns an Instrumentation that records spans with tp and metrics
-// with mp; a nil provider means the global one (otel.GetTracerProvider,
-// otel.GetMeterProvider). An instrument the meter cannot make is reported
-// to otel.Handle and records nothing.
+// New returns an [Instrumentation] that records spans with tp and metrics
+// with mp; a nil provider means the global one ([otel.GetTracerProvider],
+// [otel.GetMeterProvider]). An instrument the meter cannot make is reported
+// to [otel.Handle] and records nothing.
 func New(tp trace.TracerProvider, mp metric.MeterProvider) *Instrumentation {
 	if tp == nil {
 		tp = otel.GetTracerProvider()
@@ -169,9 +169,10 @@ func (in *Instrumentation) fallback() {
 
 // Options returns the options that make a client record its spans and
 // metrics with tp and mp (nil: the global providers): a middleware (see
-// sessionkit.WithMiddleware) for the attempts and an observer (see
-// sessionkit.WithObserver) for the calls, waits and pages. Give them to
-// NewClient once; a client derived with Client.With keeps recording.
+// [sessionkit.WithMiddleware]) for the attempts and an observer (see
+// [sessionkit.WithObserver]) for the calls, waits and pages. Give them to
+// [sessionkit.NewClient] once; a client derived with [sessionkit.Client.With]
+// keeps recording.
 func Options(tp trace.TracerProvider, mp metric.MeterProvider) []sessionkit.Option {
 	return New(tp, mp).Options()
 }
@@ -183,7 +184,7 @@ func (in *Instrumentation) Options() []sessionkit.Option {
 }
 
 // Middleware records a CLIENT span and the request duration of every
-// attempt; see sessionkit.WithMiddleware.
+// attempt; see [sessionkit.WithMiddleware].
 func (in *Instrumentation) Middleware(req *http.Request, next func(*http.Request) (*http.Response, error)) (*http.Response, error) {
 	ctx := req.Context()
 	a := attemptOf(req)
@@ -327,7 +328,7 @@ func (b *endOnClose) Close() error {
 }
 
 // CallStart starts the INTERNAL span of a call, which encloses its
-// attempts and waits; see sessionkit.Observer.
+// attempts and waits; see [sessionkit.Observer].
 func (in *Instrumentation) CallStart(ctx context.Context, info sessionkit.CallInfo) (context.Context, func(sessionkit.CallResult)) {
 	attrs := routeAttrs(info.API, info.Route)
 	ctx, span := in.tracer.Start(ctx, "sessionkit.call "+info.Route, trace.WithSpanKind(trace.SpanKindInternal), trace.WithAttributes(attrs...))
@@ -345,7 +346,7 @@ func (in *Instrumentation) CallStart(ctx context.Context, info sessionkit.CallIn
 }
 
 // Wait records a wait on the call's span, as an event, and in the
-// metrics; see sessionkit.Observer.
+// metrics; see [sessionkit.Observer].
 func (in *Instrumentation) Wait(ctx context.Context, info sessionkit.WaitInfo) {
 	api := AttrAPI.String(info.API.String())
 	reason := AttrWaitReason.String(info.Reason.String())
@@ -359,7 +360,7 @@ func (in *Instrumentation) Wait(ctx context.Context, info sessionkit.WaitInfo) {
 }
 
 // PageStart starts the INTERNAL span of a page of a walk, which encloses
-// the page's call; see sessionkit.Observer.
+// the page's call; see [sessionkit.Observer].
 func (in *Instrumentation) PageStart(ctx context.Context, info sessionkit.PageInfo) (context.Context, func(sessionkit.PageResult)) {
 	attrs := routeAttrs(info.API, info.Route)
 	if info.HasToken {
@@ -386,7 +387,7 @@ func (in *Instrumentation) PageStart(ctx context.Context, info sessionkit.PageIn
 }
 
 // Walk records the INTERNAL span of a walk that ended, from its start to
-// its end, and the items it yielded; see sessionkit.Observer. The span is
+// its end, and the items it yielded; see [sessionkit.Observer]. The span is
 // made when the walk ends, so its pages are not its children: they are
 // siblings under the walk's context.
 func (in *Instrumentation) Walk(ctx context.Context, info sessionkit.WalkInfo) {

@@ -8,13 +8,13 @@ import (
 	"time"
 )
 
-// Dataset is the data a Server answers from, generated deterministically from the seed. Its values are
+// Dataset is the data a [Server] answers from, generated deterministically from the seed. Its values are
 // the ones that go on the wire, so a test can compare what the SDK decoded with them.
 type Dataset struct {
 	// BaseTime is the fixed "now" of the generated data (2026-11-20T12:00:00Z); every time lies in the
 	// weeks before it, except the end of sessions still in progress.
 	BaseTime time.Time
-	// WorkspaceID is the Ductape workspace (see WithWorkspaceID).
+	// WorkspaceID is the Ductape workspace (see [WithWorkspaceID]).
 	WorkspaceID string
 	// Product, Session and Env are the Ductape product_tag, session_tag and env of every user.
 	Product, Session, Env string
@@ -133,7 +133,7 @@ type ArthurUser struct {
 	TotalTokenCost       *float64 `json:"total_token_cost,omitempty"`
 }
 
-// MonoCloudSession is one session of a MonoCloud user, with the wire contract's JSON keys. Times are
+// MonoCloudSession is one session of a MonoCloud user, with the wire contract's JSON keys. [Times] are
 // Unix seconds; SessionKey is omitted when empty.
 type MonoCloudSession struct {
 	SessionID    string            `json:"session_id"`

@@ -10,8 +10,8 @@ import (
 	"time"
 )
 
-// Fault is how the server answers a request that a fault rule selects (see Server.Fault), in place
-// of its normal answer. Build one with Status, HTML, Truncated, Malformed, Drop, Delay or Handle,
+// Fault is how the server answers a request that a fault rule selects (see [Server.Fault]), in place
+// of its normal answer. Build one with [Status], [HTML], [Truncated], [Malformed], [Drop], [Delay] or [Handle],
 // and refine it with its methods; each method returns a new Fault and leaves the one it is called
 // on unchanged, so a Fault can be shared.
 type Fault struct {
@@ -65,7 +65,7 @@ func Malformed() Fault { return Fault{kind: faultMalformed, cut: -1} }
 // of its body (see CutAt) and then closes the connection.
 func Drop() Fault { return Fault{kind: faultDrop, cut: -1} }
 
-// Delay answers normally after d, or not at all when the client gives up first. Any other Fault
+// Delay answers normally after d, or not at all when the client gives up first. Any other [Fault]
 // can wait too, with After.
 func Delay(d time.Duration) Fault { return Fault{kind: faultDelay, delay: d, cut: -1} }
 
@@ -81,7 +81,7 @@ func (f Fault) with(fn func(*Fault)) Fault {
 	return f
 }
 
-// Body replaces the answer's body (of Status or HTML) with body, sent as contentType.
+// Body replaces the answer's body (of [Status] or [HTML]) with body, sent as contentType.
 func (f Fault) Body(contentType, body string) Fault {
 	return f.with(func(f *Fault) { f.contentType, f.body, f.hasBody = contentType, body, true })
 }
@@ -97,7 +97,7 @@ func (f Fault) Header(key, value string) Fault {
 func (f Fault) RetryAfter(v string) Fault { return f.Header("Retry-After", v) }
 
 // RetryAfterDate adds a Retry-After header holding the HTTP-date d after the server's time (see
-// WithClock), rounded up to the second.
+// [WithClock]), rounded up to the second.
 func (f Fault) RetryAfterDate(d time.Duration) Fault {
 	return f.at("Retry-After", d, http.TimeFormat)
 }
@@ -127,7 +127,7 @@ func (f Fault) ZoomRateLimit(typ, category string, limit, remaining int) Fault {
 		Header("X-RateLimit-Limit", strconv.Itoa(limit)).Header("X-RateLimit-Remaining", strconv.Itoa(remaining))
 }
 
-// CutAt makes Truncated and Drop send the first n bytes of the body (at most all of it) instead of
+// CutAt makes [Truncated] and [Drop] send the first n bytes of the body (at most all of it) instead of
 // the first half.
 func (f Fault) CutAt(n int) Fault { return f.with(func(f *Fault) { f.cut = max(n, 0) }) }
 
@@ -259,7 +259,7 @@ func (s *Server) vendorError(w http.ResponseWriter, r *http.Request, api string,
 // zoomPerSecondMessage is what Zoom says with a 429 for its per-second limit.
 const zoomPerSecondMessage = "You have reached the maximum per-second rate limit for this API. Try again later."
 
-// Rule is a fault rule added by Server.Fault. It is safe for concurrent use.
+// Rule is a fault rule added by [Server.Fault]. It is safe for concurrent use.
 type Rule struct {
 	s     *Server
 	match Match
@@ -269,7 +269,7 @@ type Rule struct {
 	hits  int // requests answered; guarded by s.mu
 }
 
-// RuleOption configures a Rule added by Server.Fault.
+// RuleOption configures a [Rule] added by [Server.Fault].
 type RuleOption func(*Rule)
 
 // Times makes a rule answer only the first n requests it selects, then let requests through; without
@@ -277,9 +277,9 @@ type RuleOption func(*Rule)
 func Times(n int) RuleOption { return func(r *Rule) { r.times = max(n, 0) } }
 
 // Fault makes the server answer the requests that m selects with f, from now on and until the rule
-// is spent (see Times) or removed. Rules are tried in the order they were added and the first one
+// is spent (see [Times]) or removed. Rules are tried in the order they were added and the first one
 // that selects a request answers it; a request no rule selects gets its normal answer. Faults apply
-// to every endpoint of every API, after the request is recorded (see Requests), after WithLatency
+// to every endpoint of every API, after the request is recorded (see Requests), after [WithLatency]
 // and the rate limits (a request they refuse is not seen by the rules), and before the credential
 // check. It is safe to add rules while requests run.
 //

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// The API names a Server knows, as they appear in Request.API and Match.API.
+// The API names a [Server] knows, as they appear in Request.API and Match.API.
 const (
 	Ductape   = "ductape"
 	Zoom      = "zoom"
@@ -25,7 +25,7 @@ func checkAPI(caller, api string) {
 	}
 }
 
-// Match selects requests, for a fault rule (Server.Fault) or an assertion (Server.Count). A request
+// Match selects requests, for a fault rule ([Server.Fault]) or an assertion ([Server.Count]). A request
 // matches when it satisfies every non-zero field; the zero Match matches every request.
 type Match struct {
 	// API is Ductape, Zoom, Arthur or MonoCloud.

@@ -73,11 +73,11 @@ func (s *Server) RequestsMatching(m Match) []Request {
 
 // WithClock makes now the server's clock, which decides when Zoom page tokens expire (15 minutes
 // after they were issued), whether a Video SDK JWT has expired or was issued in the future, the
-// rate-limit windows and the times in Retry-After headers. The default is time.Now. Advance moves
+// rate-limit windows and the times in Retry-After headers. The default is [time.Now]. Advance moves
 // the clock further. Share one clock with the code under test to test expiry without waiting.
 func WithClock(now func() time.Time) Option { return func(c *config) { c.clock = now } }
 
-// Advance moves the server's clock (see WithClock) forward by d, at once: Advance(15*time.Minute)
+// Advance moves the server's clock (see [WithClock]) forward by d, at once: Advance(15*time.Minute)
 // expires every Zoom page token issued so far.
 func (s *Server) Advance(d time.Duration) {
 	s.mu.Lock()
@@ -85,7 +85,7 @@ func (s *Server) Advance(d time.Duration) {
 	s.mu.Unlock()
 }
 
-// Now returns the server's time: its clock (see WithClock) plus every Advance.
+// Now returns the server's time: its clock (see [WithClock]) plus every Advance.
 func (s *Server) Now() time.Time { return s.now() }
 
 // setClock replaces the server's clock.

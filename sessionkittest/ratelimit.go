@@ -29,7 +29,7 @@ type limiter struct {
 // limit ..."} with X-RateLimit-Category "Heavy", X-RateLimit-Type "QPS", X-RateLimit-Limit and
 // X-RateLimit-Remaining; the other APIs' error bodies (MonoCloud's application/problem+json) with
 // "Retry-After: 1". Refused requests are recorded but do not count against the limit. The clock is
-// the server's (see WithClock). perSecond <= 0 means no limit. An unknown api panics.
+// the server's (see [WithClock]). perSecond <= 0 means no limit. An unknown api panics.
 func WithRateLimit(api string, perSecond int) Option {
 	return func(c *config) { c.limit(api, func(l *limits) { l.perSecond = perSecond }) }
 }

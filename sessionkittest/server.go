@@ -40,7 +40,7 @@ type Server struct {
 	traceSeq uint64
 }
 
-// Request is one HTTP request received by a Server, as it arrived on the wire.
+// Request is one HTTP request received by a [Server], as it arrived on the wire.
 type Request struct {
 	// API is "ductape", "zoom", "arthur" or "monocloud" (from the first path segment), or "" when the
 	// path belongs to none of them.
@@ -55,7 +55,7 @@ type Request struct {
 	RawQuery string
 	// Header is a copy of the request headers.
 	Header http.Header
-	// At is when the request arrived, by the server's clock (see WithClock).
+	// At is when the request arrived, by the server's clock (see [WithClock]).
 	At time.Time
 	// Page is the position of the requested page in a walk, counted from 1 (see Match.Page): 1 for
 	// a request without a page parameter or cursor, 0 for an unreadable page number or a Zoom
@@ -83,7 +83,7 @@ type config struct {
 	limits       map[string]limits
 }
 
-// Option configures a Server created by NewServer.
+// Option configures a [Server] created by [NewServer].
 type Option func(*config)
 
 // WithSeed makes the generated data a function of seed; the default seed is 1.
@@ -136,7 +136,7 @@ func NewServer(opts ...Option) *Server {
 }
 
 // Close shuts the server down and blocks until all outstanding requests have completed. Requests
-// waiting out WithLatency or a Delay or After fault end at once, unanswered.
+// waiting out [WithLatency] or a [Delay] or After fault end at once, unanswered.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() { close(s.closing) })
 	s.ts.Close()

@@ -11,7 +11,7 @@
 //	go run ./examples/export-metrics              # the metric summary
 //	go run ./examples/export-metrics -spans       # and every span
 //
-// A real program gives skotel.Options its own providers (an OTLP exporter,
+// A real program gives [skotel.Options] its own providers (an OTLP exporter,
 // say) instead of the in-memory ones used here.
 package main
 
