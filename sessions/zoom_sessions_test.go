@@ -199,6 +199,7 @@ func TestListSessionsErrors(t *testing.T) {
 		_, err := newClient(t, rec).Sessions.ListSessions(context.Background(), o)
 		require.ErrorIs(t, err, sessionkit.ErrPageTokenExpired)
 		assert.NotContains(t, err.Error(), "stale-token")
+		assert.Equal(t, 1, strings.Count(err.Error(), "sessionkit: "), "one prefix, as ListUsers reads: %s", err)
 	})
 	t.Run("429 retried", func(t *testing.T) {
 		rec := testutil.NewRecorder(t, testutil.Sequence(testutil.JSON(429, `{"code": 429, "message": "slow down"}`), sessionsPage("", "a")))

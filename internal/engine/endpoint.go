@@ -66,13 +66,13 @@ type Endpoint[A, W, P, T any] struct {
 	// then ends after the first page).
 	Next func(a A, p P) Page[T]
 
-	// Split, when set, splits the arguments of a walk into parts that
-	// are walked one after another, each from its own Cursor, with the
-	// path of the whole (Zoom's month windows). The walk yields what the
+	// Split, when set, splits the arguments of a walk, lazily, into
+	// parts that are walked one after another, each from its own Cursor,
+	// with the path of the whole (Zoom's month windows). The walk yields what the
 	// parts yield, in order, or ends with the error of the first part
 	// that fails, a *[PageError] at that part's failed page whose Yielded
 	// counts the items yielded over every part.
-	Split func(a A) []A
+	Split func(a A) iter.Seq[A]
 	// PartErr, when set, wraps the cause of a part's failure inside the
 	// walk's *PageError (Zoom's *WindowError).
 	PartErr func(part A, err error) error
@@ -178,7 +178,7 @@ func (e *Endpoint[A, W, P, T]) walk(ctx context.Context, c *Client, a A, path st
 		return
 	}
 	yielded := 0
-	for _, part := range e.Split(a) {
+	for part := range e.Split(a) {
 		more := true
 		walkPages(ctx, c.Prefetch(), e.start(part), e.pageFetch(c, part, path), func(pub P, items []T, err error) (int, bool) {
 			if err != nil {
