@@ -150,6 +150,9 @@ func Fail[V any](start Cursor, err error) iter.Seq2[V, error] {
 // which items it yields: pages fetched past the last one are never
 // yielded, and their errors never reported. No goroutine outlives the
 // loop.
+//
+// The services walk their listings through [Endpoint.Items] and
+// [Endpoint.Pages], which apply these rules with the client's prefetch.
 func Walk[T any](ctx context.Context, prefetch int, start Cursor, fetch Fetch[T]) iter.Seq2[T, error] {
 	return WalkItems(ctx, prefetch, start, func(ctx context.Context, at Cursor) (struct{}, Page[T], error) {
 		page, err := fetch(ctx, at)
