@@ -68,10 +68,11 @@ type Endpoint[A, W, P, T any] struct {
 
 	// Split, when set, splits the arguments of a walk, lazily, into
 	// parts that are walked one after another, each from its own Cursor,
-	// with the path of the whole (Zoom's month windows). The walk yields what the
-	// parts yield, in order, or ends with the error of the first part
-	// that fails, a *[PageError] at that part's failed page whose Yielded
-	// counts the items yielded over every part.
+	// with the path of the whole (Zoom's month windows). The walk yields
+	// what the parts yield, in order, or ends with the error of the first
+	// part that fails, a *[PageError] at that part's failed page whose
+	// Yielded counts the items yielded over every part. It is one walk
+	// for an [Observer].
 	Split func(a A) iter.Seq[A]
 	// PartErr, when set, wraps the cause of a part's failure inside the
 	// walk's *PageError (Zoom's *WindowError).
