@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"iter"
+	"net/http"
 	"strings"
 	"time"
 
@@ -116,25 +117,44 @@ const usersRoute = "integrations/v1/session/users/"
 // defaultLimit is Ductape's page size when no limit is sent.
 const defaultLimit = 20
 
+// fetchUsersEndpoint is GET /integrations/v1/session/users/{workspace_id}:
+// the users of a session, by 1-based page, the totals in the envelope.
+var fetchUsersEndpoint = engine.Endpoint[FetchUsersOptions, *envelope[usersData], *UsersPage, User]{
+	API: engine.Ductape, Method: http.MethodGet, Route: "/integrations/v1/session/users/{workspace_id}",
+	Path: func(c *engine.Client, o FetchUsersOptions) (string, error) {
+		path, err := ductapeUsersPath(c, "FetchUsersOptions", o.Product, o.Session)
+		if err != nil {
+			return "", err
+		}
+		return path, checkPaging("FetchUsersOptions", o.Page, o.Limit)
+	},
+	Cursor: func(o FetchUsersOptions) engine.Cursor { return engine.Cursor{Page: o.Page} }, FirstPage: 1,
+	Query: func(o FetchUsersOptions, at engine.Cursor) any {
+		o.Page = at.Page
+		return ductapeQuery(o)
+	},
+	Wire: func(o FetchUsersOptions) *envelope[usersData] {
+		return &envelope[usersData]{Data: &usersData{sizeHint: o.Limit}}
+	},
+	Result: func(_ FetchUsersOptions, w *envelope[usersData], _ *engine.Response) *UsersPage {
+		p := &w.Data.UsersPage
+		if p.Users == nil {
+			p.Users = []User{}
+		}
+		return p
+	},
+	Next: func(o FetchUsersOptions, p *UsersPage) engine.Page[User] {
+		limit := o.Limit
+		if limit == 0 {
+			limit = p.Limit
+		}
+		return engine.TotalPagesPage(p.Users, limit, defaultLimit, p.Total, p.TotalPages)
+	},
+}
+
 // FetchUsers returns one page of the users of a Ductape session.
 func (s *Service) FetchUsers(ctx context.Context, opts FetchUsersOptions) (*UsersPage, error) {
-	path, err := s.ductapeUsersPath("FetchUsersOptions", opts.Product, opts.Session)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkPaging("FetchUsersOptions", opts.Page, opts.Limit); err != nil {
-		return nil, err
-	}
-	body := envelope[usersData]{Data: &usersData{sizeHint: opts.Limit}}
-	q := ductapeQuery(opts)
-	if _, err := s.engine().Get(ctx, engine.Ductape, "/integrations/v1/session/users/{workspace_id}", path, q, &body); err != nil {
-		return nil, err
-	}
-	p := &body.Data.UsersPage
-	if p.Users == nil {
-		p.Users = []User{}
-	}
-	return p, nil
+	return fetchUsersEndpoint.Get(ctx, s.engine(), opts)
 }
 
 // FetchUsersIter walks the users of a Ductape session from opts.Page (else
@@ -142,84 +162,60 @@ func (s *Service) FetchUsers(ctx context.Context, opts FetchUsersOptions) (*User
 // more follow: totalPages, else total and the page size, else a page
 // shorter than the limit; an empty page ends the walk. It yields every
 // user through the last page, in order and once each, or ends with
-// exactly one *sessionkit.PageError after every user before it, never
+// exactly one *[sessionkit.PageError] after every user before it, never
 // early in silence, whatever WithPrefetch says (see the package
 // documentation).
 func (s *Service) FetchUsersIter(ctx context.Context, opts FetchUsersOptions) iter.Seq2[User, error] {
-	start, fetch, err := s.fetchUsersWalk(opts)
-	if err != nil {
-		return engine.Fail[User](start, err)
-	}
-	return engine.WalkItems(ctx, s.engine().Prefetch(), start, fetch)
+	return fetchUsersEndpoint.Items(ctx, s.engine(), opts)
 }
 
 // FetchUsersPages walks the same pages as [Service.FetchUsersIter], under
 // the same rules and prefetch, and yields each page whole, with its
 // totals, as [Service.FetchUsers] returns it. It ends with exactly one
-// *sessionkit.PageError after every page before it, whose Page is the
+// *[sessionkit.PageError] after every page before it, whose Page is the
 // page that failed and whose Yielded counts the users of the pages
 // yielded before it.
 func (s *Service) FetchUsersPages(ctx context.Context, opts FetchUsersOptions) iter.Seq2[*UsersPage, error] {
-	start, fetch, err := s.fetchUsersWalk(opts)
-	if err != nil {
-		return engine.Fail[*UsersPage](start, err)
-	}
-	return engine.WalkPages(ctx, s.engine().Prefetch(), start, fetch)
+	return fetchUsersEndpoint.Pages(ctx, s.engine(), opts)
 }
 
-// fetchUsersWalk validates opts and returns where their walk starts and
-// how it fetches a page.
-func (s *Service) fetchUsersWalk(opts FetchUsersOptions) (engine.Cursor, engine.PageFetch[*UsersPage, User], error) {
-	start := engine.Cursor{Page: max(opts.Page, 1)}
-	if _, err := s.ductapeUsersPath("FetchUsersOptions", opts.Product, opts.Session); err != nil {
-		return start, nil, err
-	}
-	if err := checkPaging("FetchUsersOptions", opts.Page, opts.Limit); err != nil {
-		return start, nil, err
-	}
-	return start, func(ctx context.Context, at engine.Cursor) (*UsersPage, engine.Page[User], error) {
-		o := opts
-		o.Page = at.Page
-		p, err := s.FetchUsers(ctx, o)
+// userDetailsEndpoint is GET
+// /integrations/v1/session/users/{workspace_id}/{identifier}: one user
+// with their session history.
+var userDetailsEndpoint = engine.Endpoint[FetchUserDetailsOptions, *envelope[userDetails], *UserDetails, struct{}]{
+	API: engine.Ductape, Method: http.MethodGet, Route: "/integrations/v1/session/users/{workspace_id}/{identifier}",
+	Path: func(c *engine.Client, o FetchUserDetailsOptions) (string, error) {
+		path, err := ductapeUsersPath(c, "FetchUserDetailsOptions", o.Product, o.Session)
 		if err != nil {
-			return nil, engine.Page[User]{}, err
+			return "", err
 		}
-		limit := opts.Limit
-		if limit == 0 {
-			limit = p.Limit
-		}
-		return p, engine.TotalPagesPage(p.Users, limit, defaultLimit, p.Total, p.TotalPages), nil
-	}, nil
+		id, err := engine.Segment("FetchUserDetailsOptions.Identifier", o.Identifier)
+		return path + "/" + id, err
+	},
+	Query: func(o FetchUserDetailsOptions, _ engine.Cursor) any {
+		return ductapeQuery{Product: o.Product, Session: o.Session, Env: o.Env}
+	},
+	Wire: func(FetchUserDetailsOptions) *envelope[userDetails] { return new(envelope[userDetails]) },
+	Result: func(_ FetchUserDetailsOptions, w *envelope[userDetails], _ *engine.Response) *UserDetails {
+		return w.Data.details()
+	},
 }
 
 // FetchUserDetails returns one Ductape user with their session history.
 func (s *Service) FetchUserDetails(ctx context.Context, opts FetchUserDetailsOptions) (*UserDetails, error) {
-	path, err := s.ductapeUsersPath("FetchUserDetailsOptions", opts.Product, opts.Session)
-	if err != nil {
-		return nil, err
-	}
-	id, err := engine.Segment("FetchUserDetailsOptions.Identifier", opts.Identifier)
-	if err != nil {
-		return nil, err
-	}
-	var body envelope[userDetails]
-	q := ductapeQuery{Product: opts.Product, Session: opts.Session, Env: opts.Env}
-	if _, err := s.engine().Get(ctx, engine.Ductape, "/integrations/v1/session/users/{workspace_id}/{identifier}", path+"/"+id, q, &body); err != nil {
-		return nil, err
-	}
-	return body.Data.details(), nil
+	return userDetailsEndpoint.Get(ctx, s.engine(), opts)
 }
 
 // ductapeUsersPath validates the fields every Ductape call needs and
-// returns the users route of the configured workspace.
-func (s *Service) ductapeUsersPath(typeName, product, session string) (string, error) {
+// returns the users route of c's workspace.
+func ductapeUsersPath(c *engine.Client, typeName, product, session string) (string, error) {
 	if product == "" {
 		return "", engine.Invalidf("%s.Product is required", typeName)
 	}
 	if session == "" {
 		return "", engine.Invalidf("%s.Session is required", typeName)
 	}
-	ws, err := engine.Segment("workspace ID (WithWorkspaceID)", s.engine().WorkspaceID())
+	ws, err := engine.Segment("workspace ID (WithWorkspaceID)", c.WorkspaceID())
 	if err != nil {
 		return "", err
 	}

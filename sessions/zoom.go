@@ -103,77 +103,66 @@ type zoomQuery struct {
 	NextPageToken string      `url:"next_page_token,omitempty"`
 }
 
+// listUsersArgs are the arguments of a ListUsers call.
+type listUsersArgs struct {
+	sessionID string
+	opts      ListUsersOptions
+}
+
+// listUsersEndpoint is GET /videosdk/sessions/{sessionId}/users: the users
+// of a session, by next_page_token.
+var listUsersEndpoint = engine.Endpoint[listUsersArgs, *wireListUsers, *ListUsersPage, VideoUser]{
+	API: engine.Zoom, Method: http.MethodGet, Route: "/videosdk/sessions/{sessionId}/users",
+	Path:   func(_ *engine.Client, a listUsersArgs) (string, error) { return zoomUsersPath(a.sessionID, a.opts) },
+	Cursor: func(a listUsersArgs) engine.Cursor { return engine.Cursor{Token: a.opts.NextPageToken} },
+	Query: func(a listUsersArgs, at engine.Cursor) any {
+		return zoomQuery{Type: a.opts.Type, PageSize: a.opts.PageSize, NextPageToken: at.Token}
+	},
+	Err:  pageTokenErr,
+	Wire: func(a listUsersArgs) *wireListUsers { return &wireListUsers{sizeHint: a.opts.PageSize} },
+	Result: func(_ listUsersArgs, w *wireListUsers, _ *engine.Response) *ListUsersPage {
+		if w.Users == nil {
+			w.Users = []VideoUser{}
+		}
+		return &w.ListUsersPage
+	},
+	Next: func(_ listUsersArgs, p *ListUsersPage) engine.Page[VideoUser] {
+		return engine.CursorPage(p.Users, p.NextPageToken)
+	},
+}
+
 // ListUsers returns one page of the users of a Zoom Video SDK session. A
 // rejected or expired NextPageToken gives an error that satisfies
-// errors.Is(err, sessionkit.ErrPageTokenExpired) and still holds the
+// errors.Is(err, [sessionkit.ErrPageTokenExpired]) and still holds the
 // *APIError.
 func (s *Service) ListUsers(ctx context.Context, sessionID string, opts ListUsersOptions) (*ListUsersPage, error) {
-	path, err := zoomUsersPath(sessionID, opts)
-	if err != nil {
-		return nil, err
-	}
-	body := wireListUsers{sizeHint: opts.PageSize}
-	q := zoomQuery(opts)
-	if _, err := s.engine().Get(ctx, engine.Zoom, "/videosdk/sessions/{sessionId}/users", path, q, &body); err != nil {
-		if opts.NextPageToken != "" && tokenRejected(err) {
-			return nil, engine.Wrap(engine.ErrPageTokenExpired, err)
-		}
-		return nil, err
-	}
-	if body.Users == nil {
-		body.Users = []VideoUser{}
-	}
-	return &body.ListUsersPage, nil
+	return listUsersEndpoint.Get(ctx, s.engine(), listUsersArgs{sessionID, opts})
 }
 
 // ListUsersIter walks the users of a Zoom Video SDK session from
 // opts.NextPageToken (else the first page) to the page with an empty
 // token, lazily. A token that comes back twice ends the walk with an error
-// satisfying errors.Is(err, sessionkit.ErrPaginationLoop). It yields every
-// user through the last page, in order and once each, or ends with
-// exactly one *sessionkit.PageError after every user before it, never
+// satisfying errors.Is(err, [sessionkit.ErrPaginationLoop]). It yields
+// every user through the last page, in order and once each, or ends with
+// exactly one *[sessionkit.PageError] after every user before it, never
 // early in silence, whatever WithPrefetch says (see the package
 // documentation).
 func (s *Service) ListUsersIter(ctx context.Context, sessionID string, opts ListUsersOptions) iter.Seq2[VideoUser, error] {
-	start, fetch, err := s.listUsersWalk(sessionID, opts)
-	if err != nil {
-		return engine.Fail[VideoUser](start, err)
-	}
-	return engine.WalkItems(ctx, s.engine().Prefetch(), start, fetch)
+	return listUsersEndpoint.Items(ctx, s.engine(), listUsersArgs{sessionID, opts})
 }
 
 // ListUsersPages walks the same pages as [Service.ListUsersIter], under
 // the same rules and prefetch, and yields each page whole, as
 // [Service.ListUsers] returns it. It ends with exactly one
-// *sessionkit.PageError after every page before it, whose PageToken is
+// *[sessionkit.PageError] after every page before it, whose PageToken is
 // the cursor of the page that failed and whose Yielded counts the users
 // of the pages yielded before it.
 func (s *Service) ListUsersPages(ctx context.Context, sessionID string, opts ListUsersOptions) iter.Seq2[*ListUsersPage, error] {
-	start, fetch, err := s.listUsersWalk(sessionID, opts)
-	if err != nil {
-		return engine.Fail[*ListUsersPage](start, err)
-	}
-	return engine.WalkPages(ctx, s.engine().Prefetch(), start, fetch)
+	return listUsersEndpoint.Pages(ctx, s.engine(), listUsersArgs{sessionID, opts})
 }
 
-// listUsersWalk validates the arguments and returns where their walk
-// starts and how it fetches a page.
-func (s *Service) listUsersWalk(sessionID string, opts ListUsersOptions) (engine.Cursor, engine.PageFetch[*ListUsersPage, VideoUser], error) {
-	start := engine.Cursor{Token: opts.NextPageToken}
-	if _, err := zoomUsersPath(sessionID, opts); err != nil {
-		return start, nil, err
-	}
-	return start, func(ctx context.Context, at engine.Cursor) (*ListUsersPage, engine.Page[VideoUser], error) {
-		o := opts
-		o.NextPageToken = at.Token
-		p, err := s.ListUsers(ctx, sessionID, o)
-		if err != nil {
-			return nil, engine.Page[VideoUser]{}, err
-		}
-		return p, engine.CursorPage(p.Users, p.NextPageToken), nil
-	}, nil
-}
-
+// zoomUsersPath validates the arguments of a ListUsers call and returns
+// its path.
 func zoomUsersPath(sessionID string, opts ListUsersOptions) (string, error) {
 	if err := engine.CheckSegment("sessionID", sessionID); err != nil {
 		return "", err
@@ -182,6 +171,16 @@ func zoomUsersPath(sessionID string, opts ListUsersOptions) (string, error) {
 		return "", err
 	}
 	return "videosdk/sessions/" + zoomSessionSegment(sessionID) + "/users", nil
+}
+
+// pageTokenErr marks the error of a request for the page at at as
+// ErrPageTokenExpired when the request carried a page token and Zoom's
+// answer means it was not accepted (see tokenRejected).
+func pageTokenErr(at engine.Cursor, err error) error {
+	if at.Token != "" && tokenRejected(err) {
+		return engine.Wrap(engine.ErrPageTokenExpired, err)
+	}
+	return err
 }
 
 // checkZoomPaging validates the type and page size of a Zoom listing;

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -186,32 +187,46 @@ type sessionsQuery struct {
 	SessionName   string      `url:"session_name,omitempty"`
 }
 
-const sessionsRoute = "videosdk/sessions"
+// listSessionsEndpoint is GET /videosdk/sessions: the sessions of a date
+// range of at most a month, by next_page_token. A walk splits a longer
+// range into month windows, each walked in turn.
+var listSessionsEndpoint = engine.Endpoint[ListSessionsOptions, *wireListSessions, *ListSessionsPage, VideoSession]{
+	API: engine.Zoom, Method: http.MethodGet, Route: "/videosdk/sessions",
+	Path: func(_ *engine.Client, o ListSessionsOptions) (string, error) {
+		return "videosdk/sessions", o.validate()
+	},
+	Cursor: func(o ListSessionsOptions) engine.Cursor { return engine.Cursor{Token: o.NextPageToken} },
+	Query: func(o ListSessionsOptions, at engine.Cursor) any {
+		return sessionsQuery{
+			From: civilDate(o.From).Format(dateLayout), To: civilDate(o.To).Format(dateLayout),
+			Type: o.Type, PageSize: o.PageSize, NextPageToken: at.Token,
+			SessionKey: o.SessionKey, SessionName: o.SessionName,
+		}
+	},
+	Err:  pageTokenErr,
+	Wire: func(o ListSessionsOptions) *wireListSessions { return &wireListSessions{sizeHint: o.PageSize} },
+	Result: func(_ ListSessionsOptions, w *wireListSessions, _ *engine.Response) *ListSessionsPage {
+		if w.Sessions == nil {
+			w.Sessions = []VideoSession{}
+		}
+		return &w.ListSessionsPage
+	},
+	Next: func(_ ListSessionsOptions, p *ListSessionsPage) engine.Page[VideoSession] {
+		return engine.CursorPage(p.Sessions, p.NextPageToken)
+	},
+	Split: monthWindows,
+	PartErr: func(w ListSessionsOptions, err error) error {
+		return &WindowError{From: w.From.Format(dateLayout), To: w.To.Format(dateLayout), Err: err}
+	},
+}
 
 // ListSessions returns one page of Zoom Video SDK sessions. It sends the
 // range it is given: Zoom refuses one longer than a month (use
-// ListSessionsIter for those). A rejected or expired NextPageToken gives an
-// error that satisfies errors.Is(err, sessionkit.ErrPageTokenExpired).
+// [Service.ListSessionsIter] for those). A rejected or expired
+// NextPageToken gives an error that satisfies errors.Is(err,
+// [sessionkit.ErrPageTokenExpired]).
 func (s *Service) ListSessions(ctx context.Context, opts ListSessionsOptions) (*ListSessionsPage, error) {
-	if err := opts.validate(); err != nil {
-		return nil, err
-	}
-	q := sessionsQuery{
-		From: civilDate(opts.From).Format(dateLayout), To: civilDate(opts.To).Format(dateLayout),
-		Type: opts.Type, PageSize: opts.PageSize, NextPageToken: opts.NextPageToken,
-		SessionKey: opts.SessionKey, SessionName: opts.SessionName,
-	}
-	body := wireListSessions{sizeHint: opts.PageSize}
-	if _, err := s.engine().Get(ctx, engine.Zoom, "/videosdk/sessions", sessionsRoute, q, &body); err != nil {
-		if opts.NextPageToken != "" && tokenRejected(err) {
-			return nil, fmt.Errorf("%w: %w", engine.ErrPageTokenExpired, err)
-		}
-		return nil, err
-	}
-	if body.Sessions == nil {
-		body.Sessions = []VideoSession{}
-	}
-	return &body.ListSessionsPage, nil
+	return listSessionsEndpoint.Get(ctx, s.engine(), opts)
 }
 
 // ListSessionsIter walks the Zoom Video SDK sessions from opts.From to
@@ -220,74 +235,24 @@ func (s *Service) ListSessions(ctx context.Context, opts ListSessionsOptions) (*
 // before the same day a month later, and so on; the last ends at To), in
 // date order, each its own walk of next_page_token; opts.NextPageToken
 // continues the first window. A token that comes back twice ends the walk
-// with an error satisfying errors.Is(err, sessionkit.ErrPaginationLoop).
+// with an error satisfying errors.Is(err, [sessionkit.ErrPaginationLoop]).
 //
-// A failure is a *sessionkit.PageError that wraps a *WindowError: to
+// A failure is a *[sessionkit.PageError] that wraps a *[WindowError]: to
 // resume, set From to the window's first day and NextPageToken to the
 // PageError's PageToken, and range again.
 func (s *Service) ListSessionsIter(ctx context.Context, opts ListSessionsOptions) iter.Seq2[VideoSession, error] {
-	return walkWindows(ctx, opts, func(ctx context.Context, o ListSessionsOptions) iter.Seq2[VideoSession, error] {
-		return engine.WalkItems(ctx, s.engine().Prefetch(), engine.Cursor{Token: o.NextPageToken}, s.sessionsFetch(o))
-	}, func(VideoSession) int { return 1 })
+	return listSessionsEndpoint.Items(ctx, s.engine(), opts)
 }
 
 // ListSessionsPages walks the same pages as [Service.ListSessionsIter],
 // window after window, under the same rules and prefetch, and yields each
 // page whole, as [Service.ListSessions] returns it (its From and To are
-// the window's). A failure is a *sessionkit.PageError that wraps a
-// *WindowError, after every page before it; its PageToken is the cursor
+// the window's). A failure is a *[sessionkit.PageError] that wraps a
+// *[WindowError], after every page before it; its PageToken is the cursor
 // of the page that failed and its Yielded counts the sessions of the
 // pages yielded before it, over every window.
 func (s *Service) ListSessionsPages(ctx context.Context, opts ListSessionsOptions) iter.Seq2[*ListSessionsPage, error] {
-	return walkWindows(ctx, opts, func(ctx context.Context, o ListSessionsOptions) iter.Seq2[*ListSessionsPage, error] {
-		return engine.WalkPages(ctx, s.engine().Prefetch(), engine.Cursor{Token: o.NextPageToken}, s.sessionsFetch(o))
-	}, func(p *ListSessionsPage) int { return len(p.Sessions) })
-}
-
-// walkWindows walks the month windows of opts one after another, each
-// with walk (opts.NextPageToken continues the first), and yields what
-// they yield; count is how many sessions a value holds, for the
-// PageError's Yielded.
-func walkWindows[V any](ctx context.Context, opts ListSessionsOptions,
-	walk func(ctx context.Context, o ListSessionsOptions) iter.Seq2[V, error], count func(V) int) iter.Seq2[V, error] {
-	if err := opts.validate(); err != nil {
-		return engine.Fail[V](engine.Cursor{Token: opts.NextPageToken}, err)
-	}
-	windows := monthWindows(civilDate(opts.From), civilDate(opts.To))
-	return func(yield func(V, error) bool) {
-		var zero V
-		yielded := 0
-		for i, w := range windows {
-			o := opts
-			o.From, o.To = w.from, w.to
-			if i > 0 {
-				o.NextPageToken = ""
-			}
-			for v, err := range walk(ctx, o) {
-				if err != nil {
-					yield(zero, windowFailed(err, w, yielded))
-					return
-				}
-				if !yield(v, nil) {
-					return
-				}
-				yielded += count(v)
-			}
-		}
-	}
-}
-
-// sessionsFetch fetches the pages of one window.
-func (s *Service) sessionsFetch(opts ListSessionsOptions) engine.PageFetch[*ListSessionsPage, VideoSession] {
-	return func(ctx context.Context, at engine.Cursor) (*ListSessionsPage, engine.Page[VideoSession], error) {
-		o := opts
-		o.NextPageToken = at.Token
-		p, err := s.ListSessions(ctx, o)
-		if err != nil {
-			return nil, engine.Page[VideoSession]{}, err
-		}
-		return p, engine.CursorPage(p.Sessions, p.NextPageToken), nil
-	}
+	return listSessionsEndpoint.Pages(ctx, s.engine(), opts)
 }
 
 // WindowError says which date window of a ListSessionsIter walk failed.
@@ -308,36 +273,29 @@ func (e *WindowError) Error() string {
 // Unwrap returns the cause.
 func (e *WindowError) Unwrap() error { return e.Err }
 
-// windowFailed turns a window walk's error into the whole walk's: the
-// resume point of the window, the items yielded over every window.
-func windowFailed(err error, w window, yielded int) error {
-	pe := &engine.PageError{Yielded: yielded, Err: err}
-	var inner *engine.PageError
-	if errors.As(err, &inner) {
-		pe.Page, pe.PageToken, err = inner.Page, inner.PageToken, inner.Err
-	}
-	pe.Err = &WindowError{From: w.from.Format(dateLayout), To: w.to.Format(dateLayout), Err: err}
-	return pe
-}
-
-// window is one range of days, both included, as UTC midnights.
-type window struct{ from, to time.Time }
-
-// monthWindows splits from..to (civil dates, from <= to) into consecutive
-// windows of at most one month: each runs from its first day to the day
-// before the same day of the next month (the month's last day when that
-// day does not exist), the last one ending at to.
-func monthWindows(from, to time.Time) []window {
-	var ws []window
-	for d := from; !d.After(to); {
-		end := addMonth(d).AddDate(0, 0, -1)
-		if end.After(to) {
-			end = to
+// monthWindows splits the range of o (validated) into consecutive
+// windows of at most one month, as the options of each: a window runs
+// from its first day to the day before the same day of the next month
+// (the month's last day when that day does not exist), the last one
+// ending at To. Their From and To are UTC midnights; the first keeps o's
+// NextPageToken, the others have none.
+func monthWindows(o ListSessionsOptions) iter.Seq[ListSessionsOptions] {
+	return func(yield func(ListSessionsOptions) bool) {
+		to := civilDate(o.To)
+		for d := civilDate(o.From); !d.After(to); {
+			end := addMonth(d).AddDate(0, 0, -1)
+			if end.After(to) {
+				end = to
+			}
+			w := o
+			w.From, w.To = d, end
+			if !yield(w) {
+				return
+			}
+			o.NextPageToken = ""
+			d = end.AddDate(0, 0, 1)
 		}
-		ws = append(ws, window{d, end})
-		d = end.AddDate(0, 0, 1)
 	}
-	return ws
 }
 
 // addMonth returns the same day of the next month, or that month's last

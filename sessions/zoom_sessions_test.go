@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -199,6 +200,7 @@ func TestListSessionsErrors(t *testing.T) {
 		_, err := newClient(t, rec).Sessions.ListSessions(context.Background(), o)
 		require.ErrorIs(t, err, sessionkit.ErrPageTokenExpired)
 		assert.NotContains(t, err.Error(), "stale-token")
+		assert.Equal(t, 1, strings.Count(err.Error(), "sessionkit: "), "one prefix, as ListUsers reads: %s", err)
 	})
 	t.Run("429 retried", func(t *testing.T) {
 		rec := testutil.NewRecorder(t, testutil.Sequence(testutil.JSON(429, `{"code": 429, "message": "slow down"}`), sessionsPage("", "a")))
@@ -337,6 +339,25 @@ func TestListSessionsIter(t *testing.T) {
 		}, rec.Queries())
 	})
 
+	t.Run("every window is in one walk, for an observer", func(t *testing.T) {
+		for name, walk := range map[string]func(c *sessionkit.Client) []error{
+			"iter": func(c *sessionkit.Client) []error {
+				_, errs := collect(c.Sessions.ListSessionsIter(ctx, opts))
+				return errs
+			},
+			"pages": func(c *sessionkit.Client) []error {
+				_, errs := collect(c.Sessions.ListSessionsPages(ctx, opts))
+				return errs
+			},
+		} {
+			obs := &walkObserver{}
+			require.Empty(t, walk(newClient(t, testutil.NewRecorder(t, byWindow(pages())), sessionkit.WithObserver(obs))), name)
+			require.Len(t, obs.walks, 1, name)
+			assert.Equal(t, 6, obs.walks[0].Items, "%s: the sessions of every window", name)
+			assert.Equal(t, "GET /videosdk/sessions", obs.walks[0].Route, name)
+		}
+	})
+
 	t.Run("lazy, re-rangeable, options untouched", func(t *testing.T) {
 		rec := testutil.NewRecorder(t, byWindow(pages()))
 		o := opts
@@ -435,4 +456,26 @@ func TestListSessionsIDsGoStraightIntoListUsers(t *testing.T) {
 		}
 	}
 	assert.Equal(t, []string{"u1", "u2", "u3"}, got)
+}
+
+// walkObserver records the walks that ended.
+type walkObserver struct {
+	mu    sync.Mutex
+	walks []sessionkit.WalkInfo
+}
+
+func (o *walkObserver) CallStart(ctx context.Context, _ sessionkit.CallInfo) (context.Context, func(sessionkit.CallResult)) {
+	return ctx, func(sessionkit.CallResult) {}
+}
+
+func (o *walkObserver) Wait(context.Context, sessionkit.WaitInfo) {}
+
+func (o *walkObserver) PageStart(ctx context.Context, _ sessionkit.PageInfo) (context.Context, func(sessionkit.PageResult)) {
+	return ctx, func(sessionkit.PageResult) {}
+}
+
+func (o *walkObserver) Walk(_ context.Context, info sessionkit.WalkInfo) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.walks = append(o.walks, info)
 }

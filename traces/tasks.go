@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"iter"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -82,73 +83,59 @@ type tasksBody struct {
 	OnlyArchived    bool     `json:"only_archived,omitempty"`
 }
 
+// tasksEndpoint is POST /api/v2/tasks/search: Arthur's tasks, by 0-based
+// page, the filters in the body, with the count of tasks over all pages.
+// It only reads, so it is retried like a GET.
+var tasksEndpoint = engine.Endpoint[TasksOptions, *wireTasksPage, *TasksPage, Task]{
+	API: engine.Arthur, Method: http.MethodPost, Route: "/api/v2/tasks/search", Retry: engine.RetryAsRead,
+	Path:   func(_ *engine.Client, o TasksOptions) (string, error) { return tasksRoute, o.validate() },
+	Cursor: func(o TasksOptions) engine.Cursor { return engine.Cursor{Page: o.Page} },
+	Query: func(o TasksOptions, at engine.Cursor) any {
+		return tasksQuery{Sort: o.Sort, PageSize: o.PageSize, Page: at.Page}
+	},
+	Body: func(o TasksOptions) any {
+		return tasksBody{
+			TaskIDs: o.TaskIDs, TaskName: o.Name, IsAgentic: o.IsAgentic,
+			IncludeArchived: o.IncludeArchived, OnlyArchived: o.OnlyArchived,
+		}
+	},
+	Wire: func(o TasksOptions) *wireTasksPage { return &wireTasksPage{sizeHint: o.PageSize} },
+	Result: func(_ TasksOptions, w *wireTasksPage, _ *engine.Response) *TasksPage {
+		if w.Tasks == nil {
+			w.Tasks = []Task{}
+		}
+		return &w.TasksPage
+	},
+	Next: func(o TasksOptions, p *TasksPage) engine.Page[Task] {
+		return engine.CountPage(p.Tasks, pageSizeOrDefault(o.PageSize), p.Count)
+	},
+}
+
 // Tasks returns one page of Arthur tasks. It is a POST that only reads
 // (the filters travel in the JSON body), so it is retried like a GET; it
 // is the one non-GET call the retry policy repeats.
 func (s *Service) Tasks(ctx context.Context, opts TasksOptions) (*TasksPage, error) {
-	if err := opts.validate(); err != nil {
-		return nil, err
-	}
-	q := tasksQuery{Sort: opts.Sort, PageSize: opts.PageSize, Page: opts.Page}
-	in := tasksBody{
-		TaskIDs: opts.TaskIDs, TaskName: opts.Name, IsAgentic: opts.IsAgentic,
-		IncludeArchived: opts.IncludeArchived, OnlyArchived: opts.OnlyArchived,
-	}
-	body := wireTasksPage{sizeHint: opts.PageSize}
-	if _, err := s.engine().Post(ctx, engine.Arthur, "/api/v2/tasks/search", tasksRoute, q, in, engine.RetryAsRead, &body); err != nil {
-		return nil, err
-	}
-	if body.Tasks == nil {
-		body.Tasks = []Task{}
-	}
-	return &body.TasksPage, nil
+	return tasksEndpoint.Get(ctx, s.engine(), opts)
 }
 
 // TasksIter walks Arthur tasks from opts.Page (0-based) through the last
 // page, lazily, under the same rules as [Service.UsersIter]: a page ends
 // the walk when the rows through it reach its Count, or when it is empty.
 // It yields every task through the last page, in order and once each, or
-// ends with exactly one *sessionkit.PageError after every task before it,
-// never early in silence, whatever WithPrefetch says.
+// ends with exactly one *[sessionkit.PageError] after every task before
+// it, never early in silence, whatever WithPrefetch says.
 func (s *Service) TasksIter(ctx context.Context, opts TasksOptions) iter.Seq2[Task, error] {
-	start, fetch, err := s.tasksWalk(opts)
-	if err != nil {
-		return engine.Fail[Task](start, err)
-	}
-	return engine.WalkItems(ctx, s.engine().Prefetch(), start, fetch)
+	return tasksEndpoint.Items(ctx, s.engine(), opts)
 }
 
 // TasksPages walks the same pages as [Service.TasksIter], under the same
 // rules and prefetch, and yields each page whole, with its Count, as
 // [Service.Tasks] returns it. It ends with exactly one
-// *sessionkit.PageError after every page before it, whose Page is the
+// *[sessionkit.PageError] after every page before it, whose Page is the
 // (0-based) page that failed and whose Yielded counts the tasks of the
 // pages yielded before it.
 func (s *Service) TasksPages(ctx context.Context, opts TasksOptions) iter.Seq2[*TasksPage, error] {
-	start, fetch, err := s.tasksWalk(opts)
-	if err != nil {
-		return engine.Fail[*TasksPage](start, err)
-	}
-	return engine.WalkPages(ctx, s.engine().Prefetch(), start, fetch)
-}
-
-// tasksWalk validates opts and returns where their walk starts and how it
-// fetches a page.
-func (s *Service) tasksWalk(opts TasksOptions) (engine.Cursor, engine.PageFetch[*TasksPage, Task], error) {
-	start := engine.Cursor{Page: opts.Page}
-	if err := opts.validate(); err != nil {
-		return start, nil, err
-	}
-	size := pageSizeOrDefault(opts.PageSize)
-	return start, func(ctx context.Context, at engine.Cursor) (*TasksPage, engine.Page[Task], error) {
-		o := opts
-		o.Page = at.Page
-		p, err := s.Tasks(ctx, o)
-		if err != nil {
-			return nil, engine.Page[Task]{}, err
-		}
-		return p, engine.CountPage(p.Tasks, size, p.Count), nil
-	}, nil
+	return tasksEndpoint.Pages(ctx, s.engine(), opts)
 }
 
 func (o *TasksOptions) validate() error {

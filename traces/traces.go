@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"iter"
+	"net/http"
 	"strings"
 	"time"
 
@@ -104,23 +105,33 @@ type userQuery struct {
 
 const usersRoute = "api/v1/traces/users"
 
+// usersEndpoint is GET /api/v1/traces/users: the users of some tasks, by
+// 0-based page, with the count of rows over all pages.
+var usersEndpoint = engine.Endpoint[UsersOptions, *wireUsersPage, *UsersPage, UserMetadata]{
+	API: engine.Arthur, Method: http.MethodGet, Route: "/api/v1/traces/users",
+	Path:   func(_ *engine.Client, o UsersOptions) (string, error) { return usersRoute, o.validate() },
+	Cursor: func(o UsersOptions) engine.Cursor { return engine.Cursor{Page: o.Page} },
+	Query: func(o UsersOptions, at engine.Cursor) any {
+		return usersQuery{
+			TaskIDs: o.TaskIDs, StartTime: engine.QueryTime(o.StartTime), EndTime: engine.QueryTime(o.EndTime),
+			Sort: o.Sort, PageSize: o.PageSize, Page: at.Page,
+		}
+	},
+	Wire: func(o UsersOptions) *wireUsersPage { return &wireUsersPage{sizeHint: o.PageSize} },
+	Result: func(_ UsersOptions, w *wireUsersPage, _ *engine.Response) *UsersPage {
+		if w.Users == nil {
+			w.Users = []UserMetadata{}
+		}
+		return &w.UsersPage
+	},
+	Next: func(o UsersOptions, p *UsersPage) engine.Page[UserMetadata] {
+		return engine.CountPage(p.Users, pageSizeOrDefault(o.PageSize), p.Count)
+	},
+}
+
 // Users returns one page of trace users.
 func (s *Service) Users(ctx context.Context, opts UsersOptions) (*UsersPage, error) {
-	if err := opts.validate(); err != nil {
-		return nil, err
-	}
-	q := usersQuery{
-		TaskIDs: opts.TaskIDs, StartTime: engine.QueryTime(opts.StartTime), EndTime: engine.QueryTime(opts.EndTime),
-		Sort: opts.Sort, PageSize: opts.PageSize, Page: opts.Page,
-	}
-	body := wireUsersPage{sizeHint: opts.PageSize}
-	if _, err := s.engine().Get(ctx, engine.Arthur, "/api/v1/traces/users", usersRoute, q, &body); err != nil {
-		return nil, err
-	}
-	if body.Users == nil {
-		body.Users = []UserMetadata{}
-	}
-	return &body.UsersPage, nil
+	return usersEndpoint.Get(ctx, s.engine(), opts)
 }
 
 // UsersIter walks trace users from opts.Page (0-based) to the last page,
@@ -128,47 +139,20 @@ func (s *Service) Users(ctx context.Context, opts UsersOptions) (*UsersPage, err
 // page's Count, or when it is empty; a server that serves fewer rows per
 // page than asked is followed to the end. It yields every row through the
 // last page, in order and once each, or ends with exactly one
-// *sessionkit.PageError after every row before it, never early in
+// *[sessionkit.PageError] after every row before it, never early in
 // silence, whatever WithPrefetch says (see the package documentation).
 func (s *Service) UsersIter(ctx context.Context, opts UsersOptions) iter.Seq2[UserMetadata, error] {
-	start, fetch, err := s.usersWalk(opts)
-	if err != nil {
-		return engine.Fail[UserMetadata](start, err)
-	}
-	return engine.WalkItems(ctx, s.engine().Prefetch(), start, fetch)
+	return usersEndpoint.Items(ctx, s.engine(), opts)
 }
 
 // UsersPages walks the same pages as [Service.UsersIter], under the same
 // rules and prefetch, and yields each page whole, with its Count, as
 // [Service.Users] returns it. It ends with exactly one
-// *sessionkit.PageError after every page before it, whose Page is the
+// *[sessionkit.PageError] after every page before it, whose Page is the
 // (0-based) page that failed and whose Yielded counts the rows of the
 // pages yielded before it.
 func (s *Service) UsersPages(ctx context.Context, opts UsersOptions) iter.Seq2[*UsersPage, error] {
-	start, fetch, err := s.usersWalk(opts)
-	if err != nil {
-		return engine.Fail[*UsersPage](start, err)
-	}
-	return engine.WalkPages(ctx, s.engine().Prefetch(), start, fetch)
-}
-
-// usersWalk validates opts and returns where their walk starts and how it
-// fetches a page.
-func (s *Service) usersWalk(opts UsersOptions) (engine.Cursor, engine.PageFetch[*UsersPage, UserMetadata], error) {
-	start := engine.Cursor{Page: opts.Page}
-	if err := opts.validate(); err != nil {
-		return start, nil, err
-	}
-	size := pageSizeOrDefault(opts.PageSize)
-	return start, func(ctx context.Context, at engine.Cursor) (*UsersPage, engine.Page[UserMetadata], error) {
-		o := opts
-		o.Page = at.Page
-		p, err := s.Users(ctx, o)
-		if err != nil {
-			return nil, engine.Page[UserMetadata]{}, err
-		}
-		return p, engine.CountPage(p.Users, size, p.Count), nil
-	}, nil
+	return usersEndpoint.Pages(ctx, s.engine(), opts)
 }
 
 // pageSizeOrDefault is the page size Arthur uses for a requested one.
@@ -179,21 +163,34 @@ func pageSizeOrDefault(size int) int {
 	return size
 }
 
+// userArgs are the arguments of a User call.
+type userArgs struct {
+	userID string
+	opts   UserOptions
+}
+
+// userEndpoint is GET /api/v1/traces/users/{user_id}: one user's
+// metadata.
+var userEndpoint = engine.Endpoint[userArgs, *wireUser, *UserMetadata, struct{}]{
+	API: engine.Arthur, Method: http.MethodGet, Route: "/api/v1/traces/users/{user_id}",
+	Path: func(_ *engine.Client, a userArgs) (string, error) {
+		seg, err := engine.Segment("userID", a.userID)
+		if err != nil {
+			return "", err
+		}
+		return usersRoute + "/" + seg, checkTaskIDs("UserOptions", a.opts.TaskIDs)
+	},
+	Query: func(a userArgs, _ engine.Cursor) any { return userQuery(a.opts) },
+	Wire:  func(userArgs) *wireUser { return new(wireUser) },
+	Result: func(_ userArgs, w *wireUser, _ *engine.Response) *UserMetadata {
+		u := w.metadata()
+		return &u
+	},
+}
+
 // User returns one user's metadata.
 func (s *Service) User(ctx context.Context, userID string, opts UserOptions) (*UserMetadata, error) {
-	seg, err := engine.Segment("userID", userID)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkTaskIDs("UserOptions", opts.TaskIDs); err != nil {
-		return nil, err
-	}
-	var body wireUser
-	if _, err := s.engine().Get(ctx, engine.Arthur, "/api/v1/traces/users/{user_id}", usersRoute+"/"+seg, userQuery(opts), &body); err != nil {
-		return nil, err
-	}
-	u := body.metadata()
-	return &u, nil
+	return userEndpoint.Get(ctx, s.engine(), userArgs{userID, opts})
 }
 
 func (o *UsersOptions) validate() error {

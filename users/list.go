@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"net/http"
 	"time"
 
 	"github.com/sessionkit/sessionkit-go/internal/engine"
@@ -140,74 +141,52 @@ type listQuery struct {
 	Sort   sortParam `url:"sort,omitempty"`
 }
 
-const usersRoute = "api/users"
+// listEndpoint is GET /api/users: the tenant's users, as a bare array,
+// the totals in X-Pagination.
+var listEndpoint = engine.Endpoint[ListOptions, *wireUsers, *ListPage, User]{
+	API: engine.MonoCloud, Method: http.MethodGet, Route: "/api/users",
+	Path:   func(_ *engine.Client, o ListOptions) (string, error) { return "api/users", o.validate() },
+	Cursor: func(o ListOptions) engine.Cursor { return engine.Cursor{Page: o.Page} }, FirstPage: 1,
+	Query: func(o ListOptions, at engine.Cursor) any {
+		return listQuery{Page: at.Page, Size: o.Size, Filter: o.Filter, Sort: sortParam(o.Sort)}
+	},
+	Wire: func(o ListOptions) *wireUsers { return &wireUsers{sizeHint: o.Size} },
+	Result: func(_ ListOptions, w *wireUsers, r *engine.Response) *ListPage {
+		return &ListPage{Users: w.users, Pagination: parsePagination(r.Header.Get("X-Pagination"))}
+	},
+	Next: func(o ListOptions, p *ListPage) engine.Page[User] { return headerPage(p.Users, p.Pagination, o.Size) },
+}
 
 // List returns one page of MonoCloud users.
 func (s *Service) List(ctx context.Context, opts ListOptions) (*ListPage, error) {
-	if err := opts.validate(); err != nil {
-		return nil, err
-	}
-	body := wireUsers{sizeHint: opts.Size}
-	q := listQuery{Page: opts.Page, Size: opts.Size, Filter: opts.Filter, Sort: sortParam(opts.Sort)}
-	resp, err := s.engine().Get(ctx, engine.MonoCloud, "/api/users", usersRoute, q, &body)
-	if err != nil {
-		return nil, err
-	}
-	return &ListPage{Users: body.users, Pagination: parsePagination(resp.Header.Get("X-Pagination"))}, nil
+	return listEndpoint.Get(ctx, s.engine(), opts)
 }
 
 // ListIter walks MonoCloud users from opts.Page (else page 1) to the last
-// page, lazily, under the same rules as SessionsIter.
+// page, lazily, under the same rules as [Service.SessionsIter].
 func (s *Service) ListIter(ctx context.Context, opts ListOptions) iter.Seq2[User, error] {
-	start, fetch, err := s.listWalk(opts)
-	if err != nil {
-		return engine.Fail[User](start, err)
-	}
-	return engine.WalkItems(ctx, s.engine().Prefetch(), start, fetch)
+	return listEndpoint.Items(ctx, s.engine(), opts)
 }
 
 // ListPages walks the same pages as [Service.ListIter], under the same
 // rules and prefetch, and yields each page whole, with its Pagination, as
 // [Service.List] returns it. It ends with exactly one
-// *sessionkit.PageError after every page before it, whose Page is the
+// *[sessionkit.PageError] after every page before it, whose Page is the
 // page that failed and whose Yielded counts the users of the pages
 // yielded before it.
 func (s *Service) ListPages(ctx context.Context, opts ListOptions) iter.Seq2[*ListPage, error] {
-	start, fetch, err := s.listWalk(opts)
-	if err != nil {
-		return engine.Fail[*ListPage](start, err)
-	}
-	return engine.WalkPages(ctx, s.engine().Prefetch(), start, fetch)
-}
-
-// listWalk validates opts and returns where their walk starts and how it
-// fetches a page.
-func (s *Service) listWalk(opts ListOptions) (engine.Cursor, engine.PageFetch[*ListPage, User], error) {
-	start := engine.Cursor{Page: max(opts.Page, 1)}
-	if err := opts.validate(); err != nil {
-		return start, nil, err
-	}
-	size := sizeOrDefault(opts.Size)
-	return start, func(ctx context.Context, at engine.Cursor) (*ListPage, engine.Page[User], error) {
-		o := opts
-		o.Page = at.Page
-		p, err := s.List(ctx, o)
-		if err != nil {
-			return nil, engine.Page[User]{}, err
-		}
-		return p, headerPage(p.Users, p.Pagination, size), nil
-	}, nil
+	return listEndpoint.Pages(ctx, s.engine(), opts)
 }
 
 // headerPage completes a page of a MonoCloud walk (see [engine.HasNextPage]):
 // X-Pagination's has_next ends it; without the header, a short or empty
-// page does. size is the requested page size, or MonoCloud's default.
+// page does. size is the requested page size (0: MonoCloud's default).
 func headerPage[T any](items []T, pg *Pagination, size int) engine.Page[T] {
 	var h *engine.HasNext
 	if pg != nil {
 		h = &engine.HasNext{Next: pg.HasNext, TotalCount: pg.TotalCount, PageSize: pg.PageSize}
 	}
-	return engine.HasNextPage(items, size, h)
+	return engine.HasNextPage(items, sizeOrDefault(size), h)
 }
 
 func (o *ListOptions) validate() error {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -127,20 +128,33 @@ type sessionsQuery struct {
 	Sort     sortParam `url:"sort,omitempty"`
 }
 
+// sessionsArgs are the arguments of a Sessions call.
+type sessionsArgs struct {
+	userID string
+	opts   SessionsOptions
+}
+
+// sessionsEndpoint is GET /api/users/{user_id}/sessions: a user's sessions,
+// as a bare array, the totals in X-Pagination.
+var sessionsEndpoint = engine.Endpoint[sessionsArgs, *wireSessions, *SessionsPage, Session]{
+	API: engine.MonoCloud, Method: http.MethodGet, Route: "/api/users/{user_id}/sessions",
+	Path:   func(_ *engine.Client, a sessionsArgs) (string, error) { return sessionsPath(a.userID, a.opts) },
+	Cursor: func(a sessionsArgs) engine.Cursor { return engine.Cursor{Page: a.opts.Page} }, FirstPage: 1,
+	Query: func(a sessionsArgs, at engine.Cursor) any {
+		return sessionsQuery{Page: at.Page, Size: a.opts.Size, ClientID: a.opts.ClientID, Sort: sortParam(a.opts.Sort)}
+	},
+	Wire: func(a sessionsArgs) *wireSessions { return &wireSessions{sizeHint: a.opts.Size} },
+	Result: func(_ sessionsArgs, w *wireSessions, r *engine.Response) *SessionsPage {
+		return &SessionsPage{Sessions: w.sessions, Pagination: parsePagination(r.Header.Get("X-Pagination"))}
+	},
+	Next: func(a sessionsArgs, p *SessionsPage) engine.Page[Session] {
+		return headerPage(p.Sessions, p.Pagination, a.opts.Size)
+	},
+}
+
 // Sessions returns one page of a user's sessions.
 func (s *Service) Sessions(ctx context.Context, userID string, opts SessionsOptions) (*SessionsPage, error) {
-	path, err := sessionsPath(userID, opts)
-	if err != nil {
-		return nil, err
-	}
-	body := wireSessions{sizeHint: opts.Size}
-	resp, err := s.engine().Get(ctx, engine.MonoCloud, "/api/users/{user_id}/sessions", path, sessionsQuery{Page: opts.Page, Size: opts.Size, ClientID: opts.ClientID, Sort: sortParam(opts.Sort)}, &body)
-	if err != nil {
-		return nil, err
-	}
-	p := &SessionsPage{Pagination: parsePagination(resp.Header.Get("X-Pagination"))}
-	p.Sessions = body.sessions
-	return p, nil
+	return sessionsEndpoint.Get(ctx, s.engine(), sessionsArgs{userID, opts})
 }
 
 // SessionsIter walks a user's sessions from opts.Page (else page 1) to the
@@ -148,50 +162,25 @@ func (s *Service) Sessions(ctx context.Context, userID string, opts SessionsOpti
 // request (total_count and page_size never end it); without the header, a
 // page shorter than Size (default 10) or an empty page ends it. It yields
 // every session through the last page, in order and once each, or ends
-// with exactly one *sessionkit.PageError after every session before it,
+// with exactly one *[sessionkit.PageError] after every session before it,
 // never early in silence, whatever WithPrefetch says (see the package
 // documentation).
 func (s *Service) SessionsIter(ctx context.Context, userID string, opts SessionsOptions) iter.Seq2[Session, error] {
-	start, fetch, err := s.sessionsWalk(userID, opts)
-	if err != nil {
-		return engine.Fail[Session](start, err)
-	}
-	return engine.WalkItems(ctx, s.engine().Prefetch(), start, fetch)
+	return sessionsEndpoint.Items(ctx, s.engine(), sessionsArgs{userID, opts})
 }
 
 // SessionsPages walks the same pages as [Service.SessionsIter], under the
 // same rules and prefetch, and yields each page whole, with its
 // Pagination, as [Service.Sessions] returns it. It ends with exactly one
-// *sessionkit.PageError after every page before it, whose Page is the
+// *[sessionkit.PageError] after every page before it, whose Page is the
 // page that failed and whose Yielded counts the sessions of the pages
 // yielded before it.
 func (s *Service) SessionsPages(ctx context.Context, userID string, opts SessionsOptions) iter.Seq2[*SessionsPage, error] {
-	start, fetch, err := s.sessionsWalk(userID, opts)
-	if err != nil {
-		return engine.Fail[*SessionsPage](start, err)
-	}
-	return engine.WalkPages(ctx, s.engine().Prefetch(), start, fetch)
+	return sessionsEndpoint.Pages(ctx, s.engine(), sessionsArgs{userID, opts})
 }
 
-// sessionsWalk validates the arguments and returns where their walk
-// starts and how it fetches a page.
-func (s *Service) sessionsWalk(userID string, opts SessionsOptions) (engine.Cursor, engine.PageFetch[*SessionsPage, Session], error) {
-	start := engine.Cursor{Page: max(opts.Page, 1)}
-	if _, err := sessionsPath(userID, opts); err != nil {
-		return start, nil, err
-	}
-	size := sizeOrDefault(opts.Size)
-	return start, func(ctx context.Context, at engine.Cursor) (*SessionsPage, engine.Page[Session], error) {
-		o := opts
-		o.Page = at.Page
-		p, err := s.Sessions(ctx, userID, o)
-		if err != nil {
-			return nil, engine.Page[Session]{}, err
-		}
-		return p, headerPage(p.Sessions, p.Pagination, size), nil
-	}, nil
-}
-
+// sessionsPath validates the arguments of a Sessions call and returns
+// its path.
 func sessionsPath(userID string, opts SessionsOptions) (string, error) {
 	seg, err := engine.Segment("userID", userID)
 	if err != nil {

@@ -150,6 +150,9 @@ func Fail[V any](start Cursor, err error) iter.Seq2[V, error] {
 // which items it yields: pages fetched past the last one are never
 // yielded, and their errors never reported. No goroutine outlives the
 // loop.
+//
+// The services walk their listings through [Endpoint.Items] and
+// [Endpoint.Pages], which apply these rules with the client's prefetch.
 func Walk[T any](ctx context.Context, prefetch int, start Cursor, fetch Fetch[T]) iter.Seq2[T, error] {
 	return WalkItems(ctx, prefetch, start, func(ctx context.Context, at Cursor) (struct{}, Page[T], error) {
 		page, err := fetch(ctx, at)
@@ -161,11 +164,36 @@ func Walk[T any](ctx context.Context, prefetch int, start Cursor, fetch Fetch[T]
 // [WalkPages] would yield, one by one. An endpoint's item iterator and
 // its pages twin share the fetch, and so the walk.
 func WalkItems[P, T any](ctx context.Context, prefetch int, start Cursor, fetch PageFetch[P, T]) iter.Seq2[T, error] {
+	return itemSeq(ctx, func(ctx context.Context, emit emitFunc[P, T]) {
+		walkPages(ctx, prefetch, start, fetch, emit)
+	})
+}
+
+// WalkPages returns a lazy iterator over the pages from start on, each as
+// fetch returned it, under the rules and prefetch of [Walk]: every page
+// through the last one by its own answer, in order and once each, or
+// exactly one *[PageError] after every page before it. The PageError's
+// Page or PageToken is the page that failed, and its Yielded counts the
+// items of the pages yielded before it (not the pages), as it does for
+// [Walk], so that a resume skips by the same count whichever iterator
+// was ranged.
+func WalkPages[P, T any](ctx context.Context, prefetch int, start Cursor, fetch PageFetch[P, T]) iter.Seq2[P, error] {
+	return pageSeq(ctx, func(ctx context.Context, emit emitFunc[P, T]) {
+		walkPages(ctx, prefetch, start, fetch, emit)
+	})
+}
+
+// runFunc runs one walk under ctx, handing its pages and its one error to
+// emit.
+type runFunc[P, T any] func(ctx context.Context, emit emitFunc[P, T])
+
+// itemSeq returns the observed iterator over the items of run's pages.
+func itemSeq[P, T any](ctx context.Context, run runFunc[P, T]) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		ctx, yield, done := observeWalk(ctx, yield)
 		defer done()
 		var zero T
-		walkPages(ctx, prefetch, start, fetch, func(_ P, items []T, err error) (int, bool) {
+		run(ctx, func(_ P, items []T, err error) (int, bool) {
 			if err != nil {
 				yield(zero, err)
 				return 0, false
@@ -180,20 +208,13 @@ func WalkItems[P, T any](ctx context.Context, prefetch int, start Cursor, fetch 
 	}
 }
 
-// WalkPages returns a lazy iterator over the pages from start on, each as
-// fetch returned it, under the rules and prefetch of [Walk]: every page
-// through the last one by its own answer, in order and once each, or
-// exactly one *[PageError] after every page before it. The PageError's
-// Page or PageToken is the page that failed, and its Yielded counts the
-// items of the pages yielded before it (not the pages), as it does for
-// [Walk], so that a resume skips by the same count whichever iterator
-// was ranged.
-func WalkPages[P, T any](ctx context.Context, prefetch int, start Cursor, fetch PageFetch[P, T]) iter.Seq2[P, error] {
+// pageSeq returns the observed iterator over run's pages.
+func pageSeq[P, T any](ctx context.Context, run runFunc[P, T]) iter.Seq2[P, error] {
 	return func(yield func(P, error) bool) {
 		ctx, probe, done := startWalk(ctx)
 		defer done()
 		var zero P
-		walkPages(ctx, prefetch, start, fetch, func(pub P, items []T, err error) (int, bool) {
+		run(ctx, func(pub P, items []T, err error) (int, bool) {
 			if err != nil {
 				probe.fail(err)
 				yield(zero, err)
