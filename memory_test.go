@@ -68,8 +68,8 @@ func memLive() uint64 {
 func memPeak(t *testing.T, api sessionkit.API, pages, n int) (peak, base uint64) {
 	t.Helper()
 	perPage := memPageSize(api, memPerPage)
-	s := newPerfServer(t, perfConfig{perPage: perPage, pages: pages})
-	c := newPerfClient(t, s.URL, sessionkit.WithPrefetch(n))
+	s := newFixtureServer(t, fixtureConfig{perPage: perPage, pages: pages})
+	c := newClient(t, s.URL, sessionkit.WithPrefetch(n))
 	defer s.Close() // so that the next walk starts from the same heap
 	defer c.CloseIdleConnections()
 	base = memLive()
@@ -99,7 +99,7 @@ func memPeak(t *testing.T, api sessionkit.API, pages, n int) (peak, base uint64)
 		}
 	}()
 	items := 0
-	for _, err := range perfSDKIter(context.Background(), c, api, perPage) {
+	for _, err := range fixtureWalk(context.Background(), c, api, perPage) {
 		require.NoError(t, err)
 		if items%100 == 0 {
 			sample()
@@ -117,13 +117,13 @@ func TestMemoryFlatInWalkLength(t *testing.T) {
 	// sequential and with prefetch; the other two APIs share these decode
 	// and pager paths. The race detector slows decoding about tenfold: it
 	// gets the parallel walk only.
-	apis, depths := []sessionkit.API{sessionkit.Ductape, sessionkit.Zoom}, []int{0, 4}
+	walked, depths := []sessionkit.API{sessionkit.Ductape, sessionkit.Zoom}, []int{0, 4}
 	if testing.Short() || memRaceDetector() {
-		apis, depths = apis[:1], depths[1:]
+		walked, depths = walked[:1], depths[1:]
 	}
-	for _, api := range apis {
+	for _, api := range walked {
 		for _, n := range depths {
-			t.Run(fmt.Sprintf("%s/prefetch=%d", perfAPINames[api], n), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s/prefetch=%d", apis[api].name, n), func(t *testing.T) {
 				short, base20 := memPeak(t, api, 20, n)
 				long, base200 := memPeak(t, api, 200, n)
 				t.Logf("peak heap: 20 pages %d KiB (%d KiB live before), 200 pages %d KiB (%d KiB live before): %.2fx",
@@ -138,35 +138,35 @@ func TestPrefetchHoldsAboutNPlusOnePages(t *testing.T) {
 	// Large pages, so that what each request in flight holds besides its
 	// page (read buffers, the connection) stays small next to a page.
 	const pages = 8
-	apis := []sessionkit.API{sessionkit.Ductape, sessionkit.Zoom}
+	walked := []sessionkit.API{sessionkit.Ductape, sessionkit.Zoom}
 	if testing.Short() || memRaceDetector() {
-		apis = apis[:1]
+		walked = walked[:1]
 	}
-	for _, api := range apis {
+	for _, api := range walked {
 		perPage := memPageSize(api, 3000)
 		// One decoded page, as the SDK holds it.
-		s := newPerfServer(t, perfConfig{perPage: perPage, pages: pages})
-		c := newPerfClient(t, s.URL)
-		_, err := perfSDKPage(context.Background(), c, api, 0, perPage) // warm up
+		s := newFixtureServer(t, fixtureConfig{perPage: perPage, pages: pages})
+		c := newClient(t, s.URL)
+		_, err := fixturePage(context.Background(), c, api, 0, perPage) // warm up
 		require.NoError(t, err)
 		before := memLive()
-		page, _, err := perfSDKPageValue(context.Background(), c, api, 0, perPage)
+		page, _, err := apis[api].page(context.Background(), c, fixtureArgs, startAt(api, 0), perPage)
 		require.NoError(t, err)
 		pageBytes := memLive() - before
 		runtime.KeepAlive(page)
 		require.Positive(t, pageBytes)
 
 		for _, n := range []int{0, 1, 4} {
-			t.Run(fmt.Sprintf("%s/prefetch=%d", perfAPINames[api], n), func(t *testing.T) {
-				s := newPerfServer(t, perfConfig{perPage: perPage, pages: pages})
-				c := newPerfClient(t, s.URL, sessionkit.WithPrefetch(n))
-				_, err := perfSDKPage(context.Background(), c, api, 0, perPage) // warm up
+			t.Run(fmt.Sprintf("%s/prefetch=%d", apis[api].name, n), func(t *testing.T) {
+				s := newFixtureServer(t, fixtureConfig{perPage: perPage, pages: pages})
+				c := newClient(t, s.URL, sessionkit.WithPrefetch(n))
+				_, err := fixturePage(context.Background(), c, api, 0, perPage) // warm up
 				require.NoError(t, err)
 				s.requests.Store(0)
 				base := memLive()
 				var held uint64
 				items := 0
-				for _, err := range perfSDKIter(context.Background(), c, api, perPage) {
+				for _, err := range fixtureWalk(context.Background(), c, api, perPage) {
 					require.NoError(t, err)
 					if items%perPage == 0 {
 						// A slow loop body: let prefetch fill its window,

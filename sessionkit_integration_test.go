@@ -371,19 +371,9 @@ func TestIntegrationErrorsWithTestKit(t *testing.T) {
 		})
 	}
 
-	for _, api := range confAPIs {
+	for _, api := range allAPIs {
 		t.Run("wrong key "+api.String(), func(t *testing.T) {
-			var err error
-			switch api {
-			case sessionkit.Ductape:
-				_, err = bad.Sessions.FetchUsers(ctx, sessions.FetchUsersOptions{Product: data.Product, Session: data.Session})
-			case sessionkit.Zoom:
-				_, err = bad.Sessions.ListUsers(ctx, data.ZoomSessionIDs[0], sessions.ListUsersOptions{})
-			case sessionkit.Arthur:
-				_, err = bad.Traces.Users(ctx, traces.UsersOptions{TaskIDs: data.ArthurTaskIDs})
-			case sessionkit.MonoCloud:
-				_, err = bad.Users.Sessions(ctx, data.MonoCloudUserIDs[0], users.SessionsOptions{})
-			}
+			err := kitCall(ctx, bad, srv, api)
 			var ae *sessionkit.APIError
 			require.ErrorAs(t, err, &ae)
 			assert.Equal(t, http.StatusUnauthorized, ae.StatusCode)
