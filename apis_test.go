@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/sessionkit/sessionkit-go"
 	"github.com/sessionkit/sessionkit-go/sessionkittest"
 	"github.com/sessionkit/sessionkit-go/sessions"
@@ -460,4 +462,41 @@ func drain(seq iter.Seq2[string, error]) (int, error) {
 		n++
 	}
 	return n, nil
+}
+
+// singlePage is the only page of a listing of api, with items itemID(lo..hi-1).
+func singlePage(api sessionkit.API, lo, hi int) string {
+	return pageBody(api, lo, hi, pageMeta{total: strconv.Itoa(hi - lo), totalPages: "1", page: 1, size: 20})
+}
+
+// kitTime parses a time string of the kit's data the way the contract says: RFC 3339,
+// or zone-less ISO 8601 as UTC; "" is the zero time.
+func kitTime(t *testing.T, s string) time.Time {
+	t.Helper()
+	if s == "" {
+		return time.Time{}
+	}
+	if v, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return v
+	}
+	v, err := time.ParseInLocation("2006-01-02T15:04:05.999999999", s, time.UTC)
+	require.NoError(t, err, s)
+	return v
+}
+
+// walkCollect ranges seq and returns the items, the errors, and whether
+// an item came after an error.
+func walkCollect(seq func(func(string, error) bool), each func(n int)) (items []string, errs []error, after bool) {
+	for id, err := range seq {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		after = after || len(errs) > 0
+		items = append(items, id)
+		if each != nil {
+			each(len(items))
+		}
+	}
+	return items, errs, after
 }

@@ -22,11 +22,6 @@ import (
 	"github.com/sessionkit/sessionkit-go"
 )
 
-// bodyPage is a one-page answer of api with items itemID(lo..hi-1).
-func bodyPage(api sessionkit.API, lo, hi int) string {
-	return pageBody(api, lo, hi, pageMeta{total: strconv.Itoa(hi - lo), totalPages: "1", page: 1, size: 20})
-}
-
 // bodyCut answers with the headers and the first half of body (announcing
 // all of it), then drops the connection.
 func bodyCut(w http.ResponseWriter, body string) {
@@ -57,10 +52,10 @@ func TestBodyReadFailuresAreRetried(t *testing.T) {
 		t.Run(api.String()+"/connection drops mid-body, then a good answer", func(t *testing.T) {
 			srv := newRecordingServer(t, func(n int, w http.ResponseWriter, _ *http.Request) {
 				if n == 0 {
-					bodyCut(w, bodyPage(api, 100, 110)) // other rows: none may leak
+					bodyCut(w, singlePage(api, 100, 110)) // other rows: none may leak
 					return
 				}
-				writeJSON(w, http.StatusOK, bodyPage(api, 0, 5))
+				writeJSON(w, http.StatusOK, singlePage(api, 0, 5))
 			})
 			c := newTestClient(t, srv.URL, sessionkit.WithMaxRetries(2))
 			ids, err := pageIDs(context.Background(), c, api)
@@ -71,10 +66,10 @@ func TestBodyReadFailuresAreRetried(t *testing.T) {
 		t.Run(api.String()+"/attempt timeout mid-body, then a good answer", func(t *testing.T) {
 			srv := newRecordingServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
 				if n == 0 {
-					bodyStall(w, r, bodyPage(api, 100, 110))
+					bodyStall(w, r, singlePage(api, 100, 110))
 					return
 				}
-				writeJSON(w, http.StatusOK, bodyPage(api, 0, 5))
+				writeJSON(w, http.StatusOK, singlePage(api, 0, 5))
 			})
 			c := newTestClient(t, srv.URL, sessionkit.WithMaxRetries(2), sessionkit.WithAttemptTimeout(200*time.Millisecond))
 			ids, err := pageIDs(context.Background(), c, api)
@@ -83,7 +78,7 @@ func TestBodyReadFailuresAreRetried(t *testing.T) {
 			assert.Equal(t, 2, srv.count())
 		})
 		t.Run(api.String()+"/connection drops mid-body on every attempt", func(t *testing.T) {
-			srv := newRecordingServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) { bodyCut(w, bodyPage(api, 0, 5)) })
+			srv := newRecordingServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) { bodyCut(w, singlePage(api, 0, 5)) })
 			c := newTestClient(t, srv.URL, sessionkit.WithMaxRetries(2))
 			_, err := pageIDs(context.Background(), c, api)
 			require.Error(t, err)
@@ -103,7 +98,9 @@ func TestBodyReadFailuresAreRetried(t *testing.T) {
 		assert.Equal(t, 1, srv.count())
 	})
 	t.Run("the caller's deadline mid-body is the context's error", func(t *testing.T) {
-		srv := newRecordingServer(t, func(_ int, w http.ResponseWriter, r *http.Request) { bodyStall(w, r, bodyPage(sessionkit.Zoom, 0, 5)) })
+		srv := newRecordingServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+			bodyStall(w, r, singlePage(sessionkit.Zoom, 0, 5))
+		})
 		c := newTestClient(t, srv.URL, sessionkit.WithMaxRetries(2))
 		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 		defer cancel()
@@ -117,7 +114,7 @@ func TestBodyReadFailuresAreRetried(t *testing.T) {
 		defer cancel()
 		srv := newRecordingServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
 			time.AfterFunc(50*time.Millisecond, cancel)
-			bodyStall(w, r, bodyPage(sessionkit.MonoCloud, 0, 5))
+			bodyStall(w, r, singlePage(sessionkit.MonoCloud, 0, 5))
 		})
 		c := newTestClient(t, srv.URL, sessionkit.WithMaxRetries(2))
 		_, err := pageIDs(ctx, c, sessionkit.MonoCloud)

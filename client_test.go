@@ -1,5 +1,10 @@
 package sessionkit_test
 
+// Client configuration: which credential and base URL each API's request
+// gets (global options, ForAPI, default base URLs, path prefixes); building
+// a Client sends nothing, leaves the caller's http.Client alone, and the
+// Client is safe for concurrent use.
+
 import (
 	"context"
 	"io"

@@ -92,3 +92,20 @@ func (l *logCapture) records() []string {
 	}
 	return strings.Split(s, "\n")
 }
+
+// forAPIKitClient returns a client for every API of srv, each configured with
+// ForAPI, authenticated with key.
+func forAPIKitClient(t *testing.T, srv *sessionkittest.Server, key string, opts ...sessionkit.Option) *sessionkit.Client {
+	t.Helper()
+	c, err := sessionkit.NewClient(append([]sessionkit.Option{
+		sessionkit.WithAPIKey(key),
+		sessionkit.WithWorkspaceID(srv.Data().WorkspaceID),
+		sessionkit.WithMaxRetries(0),
+		sessionkit.ForAPI(sessionkit.Ductape, sessionkit.WithBaseURL(srv.DuctapeURL())),
+		sessionkit.ForAPI(sessionkit.Zoom, sessionkit.WithBaseURL(srv.ZoomURL())),
+		sessionkit.ForAPI(sessionkit.Arthur, sessionkit.WithBaseURL(srv.ArthurURL())),
+		sessionkit.ForAPI(sessionkit.MonoCloud, sessionkit.WithBaseURL(srv.MonoCloudURL()+"/")),
+	}, opts...)...)
+	require.NoError(t, err)
+	return c
+}

@@ -1,5 +1,9 @@
 package sessionkit_test
 
+// Daily limits: a daily-limit answer is a typed error that says when the
+// limit resets, later calls to that API fail fast without a request, and
+// clients derived with With share the pause.
+
 import (
 	"context"
 	"errors"
@@ -21,7 +25,7 @@ func TestDailyLimitIsTypedFailsFastAndIsNotRetryable(t *testing.T) {
 	reset := time.Now().Add(3 * time.Hour).UTC().Truncate(time.Second)
 	srv := newRecordingServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
 		if !strings.Contains(r.URL.Path, "videosdk") {
-			writeJSON(w, http.StatusOK, bodyPage(sessionkit.Ductape, 0, 1))
+			writeJSON(w, http.StatusOK, singlePage(sessionkit.Ductape, 0, 1))
 			return
 		}
 		w.Header().Set("X-RateLimit-Type", "Daily-limit")
@@ -67,7 +71,7 @@ func TestPauseSharedWithDerivedClient(t *testing.T) {
 			writeJSON(w, http.StatusTooManyRequests, `{"code": 429, "message": "Too many requests"}`)
 			return
 		}
-		writeJSON(w, http.StatusOK, bodyPage(sessionkit.Zoom, 0, 1))
+		writeJSON(w, http.StatusOK, singlePage(sessionkit.Zoom, 0, 1))
 	})
 	c := newTestClient(t, srv.URL, sessionkit.WithMaxRetries(0), sessionkit.WithRetryWait(time.Millisecond, time.Minute))
 	require.Error(t, callPage(context.Background(), c, sessionkit.Zoom))

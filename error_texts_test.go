@@ -1,5 +1,9 @@
 package sessionkit_test
 
+// The error texts a person reads, pinned: one "sessionkit:" line naming
+// the request, the status and the API's own message, and base URL errors
+// that say what is missing.
+
 import (
 	"context"
 	"errors"

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/sessionkit/sessionkit-go"
 )
@@ -229,4 +230,13 @@ func (p *fakeListing) serve(w http.ResponseWriter, r *http.Request) {
 		m.page, m.size = idx+1, size
 	}
 	writePage(w, p.api, []byte(fakeItems(p.api, lo, hi)), m)
+}
+
+// serverGoroutines ignores the test servers' own goroutines, so that the
+// client side can be checked while the server still holds stalled
+// requests.
+var serverGoroutines = []goleak.Option{
+	goleak.IgnoreAnyFunction("net/http.(*conn).serve"),
+	goleak.IgnoreAnyFunction("net/http.(*connReader).backgroundRead"),
+	goleak.IgnoreAnyFunction("net/http/httptest.(*Server).goServe.func1"),
 }

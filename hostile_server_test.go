@@ -1,5 +1,8 @@
 package sessionkit_test
 
+// Hostile servers: whatever a server echoes back (keys, tokens, minted
+// JWTs, page tokens), no error text, log record or panic prints it.
+
 import (
 	"context"
 	"encoding/base64"

@@ -43,7 +43,7 @@ func TestOversizedPageIsMalformedAndBounded(t *testing.T) {
 			srv := newRecordingServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) { writePage(w, api, items, meta) })
 			c := newTestClient(t, srv.URL, sessionkit.WithMaxRetries(0))
 
-			base := memLive()
+			base := liveHeap()
 			var peak atomic.Uint64
 			stop := make(chan struct{})
 			var wg sync.WaitGroup
@@ -53,7 +53,7 @@ func TestOversizedPageIsMalformedAndBounded(t *testing.T) {
 				tick := time.NewTicker(time.Millisecond)
 				defer tick.Stop()
 				for {
-					if v := memHeapObjects(); v > peak.Load() {
+					if v := heapObjectBytes(); v > peak.Load() {
 						peak.Store(v)
 					}
 					select {

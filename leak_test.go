@@ -19,15 +19,6 @@ import (
 	"github.com/sessionkit/sessionkit-go"
 )
 
-// leakServerSide ignores the fake server's own goroutines, so that the
-// client side can be checked while the server still holds stalled
-// requests.
-var leakServerSide = []goleak.Option{
-	goleak.IgnoreAnyFunction("net/http.(*conn).serve"),
-	goleak.IgnoreAnyFunction("net/http.(*connReader).backgroundRead"),
-	goleak.IgnoreAnyFunction("net/http/httptest.(*Server).goServe.func1"),
-}
-
 func TestNoGoroutineOutlivesTheLoop(t *testing.T) {
 	endings := []struct {
 		name string
@@ -133,7 +124,7 @@ func TestNoGoroutineOutlivesTheLoop(t *testing.T) {
 					// The client side: nothing but the server's goroutines
 					// may remain, while stalled requests are still held.
 					c.CloseIdleConnections()
-					goleak.VerifyNone(t, append([]goleak.Option{baseline}, leakServerSide...)...)
+					goleak.VerifyNone(t, append([]goleak.Option{baseline}, serverGoroutines...)...)
 
 					// And once the server is gone, nothing at all.
 					p.release()

@@ -8,8 +8,6 @@ import (
 	"context"
 	"fmt"
 	"runtime"
-	"runtime/debug"
-	"runtime/metrics"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -33,36 +31,6 @@ func memPageSize(api sessionkit.API, n int) int {
 	return n
 }
 
-// memHeapObjects returns the bytes of heap objects, live or not yet
-// freed: what a walk's peak is measured in.
-func memHeapObjects() uint64 {
-	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(s)
-	return s[0].Value.Uint64()
-}
-
-// memRaceDetector reports whether the test binary was built with -race.
-func memRaceDetector() bool {
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range bi.Settings {
-			if s.Key == "-race" {
-				return s.Value == "true"
-			}
-		}
-	}
-	return false
-}
-
-// memLive returns the live heap after full collections (two: sync.Pool
-// contents survive the first).
-func memLive() uint64 {
-	runtime.GC()
-	runtime.GC()
-	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	metrics.Read(s)
-	return s[0].Value.Uint64()
-}
-
 // memPeak walks pages pages of api with prefetch n and returns the peak
 // heap during the walk and the live heap before it.
 func memPeak(t *testing.T, api sessionkit.API, pages, n int) (peak, base uint64) {
@@ -72,10 +40,10 @@ func memPeak(t *testing.T, api sessionkit.API, pages, n int) (peak, base uint64)
 	c := newClient(t, s.URL, sessionkit.WithPrefetch(n))
 	defer s.Close() // so that the next walk starts from the same heap
 	defer c.CloseIdleConnections()
-	base = memLive()
+	base = liveHeap()
 	var top atomic.Uint64
 	sample := func() {
-		for v := memHeapObjects(); ; {
+		for v := heapObjectBytes(); ; {
 			old := top.Load()
 			if v <= old || top.CompareAndSwap(old, v) {
 				return
@@ -118,7 +86,7 @@ func TestMemoryFlatInWalkLength(t *testing.T) {
 	// and pager paths. The race detector slows decoding about tenfold: it
 	// gets the parallel walk only.
 	walked, depths := []sessionkit.API{sessionkit.Ductape, sessionkit.Zoom}, []int{0, 4}
-	if testing.Short() || memRaceDetector() {
+	if testing.Short() || raceDetectorOn() {
 		walked, depths = walked[:1], depths[1:]
 	}
 	for _, api := range walked {
@@ -139,7 +107,7 @@ func TestPrefetchHoldsAboutNPlusOnePages(t *testing.T) {
 	// page (read buffers, the connection) stays small next to a page.
 	const pages = 8
 	walked := []sessionkit.API{sessionkit.Ductape, sessionkit.Zoom}
-	if testing.Short() || memRaceDetector() {
+	if testing.Short() || raceDetectorOn() {
 		walked = walked[:1]
 	}
 	for _, api := range walked {
@@ -149,10 +117,10 @@ func TestPrefetchHoldsAboutNPlusOnePages(t *testing.T) {
 		c := newClient(t, s.URL)
 		_, err := fixturePage(context.Background(), c, api, 0, perPage) // warm up
 		require.NoError(t, err)
-		before := memLive()
+		before := liveHeap()
 		page, _, err := apis[api].page(context.Background(), c, fixtureArgs, startAt(api, 0), perPage)
 		require.NoError(t, err)
-		pageBytes := memLive() - before
+		pageBytes := liveHeap() - before
 		runtime.KeepAlive(page)
 		require.Positive(t, pageBytes)
 
@@ -163,7 +131,7 @@ func TestPrefetchHoldsAboutNPlusOnePages(t *testing.T) {
 				_, err := fixturePage(context.Background(), c, api, 0, perPage) // warm up
 				require.NoError(t, err)
 				s.requests.Store(0)
-				base := memLive()
+				base := liveHeap()
 				var held uint64
 				items := 0
 				for _, err := range fixtureWalk(context.Background(), c, api, perPage) {
@@ -177,7 +145,7 @@ func TestPrefetchHoldsAboutNPlusOnePages(t *testing.T) {
 							time.Sleep(time.Millisecond)
 						}
 						time.Sleep(10 * time.Millisecond)
-						if live := memLive(); live > base {
+						if live := liveHeap(); live > base {
 							held = max(held, live-base)
 						}
 					}

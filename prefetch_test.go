@@ -144,13 +144,6 @@ func TestPrefetchKeepsOrder(t *testing.T) {
 	}
 }
 
-// ignoreTestServer ignores the test server's own goroutines.
-var ignoreTestServer = []goleak.Option{
-	goleak.IgnoreAnyFunction("net/http.(*conn).serve"),
-	goleak.IgnoreAnyFunction("net/http.(*connReader).backgroundRead"),
-	goleak.IgnoreAnyFunction("net/http/httptest.(*Server).goServe.func1"),
-}
-
 func TestPrefetchBreak(t *testing.T) {
 	const perPage = 5
 	const breakAfter = 2*perPage + 3 // inside the third page
@@ -180,7 +173,7 @@ func TestPrefetchBreak(t *testing.T) {
 				// only the transport's idle connections remain.
 				goleak.VerifyNone(t, append([]goleak.Option{baseline,
 					goleak.IgnoreAnyFunction("net/http.(*persistConn).readLoop"),
-					goleak.IgnoreAnyFunction("net/http.(*persistConn).writeLoop")}, ignoreTestServer...)...)
+					goleak.IgnoreAnyFunction("net/http.(*persistConn).writeLoop")}, serverGoroutines...)...)
 				time.Sleep(30 * time.Millisecond)
 				assert.GreaterOrEqual(t, s.requests.Load(), consumed)
 				assert.LessOrEqual(t, s.requests.Load(), consumed+int64(n), "at most n extra requests after break")

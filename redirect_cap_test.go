@@ -1,5 +1,7 @@
 package sessionkit_test
 
+// Redirects are capped per attempt, whatever http.Client the caller brings.
+
 import (
 	"context"
 	"net/http"

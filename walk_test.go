@@ -31,23 +31,6 @@ func walkServer(t *testing.T, api sessionkit.API, n, served int, answer func(pag
 	return l
 }
 
-// walkCollect ranges seq and returns the items, the errors, and whether
-// an item came after an error.
-func walkCollect(seq func(func(string, error) bool), each func(n int)) (items []string, errs []error, after bool) {
-	for id, err := range seq {
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		after = after || len(errs) > 0
-		items = append(items, id)
-		if each != nil {
-			each(len(items))
-		}
-	}
-	return items, errs, after
-}
-
 func TestWalkFollowsEachPagesOwnAnswer(t *testing.T) {
 	pagination := func(total, pageSize string) func(page, size int) pageMeta {
 		return func(page, size int) pageMeta {
