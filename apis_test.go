@@ -77,9 +77,19 @@ type apiCase struct {
 	// firstPage is the number of the API's first page (Zoom: the k of
 	// the token "tok-k" the fake servers hand out for page k).
 	firstPage int
-	// pagesKnown reports whether the first page tells the last page's
-	// number, so that prefetch can fetch pages in parallel.
-	pagesKnown bool
+	// cursor reports whether pages are named by a token the previous page
+	// hands out (so that they can only be fetched one after another),
+	// not by number (the first page tells the last one's: prefetch can
+	// fetch them in parallel).
+	cursor bool
+	// headerTotals reports whether the totals come in the X-Pagination
+	// header rather than in the body.
+	headerTotals bool
+	// keyHeader reports whether the API key goes in X-API-KEY rather than
+	// in Authorization.
+	keyHeader bool
+	// maxPageSize is the most items a page may hold (0: no limit).
+	maxPageSize int
 	// route is the path the single-page call for a asks for.
 	route func(workspace string, a listArgs) string
 	// page makes the single-page call for a at at, size items (0: the
@@ -122,7 +132,7 @@ type apiCase struct {
 // apis is the table, indexed by API.
 var apis = [...]apiCase{
 	sessionkit.Ductape: {
-		name: "Ductape", kit: sessionkittest.Ductape, firstPage: 1, pagesKnown: true,
+		name: "Ductape", kit: sessionkittest.Ductape, firstPage: 1,
 		route: func(ws string, _ listArgs) string { return "/integrations/v1/session/users/" + ws },
 		page: func(ctx context.Context, c *sessionkit.Client, a listArgs, at startPos, size int) (any, int, error) {
 			p, err := c.Sessions.FetchUsers(ctx, sessions.FetchUsersOptions{Product: a.product, Session: a.session, Page: at.page, Limit: size})
@@ -162,7 +172,7 @@ var apis = [...]apiCase{
 		rawMatches:        rawDuctapeMatches,
 	},
 	sessionkit.Zoom: {
-		name: "Zoom", kit: sessionkittest.Zoom, firstPage: 1,
+		name: "Zoom", kit: sessionkittest.Zoom, firstPage: 1, cursor: true, maxPageSize: sessions.MaxZoomPageSize,
 		route: func(_ string, a listArgs) string { return "/videosdk/sessions/" + a.zoomSession + "/users" },
 		page: func(ctx context.Context, c *sessionkit.Client, a listArgs, at startPos, size int) (any, int, error) {
 			p, err := c.Sessions.ListUsers(ctx, a.zoomSession, sessions.ListUsersOptions{Type: a.zoomType, PageSize: size, NextPageToken: at.token})
@@ -210,7 +220,7 @@ var apis = [...]apiCase{
 		rawMatches:        rawZoomMatches,
 	},
 	sessionkit.Arthur: {
-		name: "Arthur", kit: sessionkittest.Arthur, firstPage: 0, pagesKnown: true,
+		name: "Arthur", kit: sessionkittest.Arthur, firstPage: 0,
 		route: func(string, listArgs) string { return "/api/v1/traces/users" },
 		page: func(ctx context.Context, c *sessionkit.Client, a listArgs, at startPos, size int) (any, int, error) {
 			p, err := c.Traces.Users(ctx, traces.UsersOptions{TaskIDs: a.tasks, PageSize: size, Page: at.page})
@@ -248,7 +258,7 @@ var apis = [...]apiCase{
 		rawMatches:        rawArthurMatches,
 	},
 	sessionkit.MonoCloud: {
-		name: "MonoCloud", kit: sessionkittest.MonoCloud, firstPage: 1, pagesKnown: true,
+		name: "MonoCloud", kit: sessionkittest.MonoCloud, firstPage: 1, headerTotals: true, keyHeader: true,
 		route: func(_ string, a listArgs) string { return "/api/users/" + a.monoUser + "/sessions" },
 		page: func(ctx context.Context, c *sessionkit.Client, a listArgs, at startPos, size int) (any, int, error) {
 			p, err := c.Users.Sessions(ctx, a.monoUser, users.SessionsOptions{Page: at.page, Size: size})
@@ -296,7 +306,7 @@ func sessionID(s *users.Session) string         { return s.SessionID }
 // startAt is where page idx (0-based position) of a walk of api starts,
 // as its options and a [sessionkit.PageError] name it.
 func startAt(api sessionkit.API, idx int) startPos {
-	if api == sessionkit.Zoom {
+	if apis[api].cursor {
 		if idx == 0 {
 			return startPos{}
 		}
@@ -329,7 +339,7 @@ func honestMeta(n, idx, size int) pageMeta {
 // commas) in the API's envelope, described by m.
 func writePage(w http.ResponseWriter, api sessionkit.API, items []byte, m pageMeta) {
 	head, tail := apis[api].envelope(m)
-	if api == sessionkit.MonoCloud && m.pagination != "" {
+	if apis[api].headerTotals && m.pagination != "" {
 		w.Header().Set("X-Pagination", m.pagination)
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
@@ -341,7 +351,7 @@ func writePage(w http.ResponseWriter, api sessionkit.API, items []byte, m pageMe
 }
 
 // pageBody is an OK page of api with m's totals and items itemID(lo) to
-// itemID(hi-1), as one string (MonoCloud's X-Pagination aside).
+// itemID(hi-1), as one string (header totals aside).
 func pageBody(api sessionkit.API, lo, hi int, m pageMeta) string {
 	head, tail := apis[api].envelope(m)
 	return head + fakeItems(api, lo, hi) + tail
@@ -464,13 +474,14 @@ func drain(seq iter.Seq2[string, error]) (int, error) {
 	return n, nil
 }
 
-// singlePage is the only page of a listing of api, with items itemID(lo..hi-1).
+// singlePage is the only page of a listing of api, with items itemID(lo)
+// to itemID(hi-1).
 func singlePage(api sessionkit.API, lo, hi int) string {
 	return pageBody(api, lo, hi, pageMeta{total: strconv.Itoa(hi - lo), totalPages: "1", page: 1, size: 20})
 }
 
-// kitTime parses a time string of the kit's data the way the contract says: RFC 3339,
-// or zone-less ISO 8601 as UTC; "" is the zero time.
+// kitTime parses a time string of the kit's data the way the contract
+// says: RFC 3339, or zone-less ISO 8601 as UTC; "" is the zero time.
 func kitTime(t *testing.T, s string) time.Time {
 	t.Helper()
 	if s == "" {
@@ -499,4 +510,13 @@ func walkCollect(seq func(func(string, error) bool), each func(n int)) (items []
 		}
 	}
 	return items, errs, after
+}
+
+// pageSizeFor is n, or the most items a page of api may hold when that is
+// less (Zoom: 300): a bigger page is a malformed answer.
+func pageSizeFor(api sessionkit.API, n int) int {
+	if m := apis[api].maxPageSize; m > 0 {
+		return min(n, m)
+	}
+	return n
 }

@@ -38,12 +38,7 @@ const benchItems = 5000
 
 // benchItemsOf is the size of api's benchmarked page: benchItems, or the
 // most the API allows in one page when that is less (Zoom: 300).
-func benchItemsOf(api sessionkit.API) int {
-	if api == sessionkit.Zoom {
-		return sessions.MaxZoomPageSize
-	}
-	return benchItems
-}
+func benchItemsOf(api sessionkit.API) int { return pageSizeFor(api, benchItems) }
 
 // ---------------------------------------------------------------------------
 // The benchmarks.
@@ -176,7 +171,7 @@ func (memoryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	body := apis[api].emptyBody
 	h := http.Header{"Content-Type": {"application/json"}}
-	if api == sessionkit.MonoCloud {
+	if apis[api].headerTotals {
 		h.Set("X-Pagination", `{"total_count":0,"page_size":10,"current_page":1,"has_next":false,"has_previous":false}`)
 	}
 	return &http.Response{

@@ -173,7 +173,7 @@ func newFakeListing(t testing.TB, api sessionkit.API, n int) *fakeListing {
 // the first page).
 func pageKey(api sessionkit.API, idx int) string {
 	at := startAt(api, idx)
-	if api == sessionkit.Zoom {
+	if apis[api].cursor {
 		return at.token
 	}
 	return strconv.Itoa(at.page)
@@ -186,7 +186,7 @@ func (p *fakeListing) serve(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	idx, size, _ := apis[p.api].position(q)
 	key := strconv.Itoa(idx + apis[p.api].firstPage)
-	if p.api == sessionkit.Zoom {
+	if apis[p.api].cursor {
 		key = q.Get("next_page_token")
 	}
 	p.mu.Lock()

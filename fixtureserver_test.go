@@ -150,7 +150,7 @@ func (s *fixtureServer) serve(w http.ResponseWriter, r *http.Request) {
 // fixtureAuthorized reports whether r carries the test key the way api
 // wants it.
 func fixtureAuthorized(api sessionkit.API, r *http.Request) bool {
-	if api == sessionkit.MonoCloud {
+	if apis[api].keyHeader {
 		return r.Header.Get("X-Api-Key") == testKey
 	}
 	return r.Header.Get("Authorization") == "Bearer "+testKey

@@ -17,25 +17,15 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sessionkit/sessionkit-go"
-	"github.com/sessionkit/sessionkit-go/sessions"
 )
 
 const memPerPage = 1000
-
-// memPageSize is n, or the largest page the API allows when that is less
-// (Zoom: 300): a bigger page is a malformed answer.
-func memPageSize(api sessionkit.API, n int) int {
-	if api == sessionkit.Zoom {
-		return min(n, sessions.MaxZoomPageSize)
-	}
-	return n
-}
 
 // memPeak walks pages pages of api with prefetch n and returns the peak
 // heap during the walk and the live heap before it.
 func memPeak(t *testing.T, api sessionkit.API, pages, n int) (peak, base uint64) {
 	t.Helper()
-	perPage := memPageSize(api, memPerPage)
+	perPage := pageSizeFor(api, memPerPage)
 	s := newFixtureServer(t, fixtureConfig{perPage: perPage, pages: pages})
 	c := newClient(t, s.URL, sessionkit.WithPrefetch(n))
 	defer s.Close() // so that the next walk starts from the same heap
@@ -111,7 +101,7 @@ func TestPrefetchHoldsAboutNPlusOnePages(t *testing.T) {
 		walked = walked[:1]
 	}
 	for _, api := range walked {
-		perPage := memPageSize(api, 3000)
+		perPage := pageSizeFor(api, 3000)
 		// One decoded page, as the SDK holds it.
 		s := newFixtureServer(t, fixtureConfig{perPage: perPage, pages: pages})
 		c := newClient(t, s.URL)

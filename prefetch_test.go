@@ -104,7 +104,7 @@ func TestPrefetchParallelWhenTotalKnown(t *testing.T) {
 			t.Logf("sequential %v, WithPrefetch(%d) %v: %.2fx, at most %d in flight", seq, n, par, ratio, s.maxInflight.Load())
 			assert.LessOrEqual(t, s.maxInflight.Load(), int64(n), "never more than n pages in flight")
 			assert.EqualValues(t, prefetchPages, s.requests.Load(), "no page fetched twice, none past the last")
-			if !apis[api].pagesKnown {
+			if apis[api].cursor {
 				// Cursor pages can only be fetched one after another.
 				assert.EqualValues(t, 1, s.maxInflight.Load())
 				return
