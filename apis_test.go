@@ -2,11 +2,12 @@ package sessionkit_test
 
 // The four APIs as the root tests see them, in one table: for each API,
 // the single-page call and the walk (both reduced to item IDs), the route
-// it answers, how a request names its page, the envelope of an OK page
-// and of an error, the item a fake server lists, the realistic item the
-// benchmark fixture serves, and the hand-written raw client's page. Every
-// suite that runs once per API takes what it needs from [apis]; nothing
-// else switches on the API.
+// it answers, how a request names its page, the envelope of an OK page,
+// the item a fake server lists, the realistic item the benchmark fixture
+// serves, and the hand-written raw client's page. Every suite that runs
+// once per API takes what it needs from [apis]; nothing else switches on
+// the API. (Error answers come from the sessionkittest kit's Status
+// fault, which sends each vendor's own error body.)
 
 import (
 	"context"
@@ -110,9 +111,6 @@ type apiCase struct {
 	envelope func(m pageMeta) (head, tail string)
 	// emptyBody is a valid, empty single-page answer.
 	emptyBody string
-	// errorBody is the API's error answer for status, with a message
-	// that names no daily limit.
-	errorBody func(status int) (contentType, body string)
 	// item is item i of a fake listing, in the API's JSON shape, with
 	// the ID itemID(i).
 	item func(i int) string
@@ -156,9 +154,6 @@ var apis = [...]apiCase{
 				fmt.Sprintf(`], "total": %s, "page": %d, "limit": %d, "totalPages": %s}}`, m.total, m.page, m.size, m.totalPages)
 		},
 		emptyBody: `{"status": true, "data": {"users": [], "total": 0, "page": 1, "limit": 20, "totalPages": 0}}`,
-		errorBody: func(int) (string, string) {
-			return "application/json", `{"status": false, "message": "something failed", "code": "FETCH_USERS_FAILED"}`
-		},
 		item: func(i int) string {
 			return fmt.Sprintf(`{"_id": %q, "identifier": "user%d@example.com", "first_seen": "2026-10-01T09:12:44.120Z"}`, itemID(i), i)
 		},
@@ -206,7 +201,6 @@ var apis = [...]apiCase{
 			return fmt.Sprintf(`{"page_size": %d, "next_page_token": %q, "users": [`, m.size, m.token), `]}`
 		},
 		emptyBody: `{"page_size": 30, "next_page_token": "", "users": []}`,
-		errorBody: func(int) (string, string) { return "application/json", `{"code": 124, "message": "something failed"}` },
 		item: func(i int) string {
 			return fmt.Sprintf(`{"id": %q, "name": "user %d", "join_time": "2021-12-07T05:42:28Z"}`, itemID(i), i)
 		},
@@ -244,7 +238,6 @@ var apis = [...]apiCase{
 			return fmt.Sprintf(`{"count": %s, "users": [`, m.total), `], "display_currency": "USD"}`
 		},
 		emptyBody: `{"count": 0, "users": []}`,
-		errorBody: func(int) (string, string) { return "application/json", `{"detail": "something failed"}` },
 		item: func(i int) string {
 			return fmt.Sprintf(`{"user_id": %q, "task_id": "t1", "earliest_start_time": "2026-11-20T09:30:00.250000"}`, itemID(i))
 		},
@@ -280,9 +273,6 @@ var apis = [...]apiCase{
 		position:  func(q url.Values) (int, int, bool) { return queryInt(q, "page", 1) - 1, queryInt(q, "size", 10), true },
 		envelope:  func(pageMeta) (string, string) { return `[`, `]` },
 		emptyBody: `[]`,
-		errorBody: func(status int) (string, string) {
-			return "application/problem+json", fmt.Sprintf(`{"type": "https://httpstatuses.io/%d", "title": "Failed", "status": %d, "detail": "something failed"}`, status, status)
-		},
 		item: func(i int) string {
 			return fmt.Sprintf(`{"session_id": %q, "initiated_at": 1640975400, "last_metadata": {"country": null}}`, itemID(i))
 		},

@@ -16,27 +16,19 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sessionkit/sessionkit-go"
+	"github.com/sessionkit/sessionkit-go/sessionkittest"
 	"github.com/sessionkit/sessionkit-go/sessions"
 	"github.com/sessionkit/sessionkit-go/users"
 )
 
-// retryStatusServer answers every request with status, the API's error
-// body and header.
-func retryStatusServer(t *testing.T, api sessionkit.API, status int, header http.Header, body string) string {
+// retryStatusKit starts a kit that answers every request to api with f,
+// and returns a client of it and api's single-page call on that client.
+func retryStatusKit(t *testing.T, api sessionkit.API, f sessionkittest.Fault, opts ...sessionkit.Option) (*sessionkit.Client, func(context.Context) error) {
 	t.Helper()
-	ct, def := apis[api].errorBody(status)
-	if body == "" {
-		body = def
-	}
-	srv := newRecordingServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
-		for k, v := range header {
-			w.Header()[k] = v
-		}
-		w.Header().Set("Content-Type", ct)
-		w.WriteHeader(status)
-		_, _ = w.Write([]byte(body))
-	})
-	return srv.URL
+	srv := kitServer(t)
+	srv.Fault(sessionkittest.Match{API: apis[api].kit}, f)
+	c := kitClient(t, srv, opts...)
+	return c, func(ctx context.Context) error { return kitCall(ctx, c, srv, api) }
 }
 
 type retryCase struct {
@@ -55,8 +47,8 @@ func retryStatusCases() []retryCase {
 			cases = append(cases, retryCase{
 				name: fmt.Sprintf("status %d/%s", status, api),
 				produce: func(t *testing.T) error {
-					c := newTestClient(t, retryStatusServer(t, api, status, nil, ""), sessionkit.WithMaxRetries(1))
-					err := callPage(context.Background(), c, api)
+					_, call := retryStatusKit(t, api, sessionkittest.Status(status), sessionkit.WithMaxRetries(1))
+					err := call(context.Background())
 					var apiErr *sessionkit.APIError
 					require.ErrorAs(t, err, &apiErr)
 					require.Equal(t, status, apiErr.StatusCode)
@@ -77,28 +69,27 @@ func TestIsRetryable(t *testing.T) {
 
 		// ---- 429s ----
 		{"429 per-second limit with a short Retry-After", func(t *testing.T) error {
-			h := http.Header{"Retry-After": {"0"}, "X-Ratelimit-Type": {"QPS"}}
-			c := newTestClient(t, retryStatusServer(t, sessionkit.Zoom, 429, h,
-				`{"code": 429, "message": "You have reached the maximum per-second rate limit for this API. Try again later."}`), sessionkit.WithMaxRetries(1))
-			return callPage(context.Background(), c, sessionkit.Zoom)
+			_, call := retryStatusKit(t, sessionkit.Zoom, sessionkittest.Status(429).RetryAfter("0").Header("X-Ratelimit-Type", "QPS").
+				Body("application/json", `{"code": 429, "message": "You have reached the maximum per-second rate limit for this API. Try again later."}`), sessionkit.WithMaxRetries(1))
+			return call(context.Background())
 		}, true},
 		{"429 daily limit by X-RateLimit-Type/zoom", func(t *testing.T) error {
-			h := http.Header{"X-Ratelimit-Type": {"Daily-limit"}}
-			c := newTestClient(t, retryStatusServer(t, sessionkit.Zoom, 429, h, `{"code": 429, "message": "Too many requests"}`))
-			return callPage(context.Background(), c, sessionkit.Zoom)
+			_, call := retryStatusKit(t, sessionkit.Zoom, sessionkittest.Status(429).Header("X-Ratelimit-Type", "Daily-limit").
+				Body("application/json", `{"code": 429, "message": "Too many requests"}`))
+			return call(context.Background())
 		}, false},
 		{"429 daily limit by message/zoom", func(t *testing.T) error {
-			c := newTestClient(t, retryStatusServer(t, sessionkit.Zoom, 429, nil, zoomDaily))
-			return callPage(context.Background(), c, sessionkit.Zoom)
+			_, call := retryStatusKit(t, sessionkit.Zoom, sessionkittest.Status(429).Body("application/json", zoomDaily))
+			return call(context.Background())
 		}, false},
 		{"429 daily limit by message/ductape", func(t *testing.T) error {
-			c := newTestClient(t, retryStatusServer(t, sessionkit.Ductape, 429, nil, `{"status": false, "message": "Daily quota exceeded"}`))
-			return callPage(context.Background(), c, sessionkit.Ductape)
+			_, call := retryStatusKit(t, sessionkit.Ductape, sessionkittest.Status(429).Body("application/json", `{"status": false, "message": "Daily quota exceeded"}`))
+			return call(context.Background())
 		}, false},
 		{"429 whose Retry-After is longer than the SDK may wait", func(t *testing.T) error {
-			h := http.Header{"Retry-After": {"3600"}}
-			c := newTestClient(t, retryStatusServer(t, sessionkit.Arthur, 429, h, `{"detail": "slow down"}`), sessionkit.WithMaxRetries(3))
-			err := callPage(context.Background(), c, sessionkit.Arthur)
+			_, call := retryStatusKit(t, sessionkit.Arthur, sessionkittest.Status(429).RetryAfter("3600").Body("application/json", `{"detail": "slow down"}`),
+				sessionkit.WithMaxRetries(3))
+			err := call(context.Background())
 			var apiErr *sessionkit.APIError
 			require.ErrorAs(t, err, &apiErr)
 			require.Equal(t, 1, apiErr.Attempts, "the SDK gave up at once")
@@ -218,10 +209,9 @@ func TestIsRetryable(t *testing.T) {
 		{"caller's deadline during a Retry-After wait", func(t *testing.T) error {
 			ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 			defer cancel()
-			h := http.Header{"Retry-After": {"5"}}
-			c := newTestClient(t, retryStatusServer(t, sessionkit.Zoom, 429, h, `{"code": 429, "message": "per-second rate limit"}`),
+			_, call := retryStatusKit(t, sessionkit.Zoom, sessionkittest.Status(429).RetryAfter("5").Body("application/json", `{"code": 429, "message": "per-second rate limit"}`),
 				sessionkit.WithRetryWait(time.Millisecond, 10*time.Second))
-			return callPage(ctx, c, sessionkit.Zoom)
+			return call(ctx)
 		}, false},
 		{"WithRateLimit turn after the caller's deadline", func(t *testing.T) error {
 			srv := newRecordingServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
@@ -258,7 +248,7 @@ func TestIsRetryable(t *testing.T) {
 			return err
 		}, false},
 		{"expired page token", func(t *testing.T) error {
-			c := newTestClient(t, retryStatusServer(t, sessionkit.Zoom, 400, nil, `{"code": 300, "message": "The next page token is invalid or expired."}`))
+			c, _ := retryStatusKit(t, sessionkit.Zoom, sessionkittest.Status(400).Body("application/json", `{"code": 300, "message": "The next page token is invalid or expired."}`))
 			_, err := c.Sessions.ListUsers(context.Background(), "s", sessions.ListUsersOptions{NextPageToken: "old"})
 			require.ErrorIs(t, err, sessionkit.ErrPageTokenExpired)
 			return err
@@ -278,19 +268,19 @@ func TestIsRetryable(t *testing.T) {
 			return err
 		}, true},
 		{"404 in a PageError", func(t *testing.T) error {
-			c := newTestClient(t, retryStatusServer(t, sessionkit.MonoCloud, 404, nil, ""))
+			c, _ := retryStatusKit(t, sessionkit.MonoCloud, sessionkittest.Status(404))
 			_, err := sessionkit.Collect(c.Users.SessionsIter(context.Background(), "u1", users.SessionsOptions{}))
 			var pe *sessionkit.PageError
 			require.ErrorAs(t, err, &pe)
 			return err
 		}, false},
 		{"503 wrapped by the caller with %w", func(t *testing.T) error {
-			c := newTestClient(t, retryStatusServer(t, sessionkit.Ductape, 503, nil, ""), sessionkit.WithMaxRetries(0))
-			return fmt.Errorf("export users: %w", callPage(context.Background(), c, sessionkit.Ductape))
+			_, call := retryStatusKit(t, sessionkit.Ductape, sessionkittest.Status(503), sessionkit.WithMaxRetries(0))
+			return fmt.Errorf("export users: %w", call(context.Background()))
 		}, true},
 		{"cancel joined with a 503", func(t *testing.T) error {
-			c := newTestClient(t, retryStatusServer(t, sessionkit.Ductape, 503, nil, ""), sessionkit.WithMaxRetries(0))
-			return errors.Join(callPage(context.Background(), c, sessionkit.Ductape), context.Canceled)
+			_, call := retryStatusKit(t, sessionkit.Ductape, sessionkittest.Status(503), sessionkit.WithMaxRetries(0))
+			return errors.Join(call(context.Background()), context.Canceled)
 		}, false},
 	}...)
 
