@@ -293,6 +293,14 @@ func videoUserID(u *sessions.VideoUser) string  { return u.ID }
 func traceUserID(u *traces.UserMetadata) string { return u.UserID }
 func sessionID(s *users.Session) string         { return s.SessionID }
 
+// credential is the header that carries key to api, and its value.
+func credential(api sessionkit.API, key string) (header, value string) {
+	if apis[api].keyHeader {
+		return "X-Api-Key", key
+	}
+	return "Authorization", "Bearer " + key
+}
+
 // startAt is where page idx (0-based position) of a walk of api starts,
 // as its options and a [sessionkit.PageError] name it.
 func startAt(api sessionkit.API, idx int) startPos {

@@ -255,7 +255,7 @@ func TestForAPIPrecedence(t *testing.T) {
 					api := confAPIOf(t, r.EscapedPath)
 					w := tt.want[api]
 					assert.Equal(t, w.server, name, "%s went to the wrong server", api)
-					if api == sessionkit.MonoCloud {
+					if apis[api].keyHeader {
 						assert.Equal(t, w.key, r.Header.Get("X-API-KEY"), api.String())
 						assert.Empty(t, r.Header.Values("Authorization"), api.String())
 					} else {

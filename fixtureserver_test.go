@@ -150,10 +150,8 @@ func (s *fixtureServer) serve(w http.ResponseWriter, r *http.Request) {
 // fixtureAuthorized reports whether r carries the test key the way api
 // wants it.
 func fixtureAuthorized(api sessionkit.API, r *http.Request) bool {
-	if apis[api].keyHeader {
-		return r.Header.Get("X-Api-Key") == testKey
-	}
-	return r.Header.Get("Authorization") == "Bearer "+testKey
+	header, value := credential(api, testKey)
+	return r.Header.Get(header) == value
 }
 
 // fixtureRoute returns the API and the 0-based page position of a request

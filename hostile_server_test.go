@@ -286,11 +286,9 @@ func TestHostileServerNeverSeesItsSecretsPrinted(t *testing.T) {
 		call func(c *sessionkit.Client, api sessionkit.API) error
 	}{
 		{"call", func(c *sessionkit.Client, api sessionkit.API) error {
-			if api == sessionkit.Zoom {
-				_, err := c.Sessions.ListUsers(context.Background(), "sess-1", sessions.ListUsersOptions{NextPageToken: hostileToken})
-				return err
-			}
-			return callPage(context.Background(), c, api)
+			// The token reaches the API that pages by token (Zoom).
+			_, _, err := apis[api].page(context.Background(), c, fakeArgs, startPos{token: hostileToken}, 0)
+			return err
 		}},
 		{"iterator", func(c *sessionkit.Client, api sessionkit.API) error {
 			_, err := drain(walkIDs(context.Background(), c, api, startPos{token: hostileToken}, 10))

@@ -36,7 +36,7 @@ func secCredentials(h http.Header) (auth, apiKey string) {
 func secWantCredential(t *testing.T, api sessionkit.API, h http.Header) {
 	t.Helper()
 	auth, key := secCredentials(h)
-	if api == sessionkit.MonoCloud {
+	if apis[api].keyHeader {
 		assert.Equal(t, testKey, key, "X-API-KEY at the origin")
 		assert.Empty(t, auth, "MonoCloud gets no Authorization header")
 		return
