@@ -1,7 +1,7 @@
 package sessionkit_test
 
-// Goroutine leaks: no goroutine outlives an iterator's loop,
-// whatever ends it.
+// Goroutine leaks: no goroutine outlives an iterator's loop, whatever ends
+// it.
 
 import (
 	"context"

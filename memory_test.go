@@ -1,8 +1,8 @@
 package sessionkit_test
 
-// Memory flat in the length of the walk: walking
-// 200 pages of 1,000 items peaks at no more than 2x the heap of walking 20
-// pages, and with prefetch n at most about n+1 pages are held.
+// Memory flat in the length of the walk: walking 200 pages of 1,000 items
+// peaks at no more than 2x the heap of walking 20 pages, and with prefetch
+// n at most about n+1 pages are held.
 
 import (
 	"context"

@@ -1,9 +1,9 @@
 package sessionkit_test
 
-// Prefetch that pays. The exact targets are in
-// BenchmarkPrefetch_<API> and the README: with 40 pages, 20 ms of server
-// latency and 20 ms of consumer work per page, WithPrefetch(1) takes ≤ 0.6×
-// the time of WithPrefetch(0); with no consumer work and a known total,
+// Prefetch that pays. The exact targets are in BenchmarkPrefetch_<API>
+// and the README: with 40 pages, 20 ms of server latency and 20 ms of
+// consumer work per page, WithPrefetch(1) takes ≤ 0.6× the time of
+// WithPrefetch(0); with no consumer work and a known total,
 // WithPrefetch(8) takes ≤ 0.25× the sequential time. The tests assert the
 // same with wide margins (0.8× and 0.4×), plus the parts that do not
 // depend on timing: parallelism bounded by n, items in order, at most n
