@@ -1,7 +1,8 @@
 package sessionkit_test
 
 // Clients for the root tests: one pointed at a fake server's base URL
-// (every API there), one for a sessionkittest server, and a capture of the
+// (every API there), one for a sessionkittest server (from the kit's own
+// options, or configured API by API with ForAPI), and a capture of the
 // client's log records.
 
 import (
@@ -66,6 +67,23 @@ func kitClient(t testing.TB, srv *sessionkittest.Server, opts ...sessionkit.Opti
 	return c
 }
 
+// forAPIKitClient returns a client for every API of srv, each configured
+// with ForAPI, authenticated with key.
+func forAPIKitClient(t *testing.T, srv *sessionkittest.Server, key string, opts ...sessionkit.Option) *sessionkit.Client {
+	t.Helper()
+	c, err := sessionkit.NewClient(append([]sessionkit.Option{
+		sessionkit.WithAPIKey(key),
+		sessionkit.WithWorkspaceID(srv.Data().WorkspaceID),
+		sessionkit.WithMaxRetries(0),
+		sessionkit.ForAPI(sessionkit.Ductape, sessionkit.WithBaseURL(srv.DuctapeURL())),
+		sessionkit.ForAPI(sessionkit.Zoom, sessionkit.WithBaseURL(srv.ZoomURL())),
+		sessionkit.ForAPI(sessionkit.Arthur, sessionkit.WithBaseURL(srv.ArthurURL())),
+		sessionkit.ForAPI(sessionkit.MonoCloud, sessionkit.WithBaseURL(srv.MonoCloudURL()+"/")),
+	}, opts...)...)
+	require.NoError(t, err)
+	return c
+}
+
 // logCapture captures every slog record at Debug level, rendered as text
 // with all attributes, one line per record.
 type logCapture struct {
@@ -91,21 +109,4 @@ func (l *logCapture) records() []string {
 		return nil
 	}
 	return strings.Split(s, "\n")
-}
-
-// forAPIKitClient returns a client for every API of srv, each configured with
-// ForAPI, authenticated with key.
-func forAPIKitClient(t *testing.T, srv *sessionkittest.Server, key string, opts ...sessionkit.Option) *sessionkit.Client {
-	t.Helper()
-	c, err := sessionkit.NewClient(append([]sessionkit.Option{
-		sessionkit.WithAPIKey(key),
-		sessionkit.WithWorkspaceID(srv.Data().WorkspaceID),
-		sessionkit.WithMaxRetries(0),
-		sessionkit.ForAPI(sessionkit.Ductape, sessionkit.WithBaseURL(srv.DuctapeURL())),
-		sessionkit.ForAPI(sessionkit.Zoom, sessionkit.WithBaseURL(srv.ZoomURL())),
-		sessionkit.ForAPI(sessionkit.Arthur, sessionkit.WithBaseURL(srv.ArthurURL())),
-		sessionkit.ForAPI(sessionkit.MonoCloud, sessionkit.WithBaseURL(srv.MonoCloudURL()+"/")),
-	}, opts...)...)
-	require.NoError(t, err)
-	return c
 }
