@@ -22,12 +22,12 @@ func TestAttemptTimeoutExcludesTheRateLimitWait(t *testing.T) {
 	// of a batch waits about 400 ms for its turn, twice the attempt
 	// timeout, and each attempt itself is fast.
 	const rows, size = 160, 10
-	for _, api := range relAPIs {
+	for _, api := range allAPIs {
 		t.Run(api.String(), func(t *testing.T) {
-			srv := walkServer(t, api, rows, 0, walkHonest(api, rows))
-			c := relClient(t, srv.URL, sessionkit.WithRateLimit(20, 1), sessionkit.WithPrefetch(8),
+			srv := newFakeListing(t, api, rows)
+			c := newTestClient(t, srv.URL, sessionkit.WithRateLimit(20, 1), sessionkit.WithPrefetch(8),
 				sessionkit.WithAttemptTimeout(200*time.Millisecond), sessionkit.WithMaxRetries(0))
-			items, errs, _ := walkCollect(relWalk(context.Background(), c, api, relStart{}, size), nil)
+			items, errs, _ := walkCollect(walkIDs(context.Background(), c, api, startPos{}, size), nil)
 			require.Empty(t, errs)
 			assert.Len(t, items, rows)
 		})
@@ -60,12 +60,12 @@ func TestAttemptTimeoutIsNotTheCallersDeadline(t *testing.T) {
 		assert.NotErrorIs(t, err, sessionkit.ErrAttemptTimeout)
 	})
 	t.Run("the caller's deadline during the limiter's wait", func(t *testing.T) {
-		srv := walkServer(t, sessionkit.Zoom, 1, 0, walkHonest(sessionkit.Zoom, 1))
-		c := relClient(t, srv.URL, sessionkit.WithRateLimit(1, 1), sessionkit.WithAttemptTimeout(time.Second))
-		require.NoError(t, relCall(context.Background(), c, sessionkit.Zoom)) // takes the burst
+		srv := newFakeListing(t, sessionkit.Zoom, 1)
+		c := newTestClient(t, srv.URL, sessionkit.WithRateLimit(1, 1), sessionkit.WithAttemptTimeout(time.Second))
+		require.NoError(t, callPage(context.Background(), c, sessionkit.Zoom)) // takes the burst
 		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 		defer cancel()
-		err := relCall(ctx, c, sessionkit.Zoom)
+		err := callPage(ctx, c, sessionkit.Zoom)
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
 		assert.NotErrorIs(t, err, sessionkit.ErrAttemptTimeout)
 	})

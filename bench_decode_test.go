@@ -20,34 +20,34 @@ import (
 	"github.com/sessionkit/sessionkit-go"
 )
 
-// perfPageTransport answers every listing request with the API's
+// pageTransport answers every listing request with the API's
 // pre-generated 5,000-item page, from memory.
-type perfPageTransport struct {
+type pageTransport struct {
 	pages [4]*httptest.ResponseRecorder
 }
 
 var (
-	perfPagesOnce sync.Once
-	perfPages     *perfPageTransport
+	memoryPagesOnce sync.Once
+	memoryPages     *pageTransport
 )
 
 // benchPageTransport returns the transport, its pages generated once.
-func benchPageTransport() *perfPageTransport {
-	perfPagesOnce.Do(func() {
-		s := &perfServer{cfg: perfConfig{perPage: benchItems, pages: 1}}
-		perfPages = &perfPageTransport{}
-		for _, api := range perfAPIs {
-			s.shared[api] = perfSharedItems(api, benchItemsOf(api))
+func benchPageTransport() *pageTransport {
+	memoryPagesOnce.Do(func() {
+		s := &fixtureServer{cfg: fixtureConfig{perPage: benchItems, pages: 1}}
+		memoryPages = &pageTransport{}
+		for _, api := range allAPIs {
+			s.shared[api] = sharedFixtureItems(api, benchItemsOf(api))
 			rec := httptest.NewRecorder()
 			s.writePage(rec, api, 0)
-			perfPages.pages[api] = rec
+			memoryPages.pages[api] = rec
 		}
 	})
-	return perfPages
+	return memoryPages
 }
 
-func (t *perfPageTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	api, _, ok := perfRoute(req)
+func (t *pageTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	api, _, ok := fixtureRoute(req)
 	if !ok {
 		return nil, fmt.Errorf("no route for %s", req.URL.Path)
 	}
@@ -61,9 +61,9 @@ func (t *perfPageTransport) RoundTrip(req *http.Request) (*http.Response, error)
 
 const memoryBase = "http://sessionkit.invalid"
 
-func newMemoryClients(b *testing.B) (*sessionkit.Client, *perfRawClient) {
+func newMemoryClients(b *testing.B) (*sessionkit.Client, *rawClient) {
 	hc := &http.Client{Transport: benchPageTransport()}
-	return newPerfClient(b, memoryBase, sessionkit.WithHTTPClient(hc)), &perfRawClient{hc: hc, base: memoryBase}
+	return newClient(b, memoryBase, sessionkit.WithHTTPClient(hc)), &rawClient{hc: hc, base: memoryBase}
 }
 
 func benchDecodeSDK(b *testing.B, api sessionkit.API) {
@@ -71,7 +71,7 @@ func benchDecodeSDK(b *testing.B, api sessionkit.API) {
 	b.SetBytes(int64(benchPageTransport().pages[api].Body.Len()))
 	b.ReportAllocs()
 	for b.Loop() {
-		if n, err := perfSDKPage(b.Context(), c, api, 0, benchItemsOf(api)); err != nil || n != benchItemsOf(api) {
+		if n, err := fixturePage(b.Context(), c, api, 0, benchItemsOf(api)); err != nil || n != benchItemsOf(api) {
 			b.Fatalf("page: %d items, %v", n, err)
 		}
 	}

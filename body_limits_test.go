@@ -41,7 +41,7 @@ func TestHugeBodiesAreBounded(t *testing.T) {
 			if tt.status == http.StatusOK && tt.contentType == "text/html" {
 				copy(chunk, "<html><body>")
 			}
-			srv := relServe(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
+			srv := newRecordingServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
 				w.Header().Set("Content-Type", tt.contentType)
 				if tt.length {
 					w.Header().Set("Content-Length", strconv.Itoa(size))
@@ -53,7 +53,7 @@ func TestHugeBodiesAreBounded(t *testing.T) {
 					}
 				}
 			})
-			c := relClient(t, srv.URL, sessionkit.WithMaxRetries(0))
+			c := newTestClient(t, srv.URL, sessionkit.WithMaxRetries(0))
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 
@@ -61,7 +61,7 @@ func TestHugeBodiesAreBounded(t *testing.T) {
 			runtime.GC()
 			runtime.ReadMemStats(&before)
 			start := time.Now()
-			err := relCall(ctx, c, sessionkit.Arthur)
+			err := callPage(ctx, c, sessionkit.Arthur)
 			took := time.Since(start)
 			runtime.ReadMemStats(&after)
 
@@ -130,10 +130,10 @@ func TestHostileBodies(t *testing.T) {
 			body: all(`{"code": {"x": 1}, "message": [1, 2], "detail": {"y": 2}, "errors": 7, "type": [], "title": null}`), wantAPIErr: true, snippet: `{"code"`},
 	}
 	for _, tt := range tests {
-		for _, api := range relAPIs {
+		for _, api := range allAPIs {
 			t.Run(tt.name+"/"+api.String(), func(t *testing.T) {
 				b := tt.body[api]
-				srv := relServe(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
+				srv := newRecordingServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
 					w.Header().Set("Content-Type", tt.contentType)
 					if tt.truncate {
 						w.Header().Set("Content-Length", strconv.Itoa(len(b)+100))
@@ -145,9 +145,9 @@ func TestHostileBodies(t *testing.T) {
 					w.WriteHeader(tt.status)
 					_, _ = w.Write([]byte(b))
 				})
-				c := relClient(t, srv.URL, sessionkit.WithMaxRetries(0))
+				c := newTestClient(t, srv.URL, sessionkit.WithMaxRetries(0))
 				var err error
-				require.NotPanics(t, func() { err = relCall(context.Background(), c, api) })
+				require.NotPanics(t, func() { err = callPage(context.Background(), c, api) })
 				require.Error(t, err)
 				text := err.Error()
 				assert.Contains(t, text, strconv.Itoa(tt.status), "names the status")
@@ -181,13 +181,13 @@ func TestHostileBodies(t *testing.T) {
 // still gives a readable, bounded message.
 func TestNonUTF8ErrorPageKeepsASnippet(t *testing.T) {
 	page := "<html><body><h1>\xc9chec : service indisponible</h1>" + strings.Repeat("<p>r\xe9essayez plus tard</p>", 60) + "</body></html>"
-	srv := relServe(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
+	srv := newRecordingServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=iso-8859-1")
 		w.WriteHeader(http.StatusServiceUnavailable)
 		_, _ = w.Write([]byte(page))
 	})
-	c := relClient(t, srv.URL, sessionkit.WithMaxRetries(0))
-	err := relCall(context.Background(), c, sessionkit.MonoCloud)
+	c := newTestClient(t, srv.URL, sessionkit.WithMaxRetries(0))
+	err := callPage(context.Background(), c, sessionkit.MonoCloud)
 	var ae *sessionkit.APIError
 	require.ErrorAs(t, err, &ae)
 	assert.Contains(t, ae.Message, "chec : service indisponible")

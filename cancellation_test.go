@@ -3,7 +3,7 @@ package sessionkit_test
 // Every wait is cancellable: the backoff, a Retry-After wait, an iterator's
 // wait between pages, a hung server, a hung attempt (WithAttemptTimeout).
 // The answers are sessionkittest's fault rules; a server that accepts a
-// connection and never answers (relHungServer) is a raw TCP listener.
+// connection and never answers (hungServerURL) is a raw TCP listener.
 
 import (
 	"context"
@@ -34,7 +34,7 @@ func TestCancelDuringWait(t *testing.T) {
 			[]sessionkit.Option{sessionkit.WithRetryWait(time.Millisecond, 30*time.Second)}, 10 * time.Second},
 	}
 	for _, tt := range tests {
-		for _, api := range relAPIs {
+		for _, api := range allAPIs {
 			t.Run(tt.name+"/"+api.String(), func(t *testing.T) {
 				srv := kitServer(t)
 				rule := srv.Fault(sessionkittest.Match{}, tt.fault)
@@ -128,14 +128,14 @@ func TestCancelDuringIteratorWait(t *testing.T) {
 // TestHungServerRespectsDeadline: a server that accepts the connection and
 // never answers cannot hold a call past its context's deadline.
 func TestHungServerRespectsDeadline(t *testing.T) {
-	url := relHungServer(t)
-	for _, api := range relAPIs {
+	url := hungServerURL(t)
+	for _, api := range allAPIs {
 		t.Run(api.String(), func(t *testing.T) {
-			c := relClient(t, url, sessionkit.WithMaxRetries(3))
+			c := newTestClient(t, url, sessionkit.WithMaxRetries(3))
 			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 			defer cancel()
 			start := time.Now()
-			err := relCall(ctx, c, api)
+			err := callPage(ctx, c, api)
 			assert.Less(t, time.Since(start), 2*time.Second)
 			assert.ErrorIs(t, err, context.DeadlineExceeded)
 		})
@@ -155,10 +155,10 @@ func TestAttemptTimeout(t *testing.T) {
 		assert.Equal(t, 2, srv.RequestCount())
 	})
 	t.Run("every attempt hangs", func(t *testing.T) {
-		url := relHungServer(t)
-		c := relClient(t, url, sessionkit.WithAttemptTimeout(50*time.Millisecond), sessionkit.WithMaxRetries(2))
+		url := hungServerURL(t)
+		c := newTestClient(t, url, sessionkit.WithAttemptTimeout(50*time.Millisecond), sessionkit.WithMaxRetries(2))
 		start := time.Now()
-		err := relCall(context.Background(), c, sessionkit.Zoom) // no deadline at all
+		err := callPage(context.Background(), c, sessionkit.Zoom) // no deadline at all
 		assert.Less(t, time.Since(start), 5*time.Second)
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "after 3 attempt(s)")

@@ -1,5 +1,10 @@
 package sessionkit_test
 
+// Client configuration: which credential and base URL each API's request
+// gets (global options, ForAPI, default base URLs, path prefixes); building
+// a Client sends nothing, leaves the caller's http.Client alone, and the
+// Client is safe for concurrent use.
+
 import (
 	"context"
 	"io"
@@ -16,51 +21,26 @@ import (
 
 	sessionkit "github.com/sessionkit/sessionkit-go"
 	"github.com/sessionkit/sessionkit-go/internal/testutil"
-	"github.com/sessionkit/sessionkit-go/sessions"
-	"github.com/sessionkit/sessionkit-go/traces"
-	"github.com/sessionkit/sessionkit-go/users"
 )
 
-// confRoutes are the endpoint paths (below the base URL) the conformance
-// calls hit, per API.
-var confRoutes = map[sessionkit.API]string{
-	sessionkit.Ductape:   "/integrations/v1/session/users/ws_1",
-	sessionkit.Zoom:      "/videosdk/sessions/s1/users",
-	sessionkit.Arthur:    "/api/v1/traces/users",
-	sessionkit.MonoCloud: "/api/users/u1/sessions",
-}
+// confArgs are what the conformance calls ask for.
+var confArgs = listArgs{product: "p", session: "s", zoomSession: "s1", tasks: []string{"t"}, monoUser: "u1"}
 
-// confBodies are valid 200 bodies for the conformance calls, per API.
-var confBodies = map[sessionkit.API]string{
-	sessionkit.Ductape:   `{"status": true, "data": {"users": [], "total": 0, "page": 1, "limit": 20, "totalPages": 0}}`,
-	sessionkit.Zoom:      `{"page_size": 30, "next_page_token": "", "users": []}`,
-	sessionkit.Arthur:    `{"count": 0, "users": []}`,
-	sessionkit.MonoCloud: `[]`,
-}
-
-var confAPIs = []sessionkit.API{sessionkit.Ductape, sessionkit.Zoom, sessionkit.Arthur, sessionkit.MonoCloud}
+// confRoute is the endpoint path (below the base URL) api's conformance
+// call hits.
+func confRoute(api sessionkit.API) string { return apis[api].route("ws_1", confArgs) }
 
 // confCall makes one cheap call to api.
 func confCall(ctx context.Context, c *sessionkit.Client, api sessionkit.API) error {
-	var err error
-	switch api {
-	case sessionkit.Ductape:
-		_, err = c.Sessions.FetchUsers(ctx, sessions.FetchUsersOptions{Product: "p", Session: "s"})
-	case sessionkit.Zoom:
-		_, err = c.Sessions.ListUsers(ctx, "s1", sessions.ListUsersOptions{})
-	case sessionkit.Arthur:
-		_, err = c.Traces.Users(ctx, traces.UsersOptions{TaskIDs: []string{"t"}})
-	case sessionkit.MonoCloud:
-		_, err = c.Users.Sessions(ctx, "u1", users.SessionsOptions{})
-	}
+	_, _, err := apis[api].page(ctx, c, confArgs, startPos{}, 0)
 	return err
 }
 
 // confAPIOf tells which API a recorded path belongs to.
 func confAPIOf(t *testing.T, escapedPath string) sessionkit.API {
 	t.Helper()
-	for api, route := range confRoutes {
-		if strings.HasSuffix(escapedPath, route) {
+	for _, api := range allAPIs {
+		if strings.HasSuffix(escapedPath, confRoute(api)) {
 			return api
 		}
 	}
@@ -72,7 +52,7 @@ func confAPIOf(t *testing.T, escapedPath string) sessionkit.API {
 func confServer(t *testing.T) *testutil.Recorder {
 	t.Helper()
 	return testutil.NewRecorder(t, func(_ int, r *http.Request) testutil.Reply {
-		return testutil.JSON(http.StatusOK, confBodies[confAPIOf(t, r.URL.EscapedPath())])
+		return testutil.JSON(http.StatusOK, apis[confAPIOf(t, r.URL.EscapedPath())].emptyBody)
 	})
 }
 
@@ -103,7 +83,7 @@ func TestAuthPerAPI(t *testing.T) {
 		t.Run(tt.api.String(), func(t *testing.T) {
 			require.NoError(t, confCall(context.Background(), c, tt.api))
 			got := rec.Last()
-			assert.Equal(t, testutil.Prefix+confRoutes[tt.api], got.EscapedPath)
+			assert.Equal(t, testutil.Prefix+confRoute(tt.api), got.EscapedPath)
 			assert.Equal(t, tt.authz, got.Header.Get("Authorization"))
 			assert.Equal(t, tt.apiKeyHead, got.Header.Get("X-API-KEY"))
 			if tt.authz == "" {
@@ -132,9 +112,9 @@ func (f *fakeTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	f.urls = append(f.urls, r.URL.String())
 	f.headers = append(f.headers, r.Header.Clone())
 	body := "{}"
-	for api, route := range confRoutes {
-		if strings.HasSuffix(r.URL.EscapedPath(), route) {
-			body = confBodies[api]
+	for _, api := range allAPIs {
+		if strings.HasSuffix(r.URL.EscapedPath(), confRoute(api)) {
+			body = apis[api].emptyBody
 		}
 	}
 	return &http.Response{
@@ -178,7 +158,7 @@ func TestDefaultBaseURLs(t *testing.T) {
 	t.Run("a global base URL replaces every default", func(t *testing.T) {
 		ft := &fakeTransport{}
 		c := confNewClient(t, sessionkit.WithBaseURL("http://proxy.internal:8080/gw"), sessionkit.WithHTTPClient(&http.Client{Transport: ft}))
-		for _, api := range confAPIs {
+		for _, api := range allAPIs {
 			require.NoError(t, confCall(context.Background(), c, api))
 		}
 		require.Len(t, ft.urls, 4)
@@ -267,7 +247,7 @@ func TestForAPIPrecedence(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := map[string]*testutil.Recorder{"A": confServer(t), "B": confServer(t)}
 			c := confNewClient(t, tt.opts(srv["A"].URL, srv["B"].URL)...)
-			for _, api := range confAPIs {
+			for _, api := range allAPIs {
 				require.NoError(t, confCall(context.Background(), c, api), api.String())
 			}
 			for name, rec := range srv {
@@ -275,7 +255,7 @@ func TestForAPIPrecedence(t *testing.T) {
 					api := confAPIOf(t, r.EscapedPath)
 					w := tt.want[api]
 					assert.Equal(t, w.server, name, "%s went to the wrong server", api)
-					if api == sessionkit.MonoCloud {
+					if apis[api].keyHeader {
 						assert.Equal(t, w.key, r.Header.Get("X-API-KEY"), api.String())
 						assert.Empty(t, r.Header.Values("Authorization"), api.String())
 					} else {
@@ -317,9 +297,9 @@ func TestBaseURLPathPrefix(t *testing.T) {
 		t.Run(tt.suffix, func(t *testing.T) {
 			rec := confServer(t)
 			c := confNewClient(t, sessionkit.WithBaseURL(rec.URL+tt.suffix), sessionkit.WithAPIKey("test-key"))
-			for _, api := range confAPIs {
+			for _, api := range allAPIs {
 				require.NoError(t, confCall(context.Background(), c, api))
-				assert.Equal(t, tt.wantPrefix+confRoutes[api], rec.Last().EscapedPath, api.String())
+				assert.Equal(t, tt.wantPrefix+confRoute(api), rec.Last().EscapedPath, api.String())
 			}
 		})
 	}
@@ -356,7 +336,7 @@ func TestWithHTTPClientNotMutated(t *testing.T) {
 			c := confNewClient(t, sessionkit.WithBaseURL(rec.URL), sessionkit.WithAPIKey("test-key"),
 				sessionkit.WithHTTPClient(tt.hc), sessionkit.WithAttemptTimeout(time.Second))
 			transport.n.Store(0)
-			for _, api := range confAPIs {
+			for _, api := range allAPIs {
 				require.NoError(t, confCall(context.Background(), c, api))
 			}
 			if tt.hc.Transport != nil {
@@ -381,7 +361,7 @@ func TestClientConcurrentUse(t *testing.T) {
 	c := confNewClient(t, sessionkit.WithBaseURL(rec.URL), sessionkit.WithAPIKey("test-key"))
 	errs := make(chan error, 16)
 	for i := 0; i < 16; i++ {
-		go func() { errs <- confCall(context.Background(), c, confAPIs[i%4]) }()
+		go func() { errs <- confCall(context.Background(), c, allAPIs[i%4]) }()
 	}
 	for i := 0; i < 16; i++ {
 		assert.NoError(t, <-errs)

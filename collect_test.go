@@ -1,5 +1,8 @@
 package sessionkit_test
 
+// Collect gathers a walk's items until its first error, and stops the
+// walk there.
+
 import (
 	"context"
 	"errors"

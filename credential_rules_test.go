@@ -78,12 +78,12 @@ func TestCredentialFromAFunctionMustBeSendable(t *testing.T) {
 		}},
 	}
 	for _, tt := range tests {
-		for _, api := range relAPIs {
+		for _, api := range allAPIs {
 			t.Run(tt.name+"/"+api.String(), func(t *testing.T) {
-				srv := relServe(t, func(_ int, w http.ResponseWriter, _ *http.Request) { relJSON(w, 401, `{"message": "no"}`) })
+				srv := newRecordingServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) { writeJSON(w, 401, `{"message": "no"}`) })
 				var calls atomic.Int32
-				c := relClient(t, srv.URL, tt.opt(&calls), sessionkit.WithMaxRetries(3))
-				err := relCall(context.Background(), c, api)
+				c := newTestClient(t, srv.URL, tt.opt(&calls), sessionkit.WithMaxRetries(3))
+				err := callPage(context.Background(), c, api)
 				require.ErrorIs(t, err, sessionkit.ErrInvalidCredential)
 				assert.Equal(t, 0, srv.count(), "nothing was sent")
 				assert.LessOrEqual(t, calls.Load(), int32(1), "not retried")

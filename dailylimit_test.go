@@ -1,10 +1,13 @@
 package sessionkit_test
 
+// Daily limits: a daily-limit answer is a typed error that says when the
+// limit resets, later calls to that API fail fast without a request, and
+// clients derived with With share the pause.
+
 import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -12,30 +15,23 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sessionkit/sessionkit-go"
+	"github.com/sessionkit/sessionkit-go/sessionkittest"
 )
 
 // A daily limit ends the call at once with an error that says when it
 // resets, and every later call to that API fails the same way without a
 // request; none of them is retryable.
 func TestDailyLimitIsTypedFailsFastAndIsNotRetryable(t *testing.T) {
-	reset := time.Now().Add(3 * time.Hour).UTC().Truncate(time.Second)
-	srv := relServe(t, func(_ int, w http.ResponseWriter, r *http.Request) {
-		if !strings.Contains(r.URL.Path, "videosdk") {
-			relJSON(w, http.StatusOK, bodyPage(sessionkit.Ductape, 0, 1))
-			return
-		}
-		w.Header().Set("X-RateLimit-Type", "Daily-limit")
-		w.Header().Set("X-RateLimit-Category", "Heavy")
-		w.Header().Set("X-RateLimit-Limit", "30000")
-		w.Header().Set("X-RateLimit-Remaining", "0")
-		w.Header().Set("Retry-After", reset.Format(time.RFC3339))
-		relJSON(w, http.StatusTooManyRequests, `{"code": 429, "message": "You have exceeded the daily rate limit (30000) of Heavy API requests permitted for this particular account. Try again later tomorrow."}`)
-	})
-	c := relClient(t, srv.URL, sessionkit.WithMaxRetries(5))
+	srv := kitServer(t, sessionkittest.WithAPIKey(testKey))
+	reset := time.Now().Add(3 * time.Hour)
+	srv.Fault(sessionkittest.Match{API: sessionkittest.Zoom}, sessionkittest.Status(http.StatusTooManyRequests).
+		ZoomRateLimit("Daily-limit", "Heavy", 30000, 0).RetryAfterISO(3*time.Hour).
+		Body("application/json", `{"code": 429, "message": "You have exceeded the daily rate limit (30000) of Heavy API requests permitted for this particular account. Try again later tomorrow."}`))
+	c := kitClient(t, srv, sessionkit.WithMaxRetries(5))
 
 	for i, wantSent := range []bool{true, false, false} {
 		start := time.Now()
-		err := relCall(context.Background(), c, sessionkit.Zoom)
+		err := kitCall(context.Background(), c, srv, sessionkit.Zoom)
 		assert.Less(t, time.Since(start), 5*time.Second, "call %d returned at once", i)
 		require.ErrorIs(t, err, sessionkit.ErrDailyLimit, "call %d", i)
 		assert.False(t, sessionkit.IsRetryable(err), "call %d: a daily limit is not retryable", i)
@@ -49,11 +45,11 @@ func TestDailyLimitIsTypedFailsFastAndIsNotRetryable(t *testing.T) {
 		require.ErrorAs(t, err, &ae, "the answer that reported the limit")
 		assert.Equal(t, http.StatusTooManyRequests, ae.StatusCode)
 		assert.Equal(t, 1, ae.Attempts, "never retried")
-		assert.NotContains(t, err.Error(), relKey)
+		assert.NotContains(t, err.Error(), testKey)
 	}
-	assert.Equal(t, 1, srv.count(), "only the first call sent a request")
-	require.NoError(t, relCall(context.Background(), c, sessionkit.Ductape), "other APIs are not held")
-	assert.Equal(t, 2, srv.count())
+	assert.Equal(t, 1, srv.RequestCount(), "only the first call sent a request")
+	require.NoError(t, kitCall(context.Background(), c, srv, sessionkit.Ductape), "other APIs are not held")
+	assert.Equal(t, 2, srv.RequestCount())
 	assert.False(t, sessionkit.IsRetryable(sessionkit.ErrDailyLimit))
 	assert.True(t, errors.Is(&sessionkit.DailyLimitError{Err: &sessionkit.APIError{}}, sessionkit.ErrDailyLimit))
 }
@@ -61,20 +57,15 @@ func TestDailyLimitIsTypedFailsFastAndIsNotRetryable(t *testing.T) {
 // A client made with With shares the pause the server asked of the
 // original: the derived client's call waits too, and sends nothing.
 func TestPauseSharedWithDerivedClient(t *testing.T) {
-	srv := relServe(t, func(n int, w http.ResponseWriter, _ *http.Request) {
-		if n == 0 {
-			w.Header().Set("Retry-After", "20")
-			relJSON(w, http.StatusTooManyRequests, `{"code": 429, "message": "Too many requests"}`)
-			return
-		}
-		relJSON(w, http.StatusOK, bodyPage(sessionkit.Zoom, 0, 1))
-	})
-	c := relClient(t, srv.URL, sessionkit.WithMaxRetries(0), sessionkit.WithRetryWait(time.Millisecond, time.Minute))
-	require.Error(t, relCall(context.Background(), c, sessionkit.Zoom))
+	srv := kitServer(t)
+	srv.Fault(sessionkittest.Match{}, sessionkittest.Status(http.StatusTooManyRequests).RetryAfter("20").
+		Body("application/json", `{"code": 429, "message": "Too many requests"}`), sessionkittest.Times(1))
+	c := kitClient(t, srv, sessionkit.WithMaxRetries(0), sessionkit.WithRetryWait(time.Millisecond, time.Minute))
+	require.Error(t, kitCall(context.Background(), c, srv, sessionkit.Zoom))
 	d, err := c.With(sessionkit.WithMaxRetries(1))
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
-	assert.ErrorIs(t, relCall(ctx, d, sessionkit.Zoom), context.DeadlineExceeded, "the 20 s pause holds the derived client")
-	assert.Equal(t, 1, srv.count())
+	assert.ErrorIs(t, kitCall(ctx, d, srv, sessionkit.Zoom), context.DeadlineExceeded, "the 20 s pause holds the derived client")
+	assert.Equal(t, 1, srv.RequestCount())
 }

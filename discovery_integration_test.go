@@ -1,5 +1,9 @@
 package sessionkit_test
 
+// Discovery calls against the sessionkittest kit, end to end: every
+// listing walked whole, fanned out into per-item listings, with and without
+// MonoCloud's pagination header.
+
 import (
 	"context"
 	"iter"
@@ -26,7 +30,7 @@ func TestDiscoveryAgainstTheKit(t *testing.T) {
 	data := srv.Data()
 	ctx := context.Background()
 	for _, prefetch := range []int{0, 2} {
-		c := integClient(t, srv, "test-key", sessionkit.WithPrefetch(prefetch))
+		c := forAPIKitClient(t, srv, "test-key", sessionkit.WithPrefetch(prefetch))
 
 		t.Run("Zoom: every past session of six months, then every user of each", func(t *testing.T) {
 			var want []sessionkittest.ZoomSession
@@ -34,7 +38,7 @@ func TestDiscoveryAgainstTheKit(t *testing.T) {
 			for _, s := range data.ZoomSessions {
 				if s.EndTime != "" {
 					want = append(want, s)
-					months[integTime(t, s.StartTime).Month()] = true
+					months[kitTime(t, s.StartTime).Month()] = true
 				}
 			}
 			require.Len(t, want, len(data.ZoomSessionIDs)+sessionkittest.ZoomPastSessions)
@@ -49,8 +53,8 @@ func TestDiscoveryAgainstTheKit(t *testing.T) {
 				assert.Equal(t, w.ID, s.ID)
 				assert.Equal(t, w.SessionName, s.SessionName)
 				assert.Equal(t, w.SessionKey, s.SessionKey)
-				assert.True(t, integTime(t, w.StartTime).Equal(s.StartTime))
-				assert.True(t, integTime(t, w.EndTime).Equal(s.EndTime))
+				assert.True(t, kitTime(t, w.StartTime).Equal(s.StartTime))
+				assert.True(t, kitTime(t, w.EndTime).Equal(s.EndTime))
 				assert.Equal(t, s.EndTime.Sub(s.StartTime), s.Duration, "duration %s", w.Duration)
 				assert.Equal(t, w.UserCount, s.UserCount)
 				assert.Equal(t, w.HasSessionSummary, s.HasSessionSummary)
@@ -170,7 +174,7 @@ func TestDiscoveryAgainstTheKit(t *testing.T) {
 func TestFanOutAgainstTheKit(t *testing.T) {
 	srv := sessionkittest.NewServer(sessionkittest.WithLatency(time.Millisecond))
 	defer srv.Close()
-	c := integClient(t, srv, "test-key", sessionkit.WithPrefetch(1))
+	c := forAPIKitClient(t, srv, "test-key", sessionkit.WithPrefetch(1))
 	data := srv.Data()
 	ctx := context.Background()
 	opts := sessions.ListSessionsOptions{From: data.BaseTime.AddDate(0, -6, 0), To: data.BaseTime, Type: sessions.Past}
@@ -222,7 +226,7 @@ func collectAll[T any](seq func(func(T, error) bool)) ([]T, error) {
 func verifyNoWalkLeft(t *testing.T, c *sessionkit.Client, baseline goleak.Option) {
 	t.Helper()
 	c.CloseIdleConnections()
-	goleak.VerifyNone(t, append([]goleak.Option{baseline}, leakServerSide...)...)
+	goleak.VerifyNone(t, append([]goleak.Option{baseline}, serverGoroutines...)...)
 }
 
 // TestUsersListWithoutPaginationHeader walks MonoCloud's users from a
@@ -230,7 +234,7 @@ func verifyNoWalkLeft(t *testing.T, c *sessionkit.Client, baseline goleak.Option
 func TestUsersListWithoutPaginationHeader(t *testing.T) {
 	srv := sessionkittest.NewServer(sessionkittest.WithoutPaginationHeader())
 	defer srv.Close()
-	c := integClient(t, srv, "test-key")
+	c := forAPIKitClient(t, srv, "test-key")
 	for _, size := range []int{4, 11, 0} {
 		got, err := collectAll(c.Users.ListIter(context.Background(), users.ListOptions{Size: size}))
 		require.NoError(t, err)

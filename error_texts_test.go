@@ -1,5 +1,9 @@
 package sessionkit_test
 
+// The error texts a person reads, pinned: one "sessionkit:" line naming
+// the request, the status and the API's own message, and base URL errors
+// that say what is missing.
+
 import (
 	"context"
 	"errors"
@@ -50,7 +54,7 @@ func TestErrorTextsGolden(t *testing.T) {
 		{
 			name: "a cursor walk's first page",
 			serve: func(_ int, w http.ResponseWriter, _ *http.Request) {
-				relJSON(w, 500, `{"code": 500, "message": "broken"}`)
+				writeJSON(w, 500, `{"code": 500, "message": "broken"}`)
 			},
 			run: func(c *sessionkit.Client) error {
 				return firstErr(c.Sessions.ListUsersIter(context.Background(), "sess-1", sessions.ListUsersOptions{}))
@@ -60,7 +64,7 @@ func TestErrorTextsGolden(t *testing.T) {
 		{
 			name: "a cursor walk at a rejected page token",
 			serve: func(_ int, w http.ResponseWriter, r *http.Request) {
-				relJSON(w, 400, `{"code": 300, "message": "Invalid next_page_token: `+r.URL.Query().Get("next_page_token")+`"}`)
+				writeJSON(w, 400, `{"code": 300, "message": "Invalid next_page_token: `+r.URL.Query().Get("next_page_token")+`"}`)
 			},
 			run: func(c *sessionkit.Client) error {
 				return firstErr(c.Sessions.ListUsersIter(context.Background(), "sess-1", sessions.ListUsersOptions{NextPageToken: token}))
@@ -71,10 +75,10 @@ func TestErrorTextsGolden(t *testing.T) {
 			name: "a page-number walk after some items",
 			serve: func(n int, w http.ResponseWriter, _ *http.Request) {
 				if n == 0 {
-					relJSON(w, 200, `{"count": 3, "users": [{"user_id": "u1"}, {"user_id": "u2"}]}`)
+					writeJSON(w, 200, `{"count": 3, "users": [{"user_id": "u1"}, {"user_id": "u2"}]}`)
 					return
 				}
-				relJSON(w, 404, `{"detail": "Task not found"}`)
+				writeJSON(w, 404, `{"detail": "Task not found"}`)
 			},
 			run: func(c *sessionkit.Client) error {
 				return firstErr(c.Traces.UsersIter(context.Background(), traces.UsersOptions{TaskIDs: []string{"t1"}, PageSize: 2}))
@@ -104,27 +108,27 @@ func TestErrorTextsGolden(t *testing.T) {
 				_, err := c.Sessions.FetchUsers(context.Background(), sessions.FetchUsersOptions{Product: "p", Session: "s"})
 				return err
 			},
-			want: `sessionkit: GET /integrations/v1/session/users/ws_rel: 200 OK: malformed response body (content type "text/html; charset=utf-8"): unexpected content type "text/html"; body starts "Sign in Your session & key expired."`,
+			want: `sessionkit: GET /integrations/v1/session/users/ws_test: 200 OK: malformed response body (content type "text/html; charset=utf-8"): unexpected content type "text/html"; body starts "Sign in Your session & key expired."`,
 		},
 		{
 			name: "one attempt says nothing of attempts",
 			serve: func(_ int, w http.ResponseWriter, _ *http.Request) {
-				relJSON(w, 404, `{"status": false, "message": "User not found", "code": "USER_NOT_FOUND"}`)
+				writeJSON(w, 404, `{"status": false, "message": "User not found", "code": "USER_NOT_FOUND"}`)
 			},
 			run: func(c *sessionkit.Client) error {
 				_, err := c.Sessions.FetchUsers(context.Background(), sessions.FetchUsersOptions{Product: "p", Session: "s"})
 				return err
 			},
-			want: "sessionkit: GET /integrations/v1/session/users/ws_rel: 404 Not Found: User not found (code USER_NOT_FOUND)",
+			want: "sessionkit: GET /integrations/v1/session/users/ws_test: 404 Not Found: User not found (code USER_NOT_FOUND)",
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			base := "http://127.0.0.1:1" // never reached
 			if tt.serve != nil {
-				base = relServe(t, tt.serve).URL
+				base = newRecordingServer(t, tt.serve).URL
 			}
-			c := relClient(t, base, sessionkit.WithRetryWait(time.Millisecond, 2*time.Millisecond))
+			c := newTestClient(t, base, sessionkit.WithRetryWait(time.Millisecond, 2*time.Millisecond))
 			err := tt.run(c)
 			require.Error(t, err)
 			assert.Equal(t, tt.want, err.Error())

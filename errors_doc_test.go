@@ -1,5 +1,8 @@
 package sessionkit_test
 
+// The error aliases' doc comments carry their structs, checked against the
+// real types.
+
 import (
 	"go/ast"
 	"go/format"

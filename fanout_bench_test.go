@@ -1,5 +1,7 @@
 package sessionkit_test
 
+// Benchmark of FanOut over many Zoom sessions at several parallel limits.
+
 import (
 	"context"
 	"fmt"

@@ -1,5 +1,9 @@
 package sessionkit_test
 
+// FanOut: inner walks run in parallel up to the limit, their items come in
+// order, and an error, a break, a cancel or a panic ends everything
+// cleanly.
+
 import (
 	"context"
 	"errors"

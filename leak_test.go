@@ -1,7 +1,7 @@
 package sessionkit_test
 
-// Goroutine leaks: no goroutine outlives an iterator's loop,
-// whatever ends it.
+// Goroutine leaks: no goroutine outlives an iterator's loop, whatever ends
+// it.
 
 import (
 	"context"
@@ -18,15 +18,6 @@ import (
 
 	"github.com/sessionkit/sessionkit-go"
 )
-
-// leakServerSide ignores the fake server's own goroutines, so that the
-// client side can be checked while the server still holds stalled
-// requests.
-var leakServerSide = []goleak.Option{
-	goleak.IgnoreAnyFunction("net/http.(*conn).serve"),
-	goleak.IgnoreAnyFunction("net/http.(*connReader).backgroundRead"),
-	goleak.IgnoreAnyFunction("net/http/httptest.(*Server).goServe.func1"),
-}
 
 func TestNoGoroutineOutlivesTheLoop(t *testing.T) {
 	endings := []struct {
@@ -84,19 +75,17 @@ func TestNoGoroutineOutlivesTheLoop(t *testing.T) {
 			},
 		},
 	}
-	apis := []sessionkit.API{sessionkit.Ductape, sessionkit.Zoom, sessionkit.Arthur, sessionkit.MonoCloud}
 	for _, end := range endings {
-		for _, api := range apis {
+		for _, api := range allAPIs {
 			for _, prefetch := range []int{0, 4} {
 				t.Run(fmt.Sprintf("%s/%s/prefetch=%d", end.name, api, prefetch), func(t *testing.T) {
 					baseline := goleak.IgnoreCurrent()
 
-					p := relNewPager(t, api, 30) // ten pages of three
+					p := newFakeListing(t, api, 30) // ten pages of three
 					// Pages after the second never answer on their own, so
 					// a fetch left running would still be there when the
 					// goroutines are checked.
-					second := map[sessionkit.API]string{sessionkit.Ductape: "2", sessionkit.Zoom: "tok-2", sessionkit.Arthur: "1", sessionkit.MonoCloud: "2"}[api]
-					first := map[sessionkit.API]string{sessionkit.Ductape: "1", sessionkit.Zoom: "", sessionkit.Arthur: "0", sessionkit.MonoCloud: "1"}[api]
+					first, second := pageKey(api, 0), pageKey(api, 1)
 					p.stallAt = func(key string) bool { return key != first && key != second }
 					if end.failAt {
 						p.fault = func(key string, _ int) (int, string) {
@@ -106,7 +95,7 @@ func TestNoGoroutineOutlivesTheLoop(t *testing.T) {
 							return 0, ""
 						}
 					}
-					c := relClient(t, p.URL(), sessionkit.WithPrefetch(prefetch), sessionkit.WithMaxRetries(0))
+					c := newTestClient(t, p.URL, sessionkit.WithPrefetch(prefetch), sessionkit.WithMaxRetries(0))
 					ctx, cancel := context.WithCancel(context.Background())
 					defer cancel()
 
@@ -115,7 +104,7 @@ func TestNoGoroutineOutlivesTheLoop(t *testing.T) {
 					var panicked any
 					func() {
 						defer func() { panicked = recover() }()
-						for _, err := range relWalk(ctx, c, api, relStart{}, 3) {
+						for _, err := range walkIDs(ctx, c, api, startPos{}, 3) {
 							if err != nil {
 								walkErr = err
 								break
@@ -135,11 +124,11 @@ func TestNoGoroutineOutlivesTheLoop(t *testing.T) {
 					// The client side: nothing but the server's goroutines
 					// may remain, while stalled requests are still held.
 					c.CloseIdleConnections()
-					goleak.VerifyNone(t, append([]goleak.Option{baseline}, leakServerSide...)...)
+					goleak.VerifyNone(t, append([]goleak.Option{baseline}, serverGoroutines...)...)
 
 					// And once the server is gone, nothing at all.
 					p.release()
-					p.srv.Close()
+					p.Close()
 					c.CloseIdleConnections()
 					goleak.VerifyNone(t, baseline)
 				})
@@ -154,21 +143,21 @@ func TestNoLeakAfterCancelDuringRetryWait(t *testing.T) {
 	for _, prefetch := range []int{0, 4} {
 		t.Run(fmt.Sprintf("prefetch=%d", prefetch), func(t *testing.T) {
 			baseline := goleak.IgnoreCurrent()
-			p := relNewPager(t, sessionkit.Ductape, 30)
+			p := newFakeListing(t, sessionkit.Ductape, 30)
 			p.fault = func(key string, _ int) (int, string) {
 				if key != "1" {
 					return http.StatusServiceUnavailable, `{"status": false, "message": "busy"}`
 				}
 				return 0, ""
 			}
-			c := relClient(t, p.URL(), sessionkit.WithPrefetch(prefetch), sessionkit.WithRetryWait(10*time.Second, 10*time.Second))
+			c := newTestClient(t, p.URL, sessionkit.WithPrefetch(prefetch), sessionkit.WithRetryWait(10*time.Second, 10*time.Second))
 			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 			defer cancel()
 			start := time.Now()
-			_, err := relDrain(relWalk(ctx, c, sessionkit.Ductape, relStart{}, 3))
+			_, err := drain(walkIDs(ctx, c, sessionkit.Ductape, startPos{}, 3))
 			assert.ErrorIs(t, err, context.DeadlineExceeded)
 			assert.Less(t, time.Since(start), 2*time.Second)
-			p.srv.Close()
+			p.Close()
 			c.CloseIdleConnections()
 			goleak.VerifyNone(t, baseline)
 		})

@@ -1,15 +1,13 @@
 package sessionkit_test
 
-// Memory flat in the length of the walk: walking
-// 200 pages of 1,000 items peaks at no more than 2x the heap of walking 20
-// pages, and with prefetch n at most about n+1 pages are held.
+// Memory flat in the length of the walk: walking 200 pages of 1,000 items
+// peaks at no more than 2x the heap of walking 20 pages, and with prefetch
+// n at most about n+1 pages are held.
 
 import (
 	"context"
 	"fmt"
 	"runtime"
-	"runtime/debug"
-	"runtime/metrics"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -19,63 +17,23 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sessionkit/sessionkit-go"
-	"github.com/sessionkit/sessionkit-go/sessions"
 )
 
 const memPerPage = 1000
-
-// memPageSize is n, or the largest page the API allows when that is less
-// (Zoom: 300): a bigger page is a malformed answer.
-func memPageSize(api sessionkit.API, n int) int {
-	if api == sessionkit.Zoom {
-		return min(n, sessions.MaxZoomPageSize)
-	}
-	return n
-}
-
-// memHeapObjects returns the bytes of heap objects, live or not yet
-// freed: what a walk's peak is measured in.
-func memHeapObjects() uint64 {
-	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(s)
-	return s[0].Value.Uint64()
-}
-
-// memRaceDetector reports whether the test binary was built with -race.
-func memRaceDetector() bool {
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range bi.Settings {
-			if s.Key == "-race" {
-				return s.Value == "true"
-			}
-		}
-	}
-	return false
-}
-
-// memLive returns the live heap after full collections (two: sync.Pool
-// contents survive the first).
-func memLive() uint64 {
-	runtime.GC()
-	runtime.GC()
-	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	metrics.Read(s)
-	return s[0].Value.Uint64()
-}
 
 // memPeak walks pages pages of api with prefetch n and returns the peak
 // heap during the walk and the live heap before it.
 func memPeak(t *testing.T, api sessionkit.API, pages, n int) (peak, base uint64) {
 	t.Helper()
-	perPage := memPageSize(api, memPerPage)
-	s := newPerfServer(t, perfConfig{perPage: perPage, pages: pages})
-	c := newPerfClient(t, s.URL, sessionkit.WithPrefetch(n))
+	perPage := pageSizeFor(api, memPerPage)
+	s := newFixtureServer(t, fixtureConfig{perPage: perPage, pages: pages})
+	c := newClient(t, s.URL, sessionkit.WithPrefetch(n))
 	defer s.Close() // so that the next walk starts from the same heap
 	defer c.CloseIdleConnections()
-	base = memLive()
+	base = liveHeap()
 	var top atomic.Uint64
 	sample := func() {
-		for v := memHeapObjects(); ; {
+		for v := heapObjectBytes(); ; {
 			old := top.Load()
 			if v <= old || top.CompareAndSwap(old, v) {
 				return
@@ -99,7 +57,7 @@ func memPeak(t *testing.T, api sessionkit.API, pages, n int) (peak, base uint64)
 		}
 	}()
 	items := 0
-	for _, err := range perfSDKIter(context.Background(), c, api, perPage) {
+	for _, err := range fixtureWalk(context.Background(), c, api, perPage) {
 		require.NoError(t, err)
 		if items%100 == 0 {
 			sample()
@@ -117,13 +75,13 @@ func TestMemoryFlatInWalkLength(t *testing.T) {
 	// sequential and with prefetch; the other two APIs share these decode
 	// and pager paths. The race detector slows decoding about tenfold: it
 	// gets the parallel walk only.
-	apis, depths := []sessionkit.API{sessionkit.Ductape, sessionkit.Zoom}, []int{0, 4}
-	if testing.Short() || memRaceDetector() {
-		apis, depths = apis[:1], depths[1:]
+	walked, depths := []sessionkit.API{sessionkit.Ductape, sessionkit.Zoom}, []int{0, 4}
+	if testing.Short() || raceDetectorOn() {
+		walked, depths = walked[:1], depths[1:]
 	}
-	for _, api := range apis {
+	for _, api := range walked {
 		for _, n := range depths {
-			t.Run(fmt.Sprintf("%s/prefetch=%d", perfAPINames[api], n), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s/prefetch=%d", apis[api].name, n), func(t *testing.T) {
 				short, base20 := memPeak(t, api, 20, n)
 				long, base200 := memPeak(t, api, 200, n)
 				t.Logf("peak heap: 20 pages %d KiB (%d KiB live before), 200 pages %d KiB (%d KiB live before): %.2fx",
@@ -138,35 +96,35 @@ func TestPrefetchHoldsAboutNPlusOnePages(t *testing.T) {
 	// Large pages, so that what each request in flight holds besides its
 	// page (read buffers, the connection) stays small next to a page.
 	const pages = 8
-	apis := []sessionkit.API{sessionkit.Ductape, sessionkit.Zoom}
-	if testing.Short() || memRaceDetector() {
-		apis = apis[:1]
+	walked := []sessionkit.API{sessionkit.Ductape, sessionkit.Zoom}
+	if testing.Short() || raceDetectorOn() {
+		walked = walked[:1]
 	}
-	for _, api := range apis {
-		perPage := memPageSize(api, 3000)
+	for _, api := range walked {
+		perPage := pageSizeFor(api, 3000)
 		// One decoded page, as the SDK holds it.
-		s := newPerfServer(t, perfConfig{perPage: perPage, pages: pages})
-		c := newPerfClient(t, s.URL)
-		_, err := perfSDKPage(context.Background(), c, api, 0, perPage) // warm up
+		s := newFixtureServer(t, fixtureConfig{perPage: perPage, pages: pages})
+		c := newClient(t, s.URL)
+		_, err := fixturePage(context.Background(), c, api, 0, perPage) // warm up
 		require.NoError(t, err)
-		before := memLive()
-		page, _, err := perfSDKPageValue(context.Background(), c, api, 0, perPage)
+		before := liveHeap()
+		page, _, err := apis[api].page(context.Background(), c, fixtureArgs, startAt(api, 0), perPage)
 		require.NoError(t, err)
-		pageBytes := memLive() - before
+		pageBytes := liveHeap() - before
 		runtime.KeepAlive(page)
 		require.Positive(t, pageBytes)
 
 		for _, n := range []int{0, 1, 4} {
-			t.Run(fmt.Sprintf("%s/prefetch=%d", perfAPINames[api], n), func(t *testing.T) {
-				s := newPerfServer(t, perfConfig{perPage: perPage, pages: pages})
-				c := newPerfClient(t, s.URL, sessionkit.WithPrefetch(n))
-				_, err := perfSDKPage(context.Background(), c, api, 0, perPage) // warm up
+			t.Run(fmt.Sprintf("%s/prefetch=%d", apis[api].name, n), func(t *testing.T) {
+				s := newFixtureServer(t, fixtureConfig{perPage: perPage, pages: pages})
+				c := newClient(t, s.URL, sessionkit.WithPrefetch(n))
+				_, err := fixturePage(context.Background(), c, api, 0, perPage) // warm up
 				require.NoError(t, err)
 				s.requests.Store(0)
-				base := memLive()
+				base := liveHeap()
 				var held uint64
 				items := 0
-				for _, err := range perfSDKIter(context.Background(), c, api, perPage) {
+				for _, err := range fixtureWalk(context.Background(), c, api, perPage) {
 					require.NoError(t, err)
 					if items%perPage == 0 {
 						// A slow loop body: let prefetch fill its window,
@@ -177,7 +135,7 @@ func TestPrefetchHoldsAboutNPlusOnePages(t *testing.T) {
 							time.Sleep(time.Millisecond)
 						}
 						time.Sleep(10 * time.Millisecond)
-						if live := memLive(); live > base {
+						if live := liveHeap(); live > base {
 							held = max(held, live-base)
 						}
 					}

@@ -1,5 +1,9 @@
 package sessionkit_test
 
+// Middleware: it runs around every attempt, in order, sees each endpoint's
+// route template and every redirect hop, never sees credentials or minted
+// tokens, and may answer a request itself.
+
 import (
 	"context"
 	"errors"

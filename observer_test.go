@@ -1,5 +1,9 @@
 package sessionkit_test
 
+// WithObserver: the observer sees every page, call, retry and wait of a
+// walk, with the reason for each wait and the items a walk yielded, and
+// never a credential or a page token.
+
 import (
 	"context"
 	"errors"

@@ -1,5 +1,9 @@
 package sessionkit_test
 
+// NewClient and ForAPI validate their options: a bad value is
+// ErrInvalidOptions naming the option (and never echoing a secret), the
+// boundary values are accepted.
+
 import (
 	"log/slog"
 	"net/http"

@@ -31,25 +31,15 @@ type twin struct {
 	pages    func(ctx context.Context, c *sessionkit.Client, d *sessionkittest.Dataset) iter.Seq2[[]string, error]
 }
 
-// keysOf maps an item iterator to keys.
-func keysOf[T any](seq iter.Seq2[T, error], key func(T) string) iter.Seq2[string, error] {
-	return func(yield func(string, error) bool) {
-		for v, err := range seq {
-			if !yield(key(v), err) {
-				return
-			}
-		}
-	}
-}
-
 // pageKeysOf maps a pages iterator to the keys of each page's items.
-func pageKeysOf[P any, T any](seq iter.Seq2[P, error], items func(P) []T, key func(T) string) iter.Seq2[[]string, error] {
+func pageKeysOf[P any, T any](seq iter.Seq2[P, error], items func(P) []T, key func(*T) string) iter.Seq2[[]string, error] {
 	return func(yield func([]string, error) bool) {
 		for p, err := range seq {
 			var ks []string
 			if err == nil {
-				for _, it := range items(p) {
-					ks = append(ks, key(it))
+				its := items(p)
+				for i := range its {
+					ks = append(ks, key(&its[i]))
 				}
 			}
 			if !yield(ks, err) {
@@ -63,7 +53,7 @@ func twins() []twin {
 	fetch := func(d *sessionkittest.Dataset) sessions.FetchUsersOptions {
 		return sessions.FetchUsersOptions{Product: d.Product, Session: d.Session, Limit: 7}
 	}
-	zoomUser := func(u sessions.VideoUser) string { return u.ParticipantUUID + u.JoinTime.String() }
+	zoomUser := func(u *sessions.VideoUser) string { return u.ParticipantUUID + u.JoinTime.String() }
 	zoomOpts := sessions.ListUsersOptions{Type: sessions.Past, PageSize: 7}
 	sessOpts := func(d *sessionkittest.Dataset) sessions.ListSessionsOptions {
 		return sessions.ListSessionsOptions{From: d.BaseTime.AddDate(0, -6, 0), To: d.BaseTime, Type: sessions.Past, PageSize: 3}
@@ -75,16 +65,16 @@ func twins() []twin {
 		{
 			name: "Ductape FetchUsers", api: sessionkittest.Ductape, failPage: 3, failAt: sessionkit.PageError{Page: 3, Yielded: 14},
 			items: func(ctx context.Context, c *sessionkit.Client, d *sessionkittest.Dataset) iter.Seq2[string, error] {
-				return keysOf(c.Sessions.FetchUsersIter(ctx, fetch(d)), func(u sessions.User) string { return u.ID })
+				return mapIDs(c.Sessions.FetchUsersIter(ctx, fetch(d)), func(u *sessions.User) string { return u.ID })
 			},
 			pages: func(ctx context.Context, c *sessionkit.Client, d *sessionkittest.Dataset) iter.Seq2[[]string, error] {
-				return pageKeysOf(c.Sessions.FetchUsersPages(ctx, fetch(d)), func(p *sessions.UsersPage) []sessions.User { return p.Users }, func(u sessions.User) string { return u.ID })
+				return pageKeysOf(c.Sessions.FetchUsersPages(ctx, fetch(d)), func(p *sessions.UsersPage) []sessions.User { return p.Users }, func(u *sessions.User) string { return u.ID })
 			},
 		},
 		{
 			name: "Zoom ListUsers", api: sessionkittest.Zoom, failPage: 3, failAt: sessionkit.PageError{PageToken: "?", Yielded: 14},
 			items: func(ctx context.Context, c *sessionkit.Client, d *sessionkittest.Dataset) iter.Seq2[string, error] {
-				return keysOf(c.Sessions.ListUsersIter(ctx, d.ZoomSessionIDs[0], zoomOpts), zoomUser)
+				return mapIDs(c.Sessions.ListUsersIter(ctx, d.ZoomSessionIDs[0], zoomOpts), zoomUser)
 			},
 			pages: func(ctx context.Context, c *sessionkit.Client, d *sessionkittest.Dataset) iter.Seq2[[]string, error] {
 				return pageKeysOf(c.Sessions.ListUsersPages(ctx, d.ZoomSessionIDs[0], zoomOpts), func(p *sessions.ListUsersPage) []sessions.VideoUser { return p.Users }, zoomUser)
@@ -93,53 +83,53 @@ func twins() []twin {
 		{
 			name: "Zoom ListSessions", api: sessionkittest.Zoom, failPage: 2, failAt: sessionkit.PageError{PageToken: "?", Yielded: -1},
 			items: func(ctx context.Context, c *sessionkit.Client, d *sessionkittest.Dataset) iter.Seq2[string, error] {
-				return keysOf(c.Sessions.ListSessionsIter(ctx, sessOpts(d)), func(s sessions.VideoSession) string { return s.ID })
+				return mapIDs(c.Sessions.ListSessionsIter(ctx, sessOpts(d)), func(s *sessions.VideoSession) string { return s.ID })
 			},
 			pages: func(ctx context.Context, c *sessionkit.Client, d *sessionkittest.Dataset) iter.Seq2[[]string, error] {
-				return pageKeysOf(c.Sessions.ListSessionsPages(ctx, sessOpts(d)), func(p *sessions.ListSessionsPage) []sessions.VideoSession { return p.Sessions }, func(s sessions.VideoSession) string { return s.ID })
+				return pageKeysOf(c.Sessions.ListSessionsPages(ctx, sessOpts(d)), func(p *sessions.ListSessionsPage) []sessions.VideoSession { return p.Sessions }, func(s *sessions.VideoSession) string { return s.ID })
 			},
 		},
 		{
 			name: "Arthur Users", api: sessionkittest.Arthur, failPage: 3, failAt: sessionkit.PageError{Page: 2, Yielded: 14},
 			items: func(ctx context.Context, c *sessionkit.Client, d *sessionkittest.Dataset) iter.Seq2[string, error] {
-				return keysOf(c.Traces.UsersIter(ctx, arthur(d)), func(u traces.UserMetadata) string { return u.UserID + "/" + u.TaskID })
+				return mapIDs(c.Traces.UsersIter(ctx, arthur(d)), func(u *traces.UserMetadata) string { return u.UserID + "/" + u.TaskID })
 			},
 			pages: func(ctx context.Context, c *sessionkit.Client, d *sessionkittest.Dataset) iter.Seq2[[]string, error] {
-				return pageKeysOf(c.Traces.UsersPages(ctx, arthur(d)), func(p *traces.UsersPage) []traces.UserMetadata { return p.Users }, func(u traces.UserMetadata) string { return u.UserID + "/" + u.TaskID })
+				return pageKeysOf(c.Traces.UsersPages(ctx, arthur(d)), func(p *traces.UsersPage) []traces.UserMetadata { return p.Users }, func(u *traces.UserMetadata) string { return u.UserID + "/" + u.TaskID })
 			},
 		},
 		{
 			name: "Arthur Tasks", api: sessionkittest.Arthur, failPage: 2, failAt: sessionkit.PageError{Page: 1, Yielded: 2},
 			items: func(ctx context.Context, c *sessionkit.Client, _ *sessionkittest.Dataset) iter.Seq2[string, error] {
-				return keysOf(c.Traces.TasksIter(ctx, traces.TasksOptions{PageSize: 2, IncludeArchived: true}), func(t traces.Task) string { return t.ID })
+				return mapIDs(c.Traces.TasksIter(ctx, traces.TasksOptions{PageSize: 2, IncludeArchived: true}), func(t *traces.Task) string { return t.ID })
 			},
 			pages: func(ctx context.Context, c *sessionkit.Client, _ *sessionkittest.Dataset) iter.Seq2[[]string, error] {
-				return pageKeysOf(c.Traces.TasksPages(ctx, traces.TasksOptions{PageSize: 2, IncludeArchived: true}), func(p *traces.TasksPage) []traces.Task { return p.Tasks }, func(t traces.Task) string { return t.ID })
+				return pageKeysOf(c.Traces.TasksPages(ctx, traces.TasksOptions{PageSize: 2, IncludeArchived: true}), func(p *traces.TasksPage) []traces.Task { return p.Tasks }, func(t *traces.Task) string { return t.ID })
 			},
 		},
 		{
 			name: "MonoCloud Sessions", api: sessionkittest.MonoCloud, failPage: 3, failAt: sessionkit.PageError{Page: 3, Yielded: 14},
 			items: func(ctx context.Context, c *sessionkit.Client, d *sessionkittest.Dataset) iter.Seq2[string, error] {
-				return keysOf(c.Users.SessionsIter(ctx, d.MonoCloudUserIDs[0], users.SessionsOptions{Size: 7}), func(s users.Session) string { return s.SessionID })
+				return mapIDs(c.Users.SessionsIter(ctx, d.MonoCloudUserIDs[0], users.SessionsOptions{Size: 7}), func(s *users.Session) string { return s.SessionID })
 			},
 			pages: func(ctx context.Context, c *sessionkit.Client, d *sessionkittest.Dataset) iter.Seq2[[]string, error] {
-				return pageKeysOf(c.Users.SessionsPages(ctx, d.MonoCloudUserIDs[0], users.SessionsOptions{Size: 7}), func(p *users.SessionsPage) []users.Session { return p.Sessions }, func(s users.Session) string { return s.SessionID })
+				return pageKeysOf(c.Users.SessionsPages(ctx, d.MonoCloudUserIDs[0], users.SessionsOptions{Size: 7}), func(p *users.SessionsPage) []users.Session { return p.Sessions }, func(s *users.Session) string { return s.SessionID })
 			},
 		},
 		{
 			name: "MonoCloud List", api: sessionkittest.MonoCloud, failPage: 2, failAt: sessionkit.PageError{Page: 2, Yielded: 2},
 			items: func(ctx context.Context, c *sessionkit.Client, _ *sessionkittest.Dataset) iter.Seq2[string, error] {
-				return keysOf(c.Users.ListIter(ctx, users.ListOptions{Size: 2}), func(u users.User) string { return u.UserID })
+				return mapIDs(c.Users.ListIter(ctx, users.ListOptions{Size: 2}), func(u *users.User) string { return u.UserID })
 			},
 			pages: func(ctx context.Context, c *sessionkit.Client, _ *sessionkittest.Dataset) iter.Seq2[[]string, error] {
-				return pageKeysOf(c.Users.ListPages(ctx, users.ListOptions{Size: 2}), func(p *users.ListPage) []users.User { return p.Users }, func(u users.User) string { return u.UserID })
+				return pageKeysOf(c.Users.ListPages(ctx, users.ListOptions{Size: 2}), func(p *users.ListPage) []users.User { return p.Users }, func(u *users.User) string { return u.UserID })
 			},
 		},
 	}
 }
 
 func TestPagesYieldTheItemsOfTheirIterator(t *testing.T) {
-	defer goleak.VerifyNone(t, leakServerSide...)
+	defer goleak.VerifyNone(t, serverGoroutines...)
 	srv := sessionkittest.NewServer(sessionkittest.WithUsers(40))
 	defer srv.Close()
 	d := srv.Data()
@@ -168,7 +158,7 @@ func TestPagesYieldTheItemsOfTheirIterator(t *testing.T) {
 }
 
 func TestPagesEndWithOneErrorAfterThePagesBeforeIt(t *testing.T) {
-	defer goleak.VerifyNone(t, leakServerSide...)
+	defer goleak.VerifyNone(t, serverGoroutines...)
 	srv := sessionkittest.NewServer(sessionkittest.WithUsers(40))
 	defer srv.Close()
 	d := srv.Data()
@@ -220,7 +210,7 @@ func TestPagesEndWithOneErrorAfterThePagesBeforeIt(t *testing.T) {
 }
 
 func TestPagesStopOnBreak(t *testing.T) {
-	defer goleak.VerifyNone(t, leakServerSide...)
+	defer goleak.VerifyNone(t, serverGoroutines...)
 	for _, tw := range twins() {
 		for _, prefetch := range []int{0, 2} {
 			t.Run(tw.name, func(t *testing.T) {

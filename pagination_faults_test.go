@@ -3,7 +3,7 @@ package sessionkit_test
 // Pagination faults: a Zoom cursor that repeats or is rejected, totals
 // that overstate the listing, and a walk resumed from its PageError. An
 // expired Zoom cursor is the kit's own (its clock expires it); the pager
-// (relPager) stays where a test needs what no vendor does on purpose: a
+// (fakeListing) stays where a test needs what no vendor does on purpose: a
 // cursor that repeats, totals that lie.
 
 import (
@@ -35,7 +35,7 @@ func TestZoomRepeatedTokenIsALoop(t *testing.T) {
 	for _, tt := range tests {
 		for _, prefetch := range []int{0, 4} {
 			t.Run(fmt.Sprintf("%s/prefetch=%d", tt.name, prefetch), func(t *testing.T) {
-				p := relNewPager(t, sessionkit.Zoom, 30)
+				p := newFakeListing(t, sessionkit.Zoom, 30)
 				p.nextToken = tt.next
 				p.fault = func(_ string, hit int) (int, string) {
 					if hit >= 3 { // a client that loops fails here instead of hanging
@@ -43,12 +43,12 @@ func TestZoomRepeatedTokenIsALoop(t *testing.T) {
 					}
 					return 0, ""
 				}
-				c := relClient(t, p.URL(), sessionkit.WithPrefetch(prefetch))
-				start := relStart{}
+				c := newTestClient(t, p.URL, sessionkit.WithPrefetch(prefetch))
+				start := startPos{}
 				if tt.name == "back to the start token" {
 					start.token = "tok-1"
 				}
-				n, err := relDrain(relWalk(context.Background(), c, sessionkit.Zoom, start, 3))
+				n, err := drain(walkIDs(context.Background(), c, sessionkit.Zoom, start, 3))
 				require.ErrorIs(t, err, sessionkit.ErrPaginationLoop)
 				assert.LessOrEqual(t, p.count(), 3, "requests")
 				assert.Positive(t, n)
@@ -75,9 +75,7 @@ func TestZoomRejectedTokenIsExpired(t *testing.T) {
 		srv := kitServer(t, sessionkittest.WithUsers(9), sessionkittest.WithClock(clock))
 		kit.Store(srv)
 		c := kitClient(t, srv)
-		id := srv.Data().ZoomSessionIDs[0]
-		n, err := relDrain(relMap(c.Sessions.ListUsersIter(context.Background(), id, sessions.ListUsersOptions{Type: sessions.Past, PageSize: 3}),
-			func(u sessions.VideoUser) string { return u.ID }))
+		n, err := drain(kitWalk(context.Background(), c, srv, sessionkit.Zoom, startPos{}, 3))
 		assert.Equal(t, 3, n)
 		require.ErrorIs(t, err, sessionkit.ErrPageTokenExpired)
 		var pe *sessionkit.PageError
@@ -118,16 +116,16 @@ func TestZoomRejectedTokenIsExpired(t *testing.T) {
 func TestOverstatedTotalsEndCleanly(t *testing.T) {
 	for _, prefetch := range []int{0, 4} {
 		t.Run(fmt.Sprintf("prefetch=%d", prefetch), func(t *testing.T) {
-			p := relNewPager(t, sessionkit.Ductape, 30)
+			p := newFakeListing(t, sessionkit.Ductape, 30)
 			p.totalPages = 5
 			p.emptyFrom = 3
-			c := relClient(t, p.URL(), sessionkit.WithPrefetch(prefetch))
+			c := newTestClient(t, p.URL, sessionkit.WithPrefetch(prefetch))
 			var got []string
-			for id, err := range relWalk(context.Background(), c, sessionkit.Ductape, relStart{}, 3) {
+			for id, err := range walkIDs(context.Background(), c, sessionkit.Ductape, startPos{}, 3) {
 				require.NoError(t, err)
 				got = append(got, id)
 			}
-			assert.Equal(t, relIDs(0, 6), got, "pages 1 and 2, then the empty page 3 ends the walk")
+			assert.Equal(t, itemIDs(0, 6), got, "pages 1 and 2, then the empty page 3 ends the walk")
 			if prefetch == 0 {
 				assert.Equal(t, 3, p.count())
 			}
@@ -157,18 +155,18 @@ func TestPageErrorResume(t *testing.T) {
 				// A walk without faults gives the listing's order: every
 				// row the kit holds, once each.
 				var all []string
-				for id, err := range kitWalk(context.Background(), c, srv, tt.api, relStart{}, 3) {
+				for id, err := range kitWalk(context.Background(), c, srv, tt.api, startPos{}, 3) {
 					require.NoError(t, err)
 					all = append(all, id)
 				}
 				require.ElementsMatch(t, kitIDs(srv, tt.api), all)
 				require.Len(t, all, 10)
-				third := sessionkittest.Match{API: kitAPI[tt.api], Page: 3}
+				third := sessionkittest.Match{API: apis[tt.api].kit, Page: 3}
 				srv.Fault(third, sessionkittest.Status(http.StatusInternalServerError), sessionkittest.Times(1))
 
 				var got []string
 				var walkErr error
-				for id, err := range kitWalk(context.Background(), c, srv, tt.api, relStart{}, 3) {
+				for id, err := range kitWalk(context.Background(), c, srv, tt.api, startPos{}, 3) {
 					if err != nil {
 						walkErr = err
 						continue // nothing more may come
@@ -183,7 +181,7 @@ func TestPageErrorResume(t *testing.T) {
 				if tt.token {
 					// The second request for page 3: the first was the
 					// walk without faults.
-					reqs := srv.RequestsMatching(sessionkittest.Match{API: kitAPI[tt.api], Page: 3, Request: 2})
+					reqs := srv.RequestsMatching(sessionkittest.Match{API: apis[tt.api].kit, Page: 3, Request: 2})
 					require.Len(t, reqs, 1)
 					q, err := url.ParseQuery(reqs[0].RawQuery)
 					require.NoError(t, err)
@@ -198,7 +196,7 @@ func TestPageErrorResume(t *testing.T) {
 				require.ErrorAs(t, walkErr, &ae)
 				assert.Equal(t, http.StatusInternalServerError, ae.StatusCode)
 
-				start := relStart{page: pe.Page, token: pe.PageToken}
+				start := startPos{page: pe.Page, token: pe.PageToken}
 				for id, err := range kitWalk(context.Background(), c, srv, tt.api, start, 3) {
 					require.NoError(t, err)
 					got = append(got, id)

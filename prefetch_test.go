@@ -1,9 +1,9 @@
 package sessionkit_test
 
-// Prefetch that pays. The exact targets are in
-// BenchmarkPrefetch_<API> and the README: with 40 pages, 20 ms of server
-// latency and 20 ms of consumer work per page, WithPrefetch(1) takes ≤ 0.6×
-// the time of WithPrefetch(0); with no consumer work and a known total,
+// Prefetch that pays. The exact targets are in BenchmarkPrefetch_<API>
+// and the README: with 40 pages, 20 ms of server latency and 20 ms of
+// consumer work per page, WithPrefetch(1) takes ≤ 0.6× the time of
+// WithPrefetch(0); with no consumer work and a known total,
 // WithPrefetch(8) takes ≤ 0.25× the sequential time. The tests assert the
 // same with wide margins (0.8× and 0.4×), plus the parts that do not
 // depend on timing: parallelism bounded by n, items in order, at most n
@@ -32,18 +32,14 @@ const (
 	prefetchWork    = 20 * time.Millisecond
 )
 
-// perfKnownTotal reports whether the API's first page tells the last page
-// number (so prefetch can fetch in parallel).
-func perfKnownTotal(api sessionkit.API) bool { return api != sessionkit.Zoom }
-
-// perfWalk walks one API's listing (prefetchPages pages of
+// timedWalk walks one API's listing (prefetchPages pages of
 // prefetchPerPage items, prefetchLatency per answer) on the server s with
 // the given prefetch depth, sleeping work after each page's last item,
 // and returns the time it took.
-func perfWalk(s *perfServer, c *sessionkit.Client, api sessionkit.API, work time.Duration) (time.Duration, error) {
+func timedWalk(s *fixtureServer, c *sessionkit.Client, api sessionkit.API, work time.Duration) (time.Duration, error) {
 	start := time.Now()
 	n := 0
-	for _, err := range perfSDKIter(context.Background(), c, api, prefetchPerPage) {
+	for _, err := range fixtureWalk(context.Background(), c, api, prefetchPerPage) {
 		if err != nil {
 			return 0, err
 		}
@@ -58,23 +54,23 @@ func perfWalk(s *perfServer, c *sessionkit.Client, api sessionkit.API, work time
 	return time.Since(start), nil
 }
 
-// perfWalkPair runs a walk with prefetch p0 and one with p1 at once, each
+// timedWalkPair runs a walk with prefetch p0 and one with p1 at once, each
 // on its own server (they only sleep, so they do not slow each other
 // down), and returns their times and servers.
-func perfWalkPair(t testing.TB, api sessionkit.API, p0, p1 int, work time.Duration) (t0, t1 time.Duration, s0, s1 *perfServer) {
+func timedWalkPair(t testing.TB, api sessionkit.API, p0, p1 int, work time.Duration) (t0, t1 time.Duration, s0, s1 *fixtureServer) {
 	t.Helper()
-	cfg := perfConfig{perPage: prefetchPerPage, pages: prefetchPages, latency: prefetchLatency}
-	s0, s1 = newPerfServer(t, cfg), newPerfServer(t, cfg)
-	c0 := newPerfClient(t, s0.URL, sessionkit.WithPrefetch(p0))
-	c1 := newPerfClient(t, s1.URL, sessionkit.WithPrefetch(p1))
+	cfg := fixtureConfig{perPage: prefetchPerPage, pages: prefetchPages, latency: prefetchLatency}
+	s0, s1 = newFixtureServer(t, cfg), newFixtureServer(t, cfg)
+	c0 := newClient(t, s0.URL, sessionkit.WithPrefetch(p0))
+	c1 := newClient(t, s1.URL, sessionkit.WithPrefetch(p1))
 	var err1 error
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		t1, err1 = perfWalk(s1, c1, api, work)
+		t1, err1 = timedWalk(s1, c1, api, work)
 	}()
-	t0, err0 := perfWalk(s0, c0, api, work)
+	t0, err0 := timedWalk(s0, c0, api, work)
 	wg.Wait()
 	require.NoError(t, err0)
 	require.NoError(t, err1)
@@ -82,10 +78,10 @@ func perfWalkPair(t testing.TB, api sessionkit.API, p0, p1 int, work time.Durati
 }
 
 func TestPrefetchOverlapsConsumerWork(t *testing.T) {
-	for _, api := range perfAPIs {
-		t.Run(perfAPINames[api], func(t *testing.T) {
+	for _, api := range allAPIs {
+		t.Run(apis[api].name, func(t *testing.T) {
 			t.Parallel()
-			seq, ahead, s0, s1 := perfWalkPair(t, api, 0, 1, prefetchWork)
+			seq, ahead, s0, s1 := timedWalkPair(t, api, 0, 1, prefetchWork)
 			ratio := float64(ahead) / float64(seq)
 			t.Logf("WithPrefetch(0) %v, WithPrefetch(1) %v: %.2fx", seq, ahead, ratio)
 			// The target is 0.6x (see BenchmarkPrefetch_*); a walk that
@@ -100,15 +96,15 @@ func TestPrefetchOverlapsConsumerWork(t *testing.T) {
 
 func TestPrefetchParallelWhenTotalKnown(t *testing.T) {
 	const n = 8
-	for _, api := range perfAPIs {
-		t.Run(perfAPINames[api], func(t *testing.T) {
+	for _, api := range allAPIs {
+		t.Run(apis[api].name, func(t *testing.T) {
 			t.Parallel()
-			seq, par, _, s := perfWalkPair(t, api, 0, n, 0)
+			seq, par, _, s := timedWalkPair(t, api, 0, n, 0)
 			ratio := float64(par) / float64(seq)
 			t.Logf("sequential %v, WithPrefetch(%d) %v: %.2fx, at most %d in flight", seq, n, par, ratio, s.maxInflight.Load())
 			assert.LessOrEqual(t, s.maxInflight.Load(), int64(n), "never more than n pages in flight")
 			assert.EqualValues(t, prefetchPages, s.requests.Load(), "no page fetched twice, none past the last")
-			if !perfKnownTotal(api) {
+			if apis[api].cursor {
 				// Cursor pages can only be fetched one after another.
 				assert.EqualValues(t, 1, s.maxInflight.Load())
 				return
@@ -123,37 +119,21 @@ func TestPrefetchParallelWhenTotalKnown(t *testing.T) {
 	}
 }
 
-// perfPageOf is where page idx (0-based position) of a walk is, as a
-// PageError reports it.
-func perfPageOf(api sessionkit.API, idx int) (page int, token string) {
-	switch api {
-	case sessionkit.Zoom:
-		if idx > 0 {
-			token = fmt.Sprintf("tok-%d", idx)
-		}
-		return 0, token
-	case sessionkit.Arthur:
-		return idx, ""
-	default:
-		return idx + 1, ""
-	}
-}
-
 func TestPrefetchKeepsOrder(t *testing.T) {
 	const pages, perPage = 12, 7
-	for _, api := range perfAPIs {
+	for _, api := range allAPIs {
 		for _, n := range []int{0, 1, 3, 8, 64} {
-			t.Run(fmt.Sprintf("%s/prefetch=%d", perfAPINames[api], n), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s/prefetch=%d", apis[api].name, n), func(t *testing.T) {
 				t.Parallel()
-				s := newPerfServer(t, perfConfig{perPage: perPage, pages: pages, distinct: true, latency: time.Millisecond})
-				c := newPerfClient(t, s.URL, sessionkit.WithPrefetch(n))
+				s := newFixtureServer(t, fixtureConfig{perPage: perPage, pages: pages, distinct: true, latency: time.Millisecond})
+				c := newClient(t, s.URL, sessionkit.WithPrefetch(n))
 				var want, got []string
 				for idx := range pages {
 					for i := range perPage {
-						want = append(want, perfItemID(api, idx, i))
+						want = append(want, fixtureItemID(api, idx, i))
 					}
 				}
-				for id, err := range perfSDKIter(context.Background(), c, api, perPage) {
+				for id, err := range fixtureWalk(context.Background(), c, api, perPage) {
 					require.NoError(t, err)
 					got = append(got, id)
 				}
@@ -164,27 +144,20 @@ func TestPrefetchKeepsOrder(t *testing.T) {
 	}
 }
 
-// perfIgnoreServer ignores the test server's own goroutines.
-var perfIgnoreServer = []goleak.Option{
-	goleak.IgnoreAnyFunction("net/http.(*conn).serve"),
-	goleak.IgnoreAnyFunction("net/http.(*connReader).backgroundRead"),
-	goleak.IgnoreAnyFunction("net/http/httptest.(*Server).goServe.func1"),
-}
-
 func TestPrefetchBreak(t *testing.T) {
 	const perPage = 5
 	const breakAfter = 2*perPage + 3 // inside the third page
-	for _, api := range perfAPIs {
+	for _, api := range allAPIs {
 		for _, n := range []int{0, 1, 4, 8} {
-			t.Run(fmt.Sprintf("%s/prefetch=%d", perfAPINames[api], n), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s/prefetch=%d", apis[api].name, n), func(t *testing.T) {
 				baseline := goleak.IgnoreCurrent()
-				s := newPerfServer(t, perfConfig{perPage: perPage, pages: 40, distinct: true, latency: 5 * time.Millisecond})
-				c := newPerfClient(t, s.URL, sessionkit.WithPrefetch(n))
+				s := newFixtureServer(t, fixtureConfig{perPage: perPage, pages: 40, distinct: true, latency: 5 * time.Millisecond})
+				c := newClient(t, s.URL, sessionkit.WithPrefetch(n))
 				consumed := int64(breakAfter/perPage + 1)
 				seen := 0
-				for id, err := range perfSDKIter(context.Background(), c, api, perPage) {
+				for id, err := range fixtureWalk(context.Background(), c, api, perPage) {
 					require.NoError(t, err)
-					require.Equal(t, perfItemID(api, seen/perPage, seen%perPage), id)
+					require.Equal(t, fixtureItemID(api, seen/perPage, seen%perPage), id)
 					seen++
 					if seen == breakAfter {
 						// Let prefetch fill its window while the loop
@@ -200,7 +173,7 @@ func TestPrefetchBreak(t *testing.T) {
 				// only the transport's idle connections remain.
 				goleak.VerifyNone(t, append([]goleak.Option{baseline,
 					goleak.IgnoreAnyFunction("net/http.(*persistConn).readLoop"),
-					goleak.IgnoreAnyFunction("net/http.(*persistConn).writeLoop")}, perfIgnoreServer...)...)
+					goleak.IgnoreAnyFunction("net/http.(*persistConn).writeLoop")}, serverGoroutines...)...)
 				time.Sleep(30 * time.Millisecond)
 				assert.GreaterOrEqual(t, s.requests.Load(), consumed)
 				assert.LessOrEqual(t, s.requests.Load(), consumed+int64(n), "at most n extra requests after break")
@@ -217,15 +190,15 @@ func TestPrefetchBreak(t *testing.T) {
 
 func TestPrefetchErrorsInOrder(t *testing.T) {
 	const perPage, failPage = 6, 5
-	for _, api := range perfAPIs {
+	for _, api := range allAPIs {
 		for _, n := range []int{0, 1, 3, 8} {
-			t.Run(fmt.Sprintf("%s/prefetch=%d", perfAPINames[api], n), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s/prefetch=%d", apis[api].name, n), func(t *testing.T) {
 				t.Parallel()
-				s := newPerfServer(t, perfConfig{perPage: perPage, pages: 20, distinct: true, failPage: failPage, latency: time.Millisecond})
-				c := newPerfClient(t, s.URL, sessionkit.WithPrefetch(n))
+				s := newFixtureServer(t, fixtureConfig{perPage: perPage, pages: 20, distinct: true, failPage: failPage, latency: time.Millisecond})
+				c := newClient(t, s.URL, sessionkit.WithPrefetch(n))
 				var got []string
 				var errs []error
-				for id, err := range perfSDKIter(context.Background(), c, api, perPage) {
+				for id, err := range fixtureWalk(context.Background(), c, api, perPage) {
 					if err != nil {
 						errs = append(errs, err)
 						continue
@@ -236,16 +209,16 @@ func TestPrefetchErrorsInOrder(t *testing.T) {
 				var want []string
 				for idx := range failPage - 1 {
 					for i := range perPage {
-						want = append(want, perfItemID(api, idx, i))
+						want = append(want, fixtureItemID(api, idx, i))
 					}
 				}
 				assert.Equal(t, want, got, "every item before the failed page comes first, in order")
 				require.Len(t, errs, 1)
 				var pe *sessionkit.PageError
 				require.ErrorAs(t, errs[0], &pe)
-				page, token := perfPageOf(api, failPage-1)
-				assert.Equal(t, page, pe.Page)
-				assert.Equal(t, token, pe.PageToken)
+				at := startAt(api, failPage-1)
+				assert.Equal(t, at.page, pe.Page)
+				assert.Equal(t, at.token, pe.PageToken)
 				assert.Equal(t, len(want), pe.Yielded)
 				var ae *sessionkit.APIError
 				require.ErrorAs(t, errs[0], &ae)
@@ -256,18 +229,18 @@ func TestPrefetchErrorsInOrder(t *testing.T) {
 }
 
 func TestPrefetchFirstPageError(t *testing.T) {
-	s := newPerfServer(t, perfConfig{perPage: 5, pages: 10, failPage: 1})
-	c := newPerfClient(t, s.URL, sessionkit.WithPrefetch(4))
-	for _, api := range perfAPIs {
+	s := newFixtureServer(t, fixtureConfig{perPage: 5, pages: 10, failPage: 1})
+	c := newClient(t, s.URL, sessionkit.WithPrefetch(4))
+	for _, api := range allAPIs {
 		n := 0
 		var last error
-		for _, err := range perfSDKIter(context.Background(), c, api, 5) {
+		for _, err := range fixtureWalk(context.Background(), c, api, 5) {
 			n++
 			last = err
 		}
-		assert.Equal(t, 1, n, perfAPINames[api])
+		assert.Equal(t, 1, n, apis[api].name)
 		var pe *sessionkit.PageError
-		require.True(t, errors.As(last, &pe), perfAPINames[api])
+		require.True(t, errors.As(last, &pe), apis[api].name)
 		assert.Zero(t, pe.Yielded)
 	}
 }
@@ -298,13 +271,13 @@ func benchPrefetch(b *testing.B, api sessionkit.API) {
 		wg.Add(2)
 		go func() {
 			defer wg.Done()
-			a, c, _, _ := perfWalkPair(b, api, 0, 1, prefetchWork)
+			a, c, _, _ := timedWalkPair(b, api, 0, 1, prefetchWork)
 			seqWork += a
 			p1Work += c
 		}()
 		go func() {
 			defer wg.Done()
-			a, c, _, _ := perfWalkPair(b, api, 0, 8, 0)
+			a, c, _, _ := timedWalkPair(b, api, 0, 8, 0)
 			seq += a
 			p8 += c
 		}()

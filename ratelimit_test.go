@@ -70,7 +70,7 @@ func rateHammer(t *testing.T, c *sessionkit.Client, api sessionkit.API, callers 
 		go func() {
 			defer wg.Done()
 			for ctx.Err() == nil {
-				_, err := perfSDKPage(ctx, c, api, 0, 10)
+				_, err := fixturePage(ctx, c, api, 0, 10)
 				switch {
 				case err == nil:
 					ok.Add(1)
@@ -82,7 +82,7 @@ func rateHammer(t *testing.T, c *sessionkit.Client, api sessionkit.API, callers 
 	}
 	wg.Wait()
 	if err, _ := unexpected.Load().(error); err != nil {
-		t.Errorf("%s call failed: %v", perfAPINames[api], err)
+		t.Errorf("%s call failed: %v", apis[api].name, err)
 	}
 	return ok.Load()
 }
@@ -103,7 +103,7 @@ func newRateRecorder(t *testing.T) *rateRecorder {
 }
 
 func (r *rateRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	if api, _, ok := perfRoute(req); ok {
+	if api, _, ok := fixtureRoute(req); ok {
 		r.mu.Lock()
 		r.sent[api] = append(r.sent[api], time.Now())
 		r.mu.Unlock()
@@ -118,9 +118,9 @@ func (r *rateRecorder) times(api sessionkit.API) []time.Time {
 }
 
 // rateClient is a client whose requests are recorded as they are sent.
-func rateClient(t *testing.T, s *perfServer, opts ...sessionkit.Option) (*sessionkit.Client, *rateRecorder) {
+func rateClient(t *testing.T, s *fixtureServer, opts ...sessionkit.Option) (*sessionkit.Client, *rateRecorder) {
 	rec := newRateRecorder(t)
-	return newPerfClient(t, s.URL, append([]sessionkit.Option{sessionkit.WithHTTPClient(&http.Client{Transport: rec})}, opts...)...), rec
+	return newClient(t, s.URL, append([]sessionkit.Option{sessionkit.WithHTTPClient(&http.Client{Transport: rec})}, opts...)...), rec
 }
 
 const (
@@ -134,7 +134,7 @@ const (
 // rateCheck asserts that the requests sent to api stayed within +10% of
 // the configured rate in every window, and that the limiter let the
 // callers use most of it.
-func rateCheck(t *testing.T, rec *rateRecorder, s *perfServer, api sessionkit.API) {
+func rateCheck(t *testing.T, rec *rateRecorder, s *fixtureServer, api sessionkit.API) {
 	t.Helper()
 	arrivals := rec.times(api)
 	// The server saw what was sent, but for the calls cut short at the end.
@@ -146,16 +146,16 @@ func rateCheck(t *testing.T, rec *rateRecorder, s *perfServer, api sessionkit.AP
 	worst := rateMaxInWindow(arrivals, rateWindow)
 	span := rateSpan(arrivals)
 	limit := rateBurst + int(1.10*rateRPS*span.Seconds())
-	t.Logf("%s: %d requests over %v (allowed %d), at most %d in any %v", perfAPINames[api], len(arrivals), span, limit, worst, rateWindow)
-	assert.LessOrEqual(t, len(arrivals), limit, "%s: more than the configured rate +10%%", perfAPINames[api])
+	t.Logf("%s: %d requests over %v (allowed %d), at most %d in any %v", apis[api].name, len(arrivals), span, limit, worst, rateWindow)
+	assert.LessOrEqual(t, len(arrivals), limit, "%s: more than the configured rate +10%%", apis[api].name)
 	// Not starved either (a loose bound: a busy machine, or the race
 	// detector, slows the callers down).
-	assert.GreaterOrEqual(t, float64(len(arrivals)), 0.5*rateRPS*rateRun.Seconds(), "%s: far below the configured rate", perfAPINames[api])
+	assert.GreaterOrEqual(t, float64(len(arrivals)), 0.5*rateRPS*rateRun.Seconds(), "%s: far below the configured rate", apis[api].name)
 }
 
 func TestRateLimitConcurrentCallers(t *testing.T) {
 	t.Run("global: each API gets its own limiter", func(t *testing.T) {
-		s := newPerfServer(t, perfConfig{tiny: true, pages: 1})
+		s := newFixtureServer(t, fixtureConfig{tiny: true, pages: 1})
 		c, rec := rateClient(t, s, sessionkit.WithRateLimit(rateRPS, rateBurst))
 		var wg sync.WaitGroup
 		for _, api := range []sessionkit.API{sessionkit.Zoom, sessionkit.Arthur} {
@@ -171,7 +171,7 @@ func TestRateLimitConcurrentCallers(t *testing.T) {
 	})
 
 	t.Run("ForAPI: only that API is paced", func(t *testing.T) {
-		s := newPerfServer(t, perfConfig{tiny: true, pages: 1})
+		s := newFixtureServer(t, fixtureConfig{tiny: true, pages: 1})
 		c, rec := rateClient(t, s, sessionkit.ForAPI(sessionkit.Zoom, sessionkit.WithRateLimit(rateRPS, rateBurst)))
 		var free int64
 		var wg sync.WaitGroup
@@ -190,7 +190,7 @@ func TestRateLimitConcurrentCallers(t *testing.T) {
 	})
 
 	t.Run("ForAPI wins over the global limit", func(t *testing.T) {
-		s := newPerfServer(t, perfConfig{tiny: true, pages: 1})
+		s := newFixtureServer(t, fixtureConfig{tiny: true, pages: 1})
 		c, rec := rateClient(t, s,
 			sessionkit.ForAPI(sessionkit.MonoCloud, sessionkit.WithRateLimit(rateRPS, rateBurst)),
 			sessionkit.WithRateLimit(1, 1))
@@ -201,11 +201,11 @@ func TestRateLimitConcurrentCallers(t *testing.T) {
 
 func TestRateLimitPacesPrefetch(t *testing.T) {
 	const rps, pages = 50, 40
-	s := newPerfServer(t, perfConfig{perPage: 3, pages: pages})
+	s := newFixtureServer(t, fixtureConfig{perPage: 3, pages: pages})
 	c, rec := rateClient(t, s, sessionkit.WithPrefetch(8), sessionkit.WithRateLimit(rps, 1))
 	start := time.Now()
 	n := 0
-	for _, err := range perfSDKIter(context.Background(), c, sessionkit.Ductape, 3) {
+	for _, err := range fixtureWalk(context.Background(), c, sessionkit.Ductape, 3) {
 		require.NoError(t, err)
 		n++
 	}
@@ -225,12 +225,12 @@ func TestRateLimitPacesPrefetch(t *testing.T) {
 
 func TestRateLimitPacesRetries(t *testing.T) {
 	const rps, failures = 20.0, 5
-	s := newPerfServer(t, perfConfig{tiny: true, pages: 1, failFirst: failures})
+	s := newFixtureServer(t, fixtureConfig{tiny: true, pages: 1, failFirst: failures})
 	c, rec := rateClient(t, s,
 		sessionkit.WithRateLimit(rps, 1),
 		sessionkit.WithMaxRetries(failures),
 		sessionkit.WithRetryWait(time.Millisecond, time.Millisecond))
-	_, err := perfSDKPage(context.Background(), c, sessionkit.Arthur, 0, 10)
+	_, err := fixturePage(context.Background(), c, sessionkit.Arthur, 0, 10)
 	require.NoError(t, err)
 	arrivals := rec.times(sessionkit.Arthur)
 	require.Len(t, arrivals, failures+1, "every failure retried once")

@@ -1,5 +1,7 @@
 package sessionkit_test
 
+// Redirects are capped per attempt, whatever http.Client the caller brings.
+
 import (
 	"context"
 	"net/http"
@@ -33,9 +35,9 @@ func TestRedirectsAreCappedWhateverTheClient(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			asked.Store(0)
-			srv := relServe(t, func(n int, w http.ResponseWriter, r *http.Request) {
+			srv := newRecordingServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
 				if n >= 100 { // an uncapped client ends here instead of looping
-					relJSON(w, http.StatusOK, relOKBody[sessionkit.Arthur])
+					writeJSON(w, http.StatusOK, apis[sessionkit.Arthur].emptyBody)
 					return
 				}
 				http.Redirect(w, r, r.URL.Path, http.StatusFound)
@@ -44,8 +46,8 @@ func TestRedirectsAreCappedWhateverTheClient(t *testing.T) {
 			if tt.client != nil {
 				opts = append(opts, sessionkit.WithHTTPClient(tt.client))
 			}
-			c := relClient(t, srv.URL, opts...)
-			err := relCall(context.Background(), c, sessionkit.Arthur)
+			c := newTestClient(t, srv.URL, opts...)
+			err := callPage(context.Background(), c, sessionkit.Arthur)
 			require.Error(t, err)
 			assert.Equal(t, tt.requests, srv.count(), "requests for one attempt")
 			assert.Equal(t, tt.wantAsked, asked.Load(), "the caller's policy was asked")

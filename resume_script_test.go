@@ -1,5 +1,8 @@
 package sessionkit_test
 
+// The README's resume script, run as written: it survives a failing page
+// and a restart and prints every user once.
+
 import (
 	"context"
 	"encoding/json"

@@ -40,13 +40,13 @@ func resumables() []resumable {
 		{"Ductape", sessionkittest.Ductape, 3, func(c *sessionkit.Client, d *sessionkittest.Dataset) func(context.Context, sessionkit.Position) iter.Seq2[string, error] {
 			return func(ctx context.Context, at sessionkit.Position) iter.Seq2[string, error] {
 				o := sessions.FetchUsersOptions{Product: d.Product, Session: d.Session, Limit: 7, Page: at.Page}
-				return keysOf(c.Sessions.FetchUsersIter(ctx, o), func(u sessions.User) string { return u.ID })
+				return mapIDs(c.Sessions.FetchUsersIter(ctx, o), func(u *sessions.User) string { return u.ID })
 			}
 		}},
 		{"Zoom users", sessionkittest.Zoom, 3, func(c *sessionkit.Client, d *sessionkittest.Dataset) func(context.Context, sessionkit.Position) iter.Seq2[string, error] {
 			return func(ctx context.Context, at sessionkit.Position) iter.Seq2[string, error] {
 				o := sessions.ListUsersOptions{Type: sessions.Past, PageSize: 7, NextPageToken: at.PageToken}
-				return keysOf(c.Sessions.ListUsersIter(ctx, d.ZoomSessionIDs[0], o), func(u sessions.VideoUser) string { return u.ParticipantUUID + u.JoinTime.String() })
+				return mapIDs(c.Sessions.ListUsersIter(ctx, d.ZoomSessionIDs[0], o), func(u *sessions.VideoUser) string { return u.ParticipantUUID + u.JoinTime.String() })
 			}
 		}},
 		{"Zoom sessions", sessionkittest.Zoom, 2, func(c *sessionkit.Client, d *sessionkittest.Dataset) func(context.Context, sessionkit.Position) iter.Seq2[string, error] {
@@ -55,26 +55,26 @@ func resumables() []resumable {
 				if !at.Window.IsZero() {
 					o.From = at.Window
 				}
-				return keysOf(c.Sessions.ListSessionsIter(ctx, o), func(s sessions.VideoSession) string { return s.ID })
+				return mapIDs(c.Sessions.ListSessionsIter(ctx, o), func(s *sessions.VideoSession) string { return s.ID })
 			}
 		}},
 		{"Arthur", sessionkittest.Arthur, 3, func(c *sessionkit.Client, d *sessionkittest.Dataset) func(context.Context, sessionkit.Position) iter.Seq2[string, error] {
 			return func(ctx context.Context, at sessionkit.Position) iter.Seq2[string, error] {
 				o := traces.UsersOptions{TaskIDs: d.ArthurTaskIDs, PageSize: 7, Page: at.Page}
-				return keysOf(c.Traces.UsersIter(ctx, o), func(u traces.UserMetadata) string { return u.UserID + "/" + u.TaskID })
+				return mapIDs(c.Traces.UsersIter(ctx, o), func(u *traces.UserMetadata) string { return u.UserID + "/" + u.TaskID })
 			}
 		}},
 		{"MonoCloud", sessionkittest.MonoCloud, 3, func(c *sessionkit.Client, d *sessionkittest.Dataset) func(context.Context, sessionkit.Position) iter.Seq2[string, error] {
 			return func(ctx context.Context, at sessionkit.Position) iter.Seq2[string, error] {
 				o := users.SessionsOptions{Size: 7, Page: at.Page}
-				return keysOf(c.Users.SessionsIter(ctx, d.MonoCloudUserIDs[0], o), func(s users.Session) string { return s.SessionID })
+				return mapIDs(c.Users.SessionsIter(ctx, d.MonoCloudUserIDs[0], o), func(s *users.Session) string { return s.SessionID })
 			}
 		}},
 	}
 }
 
 func TestResumeOutlastsAFailureLongerThanTheRetries(t *testing.T) {
-	defer goleak.VerifyNone(t, leakServerSide...)
+	defer goleak.VerifyNone(t, serverGoroutines...)
 	for _, r := range resumables() {
 		for _, prefetch := range []int{0, 2} {
 			t.Run(r.name, func(t *testing.T) {
@@ -104,7 +104,7 @@ func TestResumeOutlastsAFailureLongerThanTheRetries(t *testing.T) {
 }
 
 func TestResumeEndsWhenTheBudgetIsSpent(t *testing.T) {
-	defer goleak.VerifyNone(t, leakServerSide...)
+	defer goleak.VerifyNone(t, serverGoroutines...)
 	srv := sessionkittest.NewServer(sessionkittest.WithUsers(40))
 	defer srv.Close()
 	c, err := srv.NewClient(sessionkit.WithMaxRetries(0))
@@ -178,7 +178,7 @@ func TestResumeStopsAtAFailureThatIsNotRetryable(t *testing.T) {
 }
 
 func TestResumeFromASavedPositionInALaterRun(t *testing.T) {
-	defer goleak.VerifyNone(t, leakServerSide...)
+	defer goleak.VerifyNone(t, serverGoroutines...)
 	for _, r := range resumables() {
 		t.Run(r.name, func(t *testing.T) {
 			srv := sessionkittest.NewServer(sessionkittest.WithUsers(40))
@@ -244,7 +244,7 @@ func TestResumeRestartsAnExpiredZoomCursorAndSkipsByCount(t *testing.T) {
 }
 
 func TestResumeEndsAWaitWhenTheContextEnds(t *testing.T) {
-	defer goleak.VerifyNone(t, leakServerSide...)
+	defer goleak.VerifyNone(t, serverGoroutines...)
 	srv := sessionkittest.NewServer(sessionkittest.WithUsers(40))
 	defer srv.Close()
 	c, err := srv.NewClient(sessionkit.WithMaxRetries(0))
@@ -289,7 +289,7 @@ func TestResumeRejectsABadBudgetBeforeAnyRequest(t *testing.T) {
 }
 
 func TestResumeBreakStops(t *testing.T) {
-	defer goleak.VerifyNone(t, leakServerSide...)
+	defer goleak.VerifyNone(t, serverGoroutines...)
 	srv := sessionkittest.NewServer(sessionkittest.WithUsers(40))
 	defer srv.Close()
 	c, err := srv.NewClient(sessionkit.WithPrefetch(2))
@@ -368,7 +368,7 @@ func TestPositionJSON(t *testing.T) {
 }
 
 func TestResumeWaitsARetryAfterWithinTheBudgetOnly(t *testing.T) {
-	defer goleak.VerifyNone(t, leakServerSide...)
+	defer goleak.VerifyNone(t, serverGoroutines...)
 	srv := sessionkittest.NewServer(sessionkittest.WithUsers(40))
 	defer srv.Close()
 	// The client gives up at once on a Retry-After beyond its longest wait.
@@ -391,7 +391,7 @@ func TestResumeWaitsARetryAfterWithinTheBudgetOnly(t *testing.T) {
 }
 
 func TestResumeInsideFanOutKeepsEachInnerWalkGoing(t *testing.T) {
-	defer goleak.VerifyNone(t, leakServerSide...)
+	defer goleak.VerifyNone(t, serverGoroutines...)
 	srv := sessionkittest.NewServer(sessionkittest.WithUsers(20))
 	defer srv.Close()
 	c, err := srv.NewClient(sessionkit.WithMaxRetries(1), sessionkit.WithRetryWait(time.Millisecond, time.Millisecond))
@@ -410,7 +410,7 @@ func TestResumeInsideFanOutKeepsEachInnerWalkGoing(t *testing.T) {
 	inner := func(resume bool) func(ctx context.Context, id string) iter.Seq2[string, error] {
 		return func(ctx context.Context, id string) iter.Seq2[string, error] {
 			walk := func(ctx context.Context, at sessionkit.Position) iter.Seq2[string, error] {
-				return keysOf(c.Users.SessionsIter(ctx, id, users.SessionsOptions{Size: 3, Page: at.Page}), func(s users.Session) string { return id + "/" + s.SessionID })
+				return mapIDs(c.Users.SessionsIter(ctx, id, users.SessionsOptions{Size: 3, Page: at.Page}), func(s *users.Session) string { return id + "/" + s.SessionID })
 			}
 			if !resume {
 				return walk(ctx, sessionkit.Position{})

@@ -122,14 +122,14 @@ func TestRetryPolicyByStatus(t *testing.T) {
 	statuses := []int{400, 401, 403, 404, 405, 409, 410, 418, 422, 429, 500, 501, 502, 503, 504, 505}
 	retried := map[int]bool{429: true, 500: true, 502: true, 503: true, 504: true}
 	const maxRetries = 2
-	for _, api := range relAPIs {
+	for _, api := range allAPIs {
 		for _, code := range statuses {
 			t.Run(fmt.Sprintf("%s/%d", api, code), func(t *testing.T) {
 				srv := kitServer(t)
 				// Every attempt is answered code, in the vendor's body, with
 				// a message that says which attempt it was.
 				for n := 1; n <= maxRetries+1; n++ {
-					srv.Fault(sessionkittest.Match{API: kitAPI[api], Request: n},
+					srv.Fault(sessionkittest.Match{API: apis[api].kit, Request: n},
 						sessionkittest.Status(code).Message(fmt.Sprintf("failure number %d", n)))
 				}
 				c := kitClient(t, srv, sessionkit.WithMaxRetries(maxRetries))
@@ -161,9 +161,9 @@ func TestRetryRecovers(t *testing.T) {
 }
 
 func TestConnectionErrorsAreRetried(t *testing.T) {
-	// relDropConn closes the connection before any answer; the kit's
+	// dropConn closes the connection before any answer; the kit's
 	// Drop closes it halfway through the body.
-	hangUp := sessionkittest.Handle(func(w http.ResponseWriter, _ *http.Request) { relDropConn(w) })
+	hangUp := sessionkittest.Handle(func(w http.ResponseWriter, _ *http.Request) { dropConn(w) })
 	for name, drop := range map[string]sessionkittest.Fault{"before the answer": hangUp, "mid-body": sessionkittest.Drop()} {
 		t.Run("dropped "+name+", then success", func(t *testing.T) {
 			srv := kitServer(t)
@@ -183,9 +183,9 @@ func TestConnectionErrorsAreRetried(t *testing.T) {
 		})
 	}
 	t.Run("connection refused", func(t *testing.T) {
-		logs := &relLogs{}
-		c := relClient(t, relRefusedURL(t), sessionkit.WithMaxRetries(2), sessionkit.WithLogger(logs.logger()))
-		err := relCall(context.Background(), c, sessionkit.Ductape)
+		logs := &logCapture{}
+		c := newTestClient(t, refusedURL(t), sessionkit.WithMaxRetries(2), sessionkit.WithLogger(logs.logger()))
+		err := callPage(context.Background(), c, sessionkit.Ductape)
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "after 3 attempt(s)")
 		assert.Len(t, logs.records(), 3, "one record per attempt")

@@ -36,12 +36,12 @@ func secCredentials(h http.Header) (auth, apiKey string) {
 func secWantCredential(t *testing.T, api sessionkit.API, h http.Header) {
 	t.Helper()
 	auth, key := secCredentials(h)
-	if api == sessionkit.MonoCloud {
-		assert.Equal(t, relKey, key, "X-API-KEY at the origin")
+	if apis[api].keyHeader {
+		assert.Equal(t, testKey, key, "X-API-KEY at the origin")
 		assert.Empty(t, auth, "MonoCloud gets no Authorization header")
 		return
 	}
-	assert.Equal(t, "Bearer "+relKey, auth, "Authorization at the origin")
+	assert.Equal(t, "Bearer "+testKey, auth, "Authorization at the origin")
 	assert.Empty(t, key, "a Bearer API gets no X-API-KEY")
 }
 
@@ -50,7 +50,7 @@ func secWantNoCredential(t *testing.T, h http.Header) {
 	auth, key := secCredentials(h)
 	assert.Empty(t, auth, "Authorization reached another origin")
 	assert.Empty(t, key, "X-API-KEY reached another origin")
-	assert.NotContains(t, fmt.Sprint(h), relKey)
+	assert.NotContains(t, fmt.Sprint(h), testKey)
 }
 
 func TestCredentialsStayAtTheirOrigin(t *testing.T) {
@@ -64,30 +64,30 @@ func TestCredentialsStayAtTheirOrigin(t *testing.T) {
 		}},
 	}
 	for _, cl := range clients {
-		for _, api := range relAPIs {
+		for _, api := range allAPIs {
 			t.Run("cross-origin redirect/"+cl.name+"/"+api.String(), func(t *testing.T) {
 				// Both servers are on 127.0.0.1: only the port differs.
-				other := relServe(t, func(_ int, w http.ResponseWriter, _ *http.Request) { relJSON(w, http.StatusOK, relOKBody[api]) })
-				origin := relServe(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+				other := newRecordingServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, apis[api].emptyBody) })
+				origin := newRecordingServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
 					http.Redirect(w, r, other.URL+r.URL.Path+"?"+r.URL.RawQuery, http.StatusFound)
 				})
-				c := relClient(t, origin.URL, cl.opts(origin.Server)...)
-				require.NoError(t, relCall(context.Background(), c, api))
+				c := newTestClient(t, origin.URL, cl.opts(origin.Server)...)
+				require.NoError(t, callPage(context.Background(), c, api))
 				require.Equal(t, 1, origin.count())
 				require.Equal(t, 1, other.count())
 				secWantCredential(t, api, origin.requests()[0].header)
 				secWantNoCredential(t, other.requests()[0].header)
 			})
 			t.Run("same-origin redirect/"+cl.name+"/"+api.String(), func(t *testing.T) {
-				srv := relServe(t, func(n int, w http.ResponseWriter, r *http.Request) {
+				srv := newRecordingServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
 					if n == 0 {
 						http.Redirect(w, r, "/moved"+r.URL.Path+"?"+r.URL.RawQuery, http.StatusFound)
 						return
 					}
-					relJSON(w, http.StatusOK, relOKBody[api])
+					writeJSON(w, http.StatusOK, apis[api].emptyBody)
 				})
-				c := relClient(t, srv.URL, cl.opts(srv.Server)...)
-				require.NoError(t, relCall(context.Background(), c, api))
+				c := newTestClient(t, srv.URL, cl.opts(srv.Server)...)
+				require.NoError(t, callPage(context.Background(), c, api))
 				reqs := srv.requests()
 				require.Len(t, reqs, 2)
 				assert.True(t, strings.HasPrefix(reqs[1].uri, "/moved/"), reqs[1].uri)
@@ -101,9 +101,9 @@ func TestCredentialsStayAtTheirOrigin(t *testing.T) {
 // TestCredentialsNotDowngraded: an https origin that redirects to plain
 // http (here also another port) loses the credential on the way.
 func TestCredentialsNotDowngraded(t *testing.T) {
-	for _, api := range relAPIs {
+	for _, api := range allAPIs {
 		t.Run(api.String(), func(t *testing.T) {
-			plain := relServe(t, func(_ int, w http.ResponseWriter, _ *http.Request) { relJSON(w, http.StatusOK, relOKBody[api]) })
+			plain := newRecordingServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, apis[api].emptyBody) })
 			var originHeader http.Header
 			tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				originHeader = r.Header.Clone()
@@ -111,8 +111,8 @@ func TestCredentialsNotDowngraded(t *testing.T) {
 			}))
 			t.Cleanup(tlsSrv.Close)
 			require.True(t, strings.HasPrefix(tlsSrv.URL, "https://"))
-			c := relClient(t, tlsSrv.URL, sessionkit.WithHTTPClient(tlsSrv.Client()))
-			require.NoError(t, relCall(context.Background(), c, api))
+			c := newTestClient(t, tlsSrv.URL, sessionkit.WithHTTPClient(tlsSrv.Client()))
+			require.NoError(t, callPage(context.Background(), c, api))
 			require.NotNil(t, originHeader)
 			secWantCredential(t, api, originHeader)
 			require.Equal(t, 1, plain.count())
@@ -124,10 +124,10 @@ func TestCredentialsNotDowngraded(t *testing.T) {
 // TestCallerHTTPClientNotMutated: WithHTTPClient uses a copy; the caller's
 // client keeps its transport, redirect policy, jar and timeout.
 func TestCallerHTTPClientNotMutated(t *testing.T) {
-	other := relServe(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
-		relJSON(w, http.StatusOK, relOKBody[sessionkit.Zoom])
+	other := newRecordingServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, apis[sessionkit.Zoom].emptyBody)
 	})
-	origin := relServe(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+	origin := newRecordingServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
 	})
 	tr := &http.Transport{}
@@ -138,8 +138,8 @@ func TestCallerHTTPClientNotMutated(t *testing.T) {
 		return []any{hc.Transport, reflect.ValueOf(hc.CheckRedirect).Pointer(), hc.Jar, hc.Timeout}
 	}
 	before := snapshot()
-	c := relClient(t, origin.URL, sessionkit.WithHTTPClient(hc), sessionkit.WithAttemptTimeout(time.Second))
-	require.NoError(t, relCall(context.Background(), c, sessionkit.Zoom))
+	c := newTestClient(t, origin.URL, sessionkit.WithHTTPClient(hc), sessionkit.WithAttemptTimeout(time.Second))
+	require.NoError(t, callPage(context.Background(), c, sessionkit.Zoom))
 	assert.Equal(t, before, snapshot(), "the caller's *http.Client is unchanged")
 	assert.Equal(t, 1, redirects, "the caller's redirect policy is used")
 	secWantNoCredential(t, other.requests()[0].header)
@@ -180,7 +180,7 @@ func TestPathArgumentsStayInOneSegment(t *testing.T) {
 			name: "Ductape workspace ID", api: sessionkit.Ductape,
 			before: "/integrations/v1/session/users/", after: "",
 			client: func(t *testing.T, base, v string) (*sessionkit.Client, error) {
-				return sessionkit.NewClient(sessionkit.WithBaseURL(base), sessionkit.WithAPIKey(relKey), sessionkit.WithWorkspaceID(v))
+				return sessionkit.NewClient(sessionkit.WithBaseURL(base), sessionkit.WithAPIKey(testKey), sessionkit.WithWorkspaceID(v))
 			},
 			call: func(c *sessionkit.Client, _ string) error {
 				_, err := c.Sessions.FetchUsers(ctx, sessions.FetchUsersOptions{Product: "p", Session: "s"})
@@ -189,7 +189,7 @@ func TestPathArgumentsStayInOneSegment(t *testing.T) {
 		},
 		{
 			name: "Ductape identifier", api: sessionkit.Ductape,
-			before: "/integrations/v1/session/users/" + relWorkspace + "/", after: "",
+			before: "/integrations/v1/session/users/" + testWorkspace + "/", after: "",
 			call: func(c *sessionkit.Client, v string) error {
 				_, err := c.Sessions.FetchUserDetails(ctx, sessions.FetchUserDetailsOptions{Product: "p", Session: "s", Identifier: v})
 				return err
@@ -222,17 +222,17 @@ func TestPathArgumentsStayInOneSegment(t *testing.T) {
 	}
 	okBody := map[sessionkit.API]string{
 		sessionkit.Ductape:   `{"status": true, "data": {"identifier": "x"}}`,
-		sessionkit.Zoom:      relOKBody[sessionkit.Zoom],
+		sessionkit.Zoom:      apis[sessionkit.Zoom].emptyBody,
 		sessionkit.Arthur:    `{"user_id": "x"}`,
-		sessionkit.MonoCloud: relOKBody[sessionkit.MonoCloud],
+		sessionkit.MonoCloud: apis[sessionkit.MonoCloud].emptyBody,
 	}
 	for _, tg := range targets {
 		for _, v := range secPathValues {
 			t.Run(fmt.Sprintf("%s/%q", tg.name, v), func(t *testing.T) {
 				var gotURI, gotPath string
-				srv := relServe(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+				srv := newRecordingServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
 					gotURI, gotPath = r.RequestURI, r.URL.Path
-					relJSON(w, http.StatusOK, okBody[tg.api])
+					writeJSON(w, http.StatusOK, okBody[tg.api])
 				})
 				var c *sessionkit.Client
 				var err error
@@ -245,7 +245,7 @@ func TestPathArgumentsStayInOneSegment(t *testing.T) {
 						return
 					}
 				} else {
-					c = relClient(t, srv.URL)
+					c = newTestClient(t, srv.URL)
 				}
 				err = tg.call(c, v)
 				if secRejected(v) {
@@ -299,11 +299,11 @@ func TestZoomDoubleEncoding(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.id, func(t *testing.T) {
 			var got string
-			srv := relServe(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+			srv := newRecordingServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
 				got = r.RequestURI
-				relJSON(w, http.StatusOK, relOKBody[sessionkit.Zoom])
+				writeJSON(w, http.StatusOK, apis[sessionkit.Zoom].emptyBody)
 			})
-			c := relClient(t, srv.URL)
+			c := newTestClient(t, srv.URL)
 			_, err := c.Sessions.ListUsers(context.Background(), tt.id, sessions.ListUsersOptions{})
 			require.NoError(t, err)
 			assert.Equal(t, "/videosdk/sessions/"+tt.wire+"/users", got)
@@ -335,95 +335,97 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	}
 	scenarios := []scenario{
 		{"success", func(t *testing.T, opts ...sessionkit.Option) []error {
-			srv := relServe(t, func(_ int, w http.ResponseWriter, _ *http.Request) { relJSON(w, 200, relOKBody[sessionkit.Zoom]) })
-			return []error{zoomPage(relClient(t, srv.URL, opts...))}
+			srv := newRecordingServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
+				writeJSON(w, 200, apis[sessionkit.Zoom].emptyBody)
+			})
+			return []error{zoomPage(newTestClient(t, srv.URL, opts...))}
 		}},
 		{"retry then success", func(t *testing.T, opts ...sessionkit.Option) []error {
-			srv := relServe(t, func(n int, w http.ResponseWriter, _ *http.Request) {
+			srv := newRecordingServer(t, func(n int, w http.ResponseWriter, _ *http.Request) {
 				if n < 2 {
 					w.Header().Set("Retry-After", "0")
-					relJSON(w, 503, `{"code": 503, "message": "busy"}`)
+					writeJSON(w, 503, `{"code": 503, "message": "busy"}`)
 					return
 				}
-				relJSON(w, 200, relOKBody[sessionkit.Zoom])
+				writeJSON(w, 200, apis[sessionkit.Zoom].emptyBody)
 			})
-			return []error{zoomPage(relClient(t, srv.URL, opts...))}
+			return []error{zoomPage(newTestClient(t, srv.URL, opts...))}
 		}},
 		{"retries exhausted", func(t *testing.T, opts ...sessionkit.Option) []error {
-			srv := relServe(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
-				relJSON(w, 500, `{"code": 500, "message": "broken"}`)
+			srv := newRecordingServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
+				writeJSON(w, 500, `{"code": 500, "message": "broken"}`)
 			})
-			return []error{zoomPage(relClient(t, srv.URL, opts...))}
+			return []error{zoomPage(newTestClient(t, srv.URL, opts...))}
 		}},
 		{"server echoes the credential", func(t *testing.T, opts ...sessionkit.Option) []error {
-			srv := relServe(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+			srv := newRecordingServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
 				echo := r.Header.Get("Authorization") + " " + r.Header.Get("X-Api-Key")
-				relJSON(w, 401, fmt.Sprintf(`{"code": 124, "message": "Invalid access token: %s", "detail": "bad key %s", "errors": [{"field": "token", "message": %q}]}`, echo, echo, echo))
+				writeJSON(w, 401, fmt.Sprintf(`{"code": 124, "message": "Invalid access token: %s", "detail": "bad key %s", "errors": [{"field": "token", "message": %q}]}`, echo, echo, echo))
 			})
-			c := relClient(t, srv.URL, opts...)
+			c := newTestClient(t, srv.URL, opts...)
 			var errs []error
-			for _, api := range relAPIs {
-				errs = append(errs, relCall(context.Background(), c, api))
+			for _, api := range allAPIs {
+				errs = append(errs, callPage(context.Background(), c, api))
 			}
 			return errs
 		}},
 		{"malformed body echoes the credential", func(t *testing.T, opts ...sessionkit.Option) []error {
-			srv := relServe(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+			srv := newRecordingServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "text/html")
 				_, _ = fmt.Fprintf(w, "<html>debug: %s %s</html>", r.Header.Get("Authorization"), r.Header.Get("X-Api-Key"))
 			})
-			c := relClient(t, srv.URL, opts...)
+			c := newTestClient(t, srv.URL, opts...)
 			var errs []error
-			for _, api := range relAPIs {
-				errs = append(errs, relCall(context.Background(), c, api))
+			for _, api := range allAPIs {
+				errs = append(errs, callPage(context.Background(), c, api))
 			}
 			return errs
 		}},
 		{"connection refused", func(t *testing.T, opts ...sessionkit.Option) []error {
-			return []error{zoomPage(relClient(t, relRefusedURL(t), opts...))}
+			return []error{zoomPage(newTestClient(t, refusedURL(t), opts...))}
 		}},
 		{"redirect to a dead origin with user info and query", func(t *testing.T, opts ...sessionkit.Option) []error {
-			dead, err := url.Parse(relRefusedURL(t))
+			dead, err := url.Parse(refusedURL(t))
 			require.NoError(t, err)
-			srv := relServe(t, func(_ int, w http.ResponseWriter, r *http.Request) {
-				loc := fmt.Sprintf("http://admin:%s@%s%s?%s&api_key=%s", relKey, dead.Host, r.URL.Path, r.URL.RawQuery, relKey)
+			srv := newRecordingServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+				loc := fmt.Sprintf("http://admin:%s@%s%s?%s&api_key=%s", testKey, dead.Host, r.URL.Path, r.URL.RawQuery, testKey)
 				http.Redirect(w, r, loc, http.StatusFound)
 			})
-			return []error{zoomPage(relClient(t, srv.URL, opts...))}
+			return []error{zoomPage(newTestClient(t, srv.URL, opts...))}
 		}},
 		{"too many redirects", func(t *testing.T, opts ...sessionkit.Option) []error {
-			srv := relServe(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+			srv := newRecordingServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
 				http.Redirect(w, r, r.URL.Path+"?"+r.URL.RawQuery+"&again=1", http.StatusFound)
 			})
-			return []error{zoomPage(relClient(t, srv.URL, opts...))}
+			return []error{zoomPage(newTestClient(t, srv.URL, opts...))}
 		}},
 		{"cancelled during a wait", func(t *testing.T, opts ...sessionkit.Option) []error {
-			srv := relServe(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
+			srv := newRecordingServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
 				w.Header().Set("Retry-After", "10")
-				relJSON(w, 429, `{"code": 429, "message": "slow down"}`)
+				writeJSON(w, 429, `{"code": 429, "message": "slow down"}`)
 			})
 			ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 			defer cancel()
-			c := relClient(t, srv.URL, append(opts, sessionkit.WithRetryWait(time.Millisecond, time.Minute))...)
+			c := newTestClient(t, srv.URL, append(opts, sessionkit.WithRetryWait(time.Millisecond, time.Minute))...)
 			_, err := c.Sessions.ListUsers(ctx, "sess-1", sessions.ListUsersOptions{NextPageToken: secPageToken})
 			return []error{err}
 		}},
 		{"iterator errors", func(t *testing.T, opts ...sessionkit.Option) []error {
-			p := relNewPager(t, sessionkit.Zoom, 9)
+			p := newFakeListing(t, sessionkit.Zoom, 9)
 			p.nextToken = func(int) string { return secPageToken }
-			c := relClient(t, p.URL(), opts...)
-			_, loopErr := relDrain(relWalk(context.Background(), c, sessionkit.Zoom, relStart{}, 3))
+			c := newTestClient(t, p.URL, opts...)
+			_, loopErr := drain(walkIDs(context.Background(), c, sessionkit.Zoom, startPos{}, 3))
 			require.ErrorIs(t, loopErr, sessionkit.ErrPaginationLoop)
 
-			p2 := relNewPager(t, sessionkit.Zoom, 9)
+			p2 := newFakeListing(t, sessionkit.Zoom, 9)
 			p2.fault = func(key string, _ int) (int, string) {
 				if key == secPageToken {
 					return 400, `{"code": 300, "message": "The next page token is invalid or expired."}`
 				}
 				return 0, ""
 			}
-			c2 := relClient(t, p2.URL(), opts...)
-			_, expErr := relDrain(relWalk(context.Background(), c2, sessionkit.Zoom, relStart{token: secPageToken}, 3))
+			c2 := newTestClient(t, p2.URL, opts...)
+			_, expErr := drain(walkIDs(context.Background(), c2, sessionkit.Zoom, startPos{token: secPageToken}, 3))
 			require.ErrorIs(t, expErr, sessionkit.ErrPageTokenExpired)
 			var pe *sessionkit.PageError
 			require.ErrorAs(t, expErr, &pe)
@@ -436,13 +438,13 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		secret string
 		opt    sessionkit.Option
 	}{
-		{"WithAPIKey", relKey, nil},
+		{"WithAPIKey", testKey, nil},
 		{"WithTokenFunc", secBearer, sessionkit.WithTokenFunc(func(context.Context) (string, error) { return secBearer, nil })},
 	}
 	for _, cr := range creds {
 		for _, sc := range scenarios {
 			t.Run(cr.name+"/"+sc.name, func(t *testing.T) {
-				logs := &relLogs{}
+				logs := &logCapture{}
 				opts := []sessionkit.Option{sessionkit.WithLogger(logs.logger()), sessionkit.WithMaxRetries(2)}
 				if cr.opt != nil {
 					opts = append(opts, cr.opt)
@@ -464,7 +466,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 					}
 				}
 				for _, s := range texts {
-					for _, secret := range []string{relKey, secBearer, cr.secret, secPageToken} {
+					for _, secret := range []string{testKey, secBearer, cr.secret, secPageToken} {
 						assert.NotContains(t, s, secret)
 					}
 					assert.NotContains(t, s, "?", "no query string")
@@ -479,13 +481,13 @@ func TestSecretsNeverPrinted(t *testing.T) {
 // TestErrorURLsAreRedacted: a transport error names the host and path it
 // failed on, without user info or query.
 func TestErrorURLsAreRedacted(t *testing.T) {
-	dead, err := url.Parse(relRefusedURL(t))
+	dead, err := url.Parse(refusedURL(t))
 	require.NoError(t, err)
-	srv := relServe(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+	srv := newRecordingServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "http://user:pw@"+dead.Host+"/elsewhere/x?next_page_token="+secPageToken, http.StatusFound)
 	})
-	c := relClient(t, srv.URL, sessionkit.WithMaxRetries(0))
-	err = relCall(context.Background(), c, sessionkit.Zoom)
+	c := newTestClient(t, srv.URL, sessionkit.WithMaxRetries(0))
+	err = callPage(context.Background(), c, sessionkit.Zoom)
 	require.Error(t, err)
 	text := err.Error()
 	assert.Contains(t, text, "http://"+dead.Host+"/elsewhere/x", "names the redacted URL")

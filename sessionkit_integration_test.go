@@ -1,5 +1,9 @@
 package sessionkit_test
 
+// The whole SDK against the sessionkittest kit: every call and walk of the
+// four APIs, with ForAPI-configured clients, and the errors the kit answers
+// with.
+
 import (
 	"context"
 	"net/http"
@@ -17,41 +21,9 @@ import (
 	"github.com/sessionkit/sessionkit-go/users"
 )
 
-// integClient returns a client for every API of srv, each configured with
-// ForAPI, authenticated with key.
-func integClient(t *testing.T, srv *sessionkittest.Server, key string, opts ...sessionkit.Option) *sessionkit.Client {
-	t.Helper()
-	c, err := sessionkit.NewClient(append([]sessionkit.Option{
-		sessionkit.WithAPIKey(key),
-		sessionkit.WithWorkspaceID(srv.Data().WorkspaceID),
-		sessionkit.WithMaxRetries(0),
-		sessionkit.ForAPI(sessionkit.Ductape, sessionkit.WithBaseURL(srv.DuctapeURL())),
-		sessionkit.ForAPI(sessionkit.Zoom, sessionkit.WithBaseURL(srv.ZoomURL())),
-		sessionkit.ForAPI(sessionkit.Arthur, sessionkit.WithBaseURL(srv.ArthurURL())),
-		sessionkit.ForAPI(sessionkit.MonoCloud, sessionkit.WithBaseURL(srv.MonoCloudURL()+"/")),
-	}, opts...)...)
-	require.NoError(t, err)
-	return c
-}
-
-// integTime parses a wire time string the way the contract says: RFC 3339,
-// or zone-less ISO 8601 as UTC; "" is the zero time.
-func integTime(t *testing.T, s string) time.Time {
-	t.Helper()
-	if s == "" {
-		return time.Time{}
-	}
-	if v, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return v
-	}
-	v, err := time.ParseInLocation("2006-01-02T15:04:05.999999999", s, time.UTC)
-	require.NoError(t, err, s)
-	return v
-}
-
 func integSameTime(t *testing.T, want string, got time.Time, what string) {
 	t.Helper()
-	assert.True(t, integTime(t, want).Equal(got), "%s: wire %q, decoded %v", what, want, got)
+	assert.True(t, kitTime(t, want).Equal(got), "%s: wire %q, decoded %v", what, want, got)
 }
 
 func integStr(p *string) string {
@@ -66,7 +38,7 @@ func TestIntegrationWithTestKit(t *testing.T) {
 	srv := sessionkittest.NewServer(sessionkittest.WithUsers(23), sessionkittest.WithSeed(7))
 	t.Cleanup(srv.Close)
 	data := srv.Data()
-	c := integClient(t, srv, "test-key")
+	c := forAPIKitClient(t, srv, "test-key")
 	requestsSince := func(f func()) int {
 		before := srv.RequestCount()
 		f()
@@ -230,7 +202,7 @@ func TestIntegrationWithTestKit(t *testing.T) {
 		assert.Equal(t, w.SpanCount, one.SpanCount)
 
 		// A time window: start inclusive, end exclusive, with fractions.
-		start := integTime(t, w.EarliestStartTime)
+		start := kitTime(t, w.EarliestStartTime)
 		win, err := c.Traces.Users(ctx, traces.UsersOptions{TaskIDs: tasks, StartTime: start.In(time.FixedZone("", 3600)),
 			EndTime: start.Add(time.Microsecond), PageSize: 5000})
 		require.NoError(t, err)
@@ -305,7 +277,7 @@ func TestIntegrationWithoutPaginationHeader(t *testing.T) {
 	ctx := context.Background()
 	srv := sessionkittest.NewServer(sessionkittest.WithUsers(9), sessionkittest.WithoutPaginationHeader())
 	t.Cleanup(srv.Close)
-	c := integClient(t, srv, "test-key")
+	c := forAPIKitClient(t, srv, "test-key")
 	uid := srv.Data().MonoCloudUserIDs[0]
 	want := len(srv.Data().MonoCloudSessions[uid])
 
@@ -333,8 +305,8 @@ func TestIntegrationErrorsWithTestKit(t *testing.T) {
 	srv := sessionkittest.NewServer(sessionkittest.WithUsers(5))
 	t.Cleanup(srv.Close)
 	data := srv.Data()
-	good := integClient(t, srv, "test-key")
-	bad := integClient(t, srv, "wrong-key")
+	good := forAPIKitClient(t, srv, "test-key")
+	bad := forAPIKitClient(t, srv, "wrong-key")
 
 	tests := []struct {
 		name    string
@@ -371,19 +343,9 @@ func TestIntegrationErrorsWithTestKit(t *testing.T) {
 		})
 	}
 
-	for _, api := range confAPIs {
+	for _, api := range allAPIs {
 		t.Run("wrong key "+api.String(), func(t *testing.T) {
-			var err error
-			switch api {
-			case sessionkit.Ductape:
-				_, err = bad.Sessions.FetchUsers(ctx, sessions.FetchUsersOptions{Product: data.Product, Session: data.Session})
-			case sessionkit.Zoom:
-				_, err = bad.Sessions.ListUsers(ctx, data.ZoomSessionIDs[0], sessions.ListUsersOptions{})
-			case sessionkit.Arthur:
-				_, err = bad.Traces.Users(ctx, traces.UsersOptions{TaskIDs: data.ArthurTaskIDs})
-			case sessionkit.MonoCloud:
-				_, err = bad.Users.Sessions(ctx, data.MonoCloudUserIDs[0], users.SessionsOptions{})
-			}
+			err := kitCall(ctx, bad, srv, api)
 			var ae *sessionkit.APIError
 			require.ErrorAs(t, err, &ae)
 			assert.Equal(t, http.StatusUnauthorized, ae.StatusCode)

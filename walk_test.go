@@ -9,9 +9,6 @@ package sessionkit_test
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -23,108 +20,21 @@ import (
 
 const maxInt64 = "9223372036854775807"
 
-// walkAnswer is what a fake server says about its listing on one page,
-// besides the items: each field is spliced into the API's body or header
-// as given (JSON text).
-type walkAnswer struct {
-	total, totalPages string // Ductape total, totalPages; Arthur count (total)
-	pagination        string // MonoCloud X-Pagination ("" sends none)
-	token             string // Zoom next_page_token
-}
-
-// walkServer serves rows relID(0..n-1) of api in pages of served rows (the
-// requested size when 0), with answer(page) as each page's totals; page
-// is in the API's own numbering (Zoom: 1 for the first page, k for
-// "tok-k").
-func walkServer(t *testing.T, api sessionkit.API, n, served int, answer func(page, size int) walkAnswer) *relServer {
+// walkServer is a fake listing of n items of api whose pages hold served
+// items (the requested size when 0) and say answer(page, size) about the
+// listing; page is in the API's own numbering (Zoom: 1 for the first
+// page, k for "tok-k").
+func walkServer(t *testing.T, api sessionkit.API, n, served int, answer func(page, size int) pageMeta) *fakeListing {
 	t.Helper()
-	return relServe(t, func(_ int, w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		num := func(key string, def int) int {
-			if v, err := strconv.Atoi(q.Get(key)); err == nil {
-				return v
-			}
-			return def
-		}
-		var page, size, first int // first row of the page = (page-first)*per
-		switch api {
-		case sessionkit.Ductape:
-			page, size, first = num("page", 1), num("limit", 20), 1
-		case sessionkit.Zoom:
-			page, size, first = 1, num("page_size", 30), 1
-			if tok := q.Get("next_page_token"); tok != "" {
-				page, _ = strconv.Atoi(strings.TrimPrefix(tok, "tok-"))
-			}
-		case sessionkit.Arthur:
-			page, size, first = num("page", 0), num("page_size", 10), 0
-		default:
-			page, size, first = num("page", 1), num("size", 10), 1
-		}
-		per := size
-		if served > 0 {
-			per = served
-		}
-		var items []string
-		for i := (page - first) * per; i < min((page-first+1)*per, n); i++ {
-			items = append(items, relItem(api, i))
-		}
-		list := "[" + strings.Join(items, ",") + "]"
-		a := answer(page, size)
-		switch api {
-		case sessionkit.Ductape:
-			relJSON(w, http.StatusOK, fmt.Sprintf(`{"status": true, "data": {"users": %s, "total": %s, "page": %d, "limit": %d, "totalPages": %s}}`,
-				list, a.total, page, size, a.totalPages))
-		case sessionkit.Zoom:
-			relJSON(w, http.StatusOK, fmt.Sprintf(`{"page_size": %d, "next_page_token": %q, "users": %s}`, size, a.token, list))
-		case sessionkit.Arthur:
-			relJSON(w, http.StatusOK, fmt.Sprintf(`{"count": %s, "users": %s}`, a.total, list))
-		default:
-			if a.pagination != "" {
-				w.Header().Set("X-Pagination", a.pagination)
-			}
-			relJSON(w, http.StatusOK, list)
-		}
-	})
-}
-
-// walkHonest is each API's truthful answer for n rows.
-func walkHonest(api sessionkit.API, n int) func(page, size int) walkAnswer {
-	return func(page, size int) walkAnswer {
-		pages := (n + size - 1) / size
-		switch api {
-		case sessionkit.Zoom:
-			if page < pages {
-				return walkAnswer{token: fmt.Sprintf("tok-%d", page+1)}
-			}
-			return walkAnswer{}
-		case sessionkit.MonoCloud:
-			return walkAnswer{pagination: fmt.Sprintf(`{"total_count": %d, "page_size": %d, "current_page": %d, "has_next": %t}`, n, size, page, page < pages)}
-		}
-		return walkAnswer{total: strconv.Itoa(n), totalPages: strconv.Itoa(pages)}
-	}
-}
-
-// walkCollect ranges seq and returns the items, the errors, and whether
-// an item came after an error.
-func walkCollect(seq func(func(string, error) bool), each func(n int)) (items []string, errs []error, after bool) {
-	for id, err := range seq {
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		after = after || len(errs) > 0
-		items = append(items, id)
-		if each != nil {
-			each(len(items))
-		}
-	}
-	return items, errs, after
+	l := newFakeListing(t, api, n)
+	l.served, l.answer = served, answer
+	return l
 }
 
 func TestWalkFollowsEachPagesOwnAnswer(t *testing.T) {
-	pagination := func(total, pageSize string) func(page, size int) walkAnswer {
-		return func(page, size int) walkAnswer {
-			return walkAnswer{pagination: fmt.Sprintf(`{"total_count": %s, "page_size": %s, "current_page": %d, "has_next": %t}`, total, pageSize, page, page < 5)}
+	pagination := func(total, pageSize string) func(page, size int) pageMeta {
+		return func(page, size int) pageMeta {
+			return pageMeta{pagination: fmt.Sprintf(`{"total_count": %s, "page_size": %s, "current_page": %d, "has_next": %t}`, total, pageSize, page, page < 5)}
 		}
 	}
 	tests := []struct {
@@ -132,53 +42,53 @@ func TestWalkFollowsEachPagesOwnAnswer(t *testing.T) {
 		api    sessionkit.API
 		n      int // rows on the server
 		served int // rows per page the server serves (0: as requested)
-		answer func(page, size int) walkAnswer
+		answer func(page, size int) pageMeta
 		want   int
 	}{
-		{"Ductape totalPages 3 on page 1, 5 later", sessionkit.Ductape, 50, 0, func(page, _ int) walkAnswer {
+		{"Ductape totalPages 3 on page 1, 5 later", sessionkit.Ductape, 50, 0, func(page, _ int) pageMeta {
 			if page == 1 {
-				return walkAnswer{total: "30", totalPages: "3"}
+				return pageMeta{total: "30", totalPages: "3"}
 			}
-			return walkAnswer{total: "50", totalPages: "5"}
+			return pageMeta{total: "50", totalPages: "5"}
 		}, 50},
-		{"Ductape total 2^63-1 without totalPages", sessionkit.Ductape, 35, 0, func(int, int) walkAnswer {
-			return walkAnswer{total: maxInt64, totalPages: "0"}
+		{"Ductape total 2^63-1 without totalPages", sessionkit.Ductape, 35, 0, func(int, int) pageMeta {
+			return pageMeta{total: maxInt64, totalPages: "0"}
 		}, 35},
-		{"Arthur count 30 on page 0, 50 later", sessionkit.Arthur, 50, 0, func(page, _ int) walkAnswer {
+		{"Arthur count 30 on page 0, 50 later", sessionkit.Arthur, 50, 0, func(page, _ int) pageMeta {
 			if page == 0 {
-				return walkAnswer{total: "30"}
+				return pageMeta{total: "30"}
 			}
-			return walkAnswer{total: "50"}
+			return pageMeta{total: "50"}
 		}, 50},
-		{"Arthur count 2^63-1", sessionkit.Arthur, 35, 0, func(int, int) walkAnswer { return walkAnswer{total: maxInt64} }, 35},
-		{"Arthur serves 3 per page when asked for 10", sessionkit.Arthur, 60, 3, func(int, int) walkAnswer { return walkAnswer{total: "60"} }, 60},
-		{"MonoCloud total_count 30 on page 1, 50 later", sessionkit.MonoCloud, 50, 0, func(page, size int) walkAnswer {
+		{"Arthur count 2^63-1", sessionkit.Arthur, 35, 0, func(int, int) pageMeta { return pageMeta{total: maxInt64} }, 35},
+		{"Arthur serves 3 per page when asked for 10", sessionkit.Arthur, 60, 3, func(int, int) pageMeta { return pageMeta{total: "60"} }, 60},
+		{"MonoCloud total_count 30 on page 1, 50 later", sessionkit.MonoCloud, 50, 0, func(page, size int) pageMeta {
 			total := 50
 			if page == 1 {
 				total = 30
 			}
-			return walkAnswer{pagination: fmt.Sprintf(`{"total_count": %d, "page_size": %d, "current_page": %d, "has_next": %t}`, total, size, page, page < 5)}
+			return pageMeta{pagination: fmt.Sprintf(`{"total_count": %d, "page_size": %d, "current_page": %d, "has_next": %t}`, total, size, page, page < 5)}
 		}, 50},
 		{"MonoCloud has_next with a smaller total_count", sessionkit.MonoCloud, 50, 0, pagination("20", "10"), 50},
 		{"MonoCloud has_next with total_count 0", sessionkit.MonoCloud, 50, 0, pagination("0", "10"), 50},
 		{"MonoCloud has_next with a negative total_count", sessionkit.MonoCloud, 50, 0, pagination("-5", "10"), 50},
 		{"MonoCloud has_next with page_size 25 for pages of 10", sessionkit.MonoCloud, 50, 0, pagination("50", "25"), 50},
 		{"MonoCloud total_count 2^63-1", sessionkit.MonoCloud, 50, 0, pagination(maxInt64, "10"), 50},
-		{"Zoom empty page with a token continues", sessionkit.Zoom, 20, 0, func(page, _ int) walkAnswer {
+		{"Zoom empty page with a token continues", sessionkit.Zoom, 20, 0, func(page, _ int) pageMeta {
 			if page < 3 {
-				return walkAnswer{token: fmt.Sprintf("tok-%d", page+1)}
+				return pageMeta{token: fmt.Sprintf("tok-%d", page+1)}
 			}
-			return walkAnswer{}
+			return pageMeta{}
 		}, 20},
 	}
 	for _, tt := range tests {
 		for _, prefetch := range []int{0, 1, 4, 8} {
 			t.Run(fmt.Sprintf("%s/prefetch=%d", tt.name, prefetch), func(t *testing.T) {
 				srv := walkServer(t, tt.api, tt.n, tt.served, tt.answer)
-				c := relClient(t, srv.URL, sessionkit.WithPrefetch(prefetch))
-				items, errs, _ := walkCollect(relWalk(context.Background(), c, tt.api, relStart{}, 10), nil)
+				c := newTestClient(t, srv.URL, sessionkit.WithPrefetch(prefetch))
+				items, errs, _ := walkCollect(walkIDs(context.Background(), c, tt.api, startPos{}, 10), nil)
 				require.Empty(t, errs)
-				assert.Equal(t, relIDs(0, tt.want), items)
+				assert.Equal(t, itemIDs(0, tt.want), items)
 			})
 		}
 	}
@@ -188,14 +98,14 @@ func TestWalkFollowsEachPagesOwnAnswer(t *testing.T) {
 // page ends with one error satisfying the context's error, after a prefix
 // of the rows, with and without prefetch; never in silence.
 func TestWalkContextEndIsAnError(t *testing.T) {
-	for _, api := range relAPIs {
+	for _, api := range allAPIs {
 		for _, prefetch := range []int{0, 1, 2} {
 			t.Run(fmt.Sprintf("cancel/%s/prefetch=%d", api, prefetch), func(t *testing.T) {
-				srv := walkServer(t, api, 60, 0, walkHonest(api, 60))
-				c := relClient(t, srv.URL, sessionkit.WithPrefetch(prefetch))
+				srv := newFakeListing(t, api, 60)
+				c := newTestClient(t, srv.URL, sessionkit.WithPrefetch(prefetch))
 				for range 10 {
 					ctx, cancel := context.WithCancel(context.Background())
-					items, errs, after := walkCollect(relWalk(ctx, c, api, relStart{}, 3), func(n int) {
+					items, errs, after := walkCollect(walkIDs(ctx, c, api, startPos{}, 3), func(n int) {
 						if n == 2 {
 							cancel()
 						}
@@ -207,17 +117,17 @@ func TestWalkContextEndIsAnError(t *testing.T) {
 					var pe *sessionkit.PageError
 					require.ErrorAs(t, errs[0], &pe)
 					assert.Equal(t, len(items), pe.Yielded)
-					assert.Equal(t, relIDs(0, len(items)), items)
+					assert.Equal(t, itemIDs(0, len(items)), items)
 				}
 			})
 		}
 	}
 	t.Run("deadline with slow loop body", func(t *testing.T) {
-		for _, api := range relAPIs {
-			srv := walkServer(t, api, 60, 0, walkHonest(api, 60))
-			c := relClient(t, srv.URL, sessionkit.WithPrefetch(2))
+		for _, api := range allAPIs {
+			srv := newFakeListing(t, api, 60)
+			c := newTestClient(t, srv.URL, sessionkit.WithPrefetch(2))
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
-			items, errs, _ := walkCollect(relWalk(ctx, c, api, relStart{}, 3), func(int) { time.Sleep(40 * time.Millisecond) })
+			items, errs, _ := walkCollect(walkIDs(ctx, c, api, startPos{}, 3), func(int) { time.Sleep(40 * time.Millisecond) })
 			cancel()
 			require.Len(t, errs, 1, "%s: one error after %d items", api, len(items))
 			assert.ErrorIs(t, errs[0], context.DeadlineExceeded, "%s", api)
@@ -225,10 +135,10 @@ func TestWalkContextEndIsAnError(t *testing.T) {
 		}
 	})
 	t.Run("break is not an error", func(t *testing.T) {
-		srv := walkServer(t, sessionkit.Ductape, 60, 0, walkHonest(sessionkit.Ductape, 60))
-		c := relClient(t, srv.URL, sessionkit.WithPrefetch(2))
+		srv := newFakeListing(t, sessionkit.Ductape, 60)
+		c := newTestClient(t, srv.URL, sessionkit.WithPrefetch(2))
 		n := 0
-		for _, err := range relWalk(context.Background(), c, sessionkit.Ductape, relStart{}, 3) {
+		for _, err := range walkIDs(context.Background(), c, sessionkit.Ductape, startPos{}, 3) {
 			require.NoError(t, err)
 			if n++; n == 4 {
 				break

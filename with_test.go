@@ -1,5 +1,9 @@
 package sessionkit_test
 
+// Client.With: derived clients share connections, rate limiters, minted
+// JWTs and token sources, refuse the options they cannot share, and apply
+// the ones they change.
+
 import (
 	"bytes"
 	"context"
