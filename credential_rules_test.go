@@ -194,7 +194,7 @@ type credRecorder struct {
 func newCredRecorder(t *testing.T) *credRecorder {
 	t.Helper()
 	rec := &credRecorder{last: map[sessionkit.API]string{}, urls: map[sessionkit.API]string{}}
-	for _, api := range relAPIs {
+	for _, api := range allAPIs {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			cred := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 			if api == sessionkit.MonoCloud {
@@ -203,7 +203,7 @@ func newCredRecorder(t *testing.T) *credRecorder {
 			rec.mu.Lock()
 			rec.last[api] = cred
 			rec.mu.Unlock()
-			relJSON(w, http.StatusOK, relOKBody[api])
+			writeJSON(w, http.StatusOK, apis[api].emptyBody)
 		}))
 		t.Cleanup(srv.Close)
 		rec.urls[api] = srv.URL
@@ -225,7 +225,7 @@ func (rec *credRecorder) received(t *testing.T, c *sessionkit.Client, api sessio
 // token makes one call to api with c and returns the credential it carried.
 func (rec *credRecorder) token(t *testing.T, c *sessionkit.Client, api sessionkit.API) string {
 	t.Helper()
-	require.NoError(t, relCall(context.Background(), c, api), api)
+	require.NoError(t, callPage(context.Background(), c, api), api)
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	return rec.last[api]
@@ -247,8 +247,8 @@ func credJWTClaims(t *testing.T, cred string) (jwt.RegisteredClaims, bool) {
 // client builds a client pointed at the recorder's servers with opts.
 func (rec *credRecorder) client(t *testing.T, opts ...sessionkit.Option) *sessionkit.Client {
 	t.Helper()
-	all := []sessionkit.Option{sessionkit.WithWorkspaceID(relWorkspace), sessionkit.WithMaxRetries(0)}
-	for _, api := range relAPIs {
+	all := []sessionkit.Option{sessionkit.WithWorkspaceID(testWorkspace), sessionkit.WithMaxRetries(0)}
+	for _, api := range allAPIs {
 		all = append(all, sessionkit.ForAPI(api, sessionkit.WithBaseURL(rec.urls[api])))
 	}
 	c, err := sessionkit.NewClient(append(all, opts...)...)
@@ -279,7 +279,7 @@ func TestCredentialPrecedenceOfEveryPair(t *testing.T) {
 			for form, opts := range forms {
 				t.Run(a.String()+","+b.String()+form, func(t *testing.T) {
 					c := rec.client(t, opts...)
-					for _, api := range relAPIs {
+					for _, api := range allAPIs {
 						assert.Equal(t, wantCredential([]credItem{a, b}, api), rec.received(t, c, api), api)
 					}
 				})
