@@ -29,39 +29,35 @@ func fastTime(raw []byte) (t time.Time, ok bool) {
 		return unixSeconds(raw)
 	}
 	s := raw[1 : len(raw)-1]
-	const shape = "dddd-dd-ddTdd:dd:dd"
-	if len(s) < len(shape) {
-		return t, false
-	}
-	if s[len(s)-1] == 'Z' {
+	if len(s) > 0 && s[len(s)-1] == 'Z' {
 		s = s[:len(s)-1]
 	}
-	var v [6]int
-	field := 0
-	for i := range len(shape) {
-		c := s[i]
-		if shape[i] != 'd' {
-			if c != shape[i] {
-				return t, false
-			}
-			field++
-			continue
-		}
-		if c < '0' || c > '9' {
-			return t, false
-		}
-		v[field] = v[field]*10 + int(c-'0')
+	const dateTime = len("2006-01-02T15:04:05")
+	if len(s) < dateTime || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
+		return t, false
 	}
-	nsec, ok := fraction(s[len(shape):])
+	year := twoDigits(s[0], s[1])*100 + twoDigits(s[2], s[3])
+	month, day := twoDigits(s[5], s[6]), twoDigits(s[8], s[9])
+	hour, minute, sec := twoDigits(s[11], s[12]), twoDigits(s[14], s[15]), twoDigits(s[17], s[18])
+	nsec, ok := fraction(s[dateTime:])
 	if !ok {
 		return t, false
 	}
-	year, month, day, hour, minute, sec := v[0], v[1], v[2], v[3], v[4], v[5]
-	if year < 1 || month < 1 || month > 12 || day < 1 || day > daysIn(month, year) || hour > 23 || minute > 59 || sec > 59 {
+	if year < 1 || hour < 0 || minute < 0 || sec < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(month, year) || hour > 23 || minute > 59 || sec > 59 {
 		return t, false
 	}
 	unix := (daysSinceEpoch(year, month, day)*24+int64(hour))*3600 + int64(minute)*60 + int64(sec)
 	return time.Unix(unix, int64(nsec)).UTC(), true
+}
+
+// twoDigits returns the number two ASCII digits spell, or a large
+// negative number when either is not a digit.
+func twoDigits(a, b byte) int {
+	a, b = a-'0', b-'0'
+	if a > 9 || b > 9 {
+		return -1 << 20
+	}
+	return int(a)*10 + int(b)
 }
 
 // fraction reads "" or "." and one to nine digits, as nanoseconds.
