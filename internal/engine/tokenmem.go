@@ -38,6 +38,9 @@ func (t *Tokens) valueText() (raw jsontext.Value, plain bool, err error) {
 		return nil, false, io.ErrUnexpectedEOF // not on a value: a decoder read past its item
 	}
 	t.pos = end
+	if end < len(t.elem) && t.elem[end] == ',' {
+		t.pos++ // the usual separator, without a scan
+	}
 	return t.elem[start:end], plain, nil
 }
 
@@ -58,6 +61,9 @@ func (t *Tokens) memName() (raw []byte, class byte, err error) {
 		}
 		if k == classQuote {
 			t.pos = j + 1
+			if t.pos < len(b) && b[t.pos] == ':' {
+				t.pos++ // the usual separator, without a scan
+			}
 			return b[start : j+1], class, nil
 		}
 		class |= k
