@@ -125,6 +125,37 @@ func TestZoomDecodersAgree(t *testing.T) {
 	}
 }
 
+func TestZoomSessionsDecodersAgree(t *testing.T) {
+	bodies := []string{
+		`{"from":"2024-02-01","to":"2024-03-01","page_size":30,"next_page_token":"","sessions":[{"id":"K==","session_name":"n","start_time":"2024-02-02T14:59:07Z","end_time":"2024-02-02T15:03:45Z","duration":"04:38","user_count":2,"has_voip":true,"has_video":false,"has_screen_share":true,"has_recording":false,"has_pstn":true,"session_key":"k","has_session_summary":true}]}`,
+		`{"sessions":[{"duration":"01:02:03"},{"duration":75},{"duration":null,"end_time":""},{"duration":""}]}`,
+		`{"sessions":[{"duration":"99:99"}]}`,
+		`{"sessions":[{"duration":true}]}`,
+		`{"sessions":[{"has_session_summary":null},{"has_session_summary":false},{"has_session_summary":null,"has_session_summary":true}]}`,
+		`{"sessions":[{"has_session_summary":true,"has_session_summary":null}]}`,
+		`{"sessions":[{"has_session_summary":"yes"}]}`,
+		`{"sessions":[{"has_voip":null,"HAS_VOIP":true,"has_pstn":true,"has_pstn":null}]}`,
+		`{"sessions":[{"user_count":1.5}]}`,
+		`{"sessions":[{"user_count":null,"user_count":3,"ID":"x","Session_Name":"\u00e9","session_\u212aey":"k"}]}`,
+		`{"sessions":[{"start_time":"2024-02-02T14:59:07.5+02:00","end_time":1706886225}]}`,
+		`{"sessions":[{"start_time":"later"}]}`,
+		`{"sessions":[null,{},{"id":null,"id":"b"}]}`,
+		`{"sessions":[1]}`,
+		`{"sessions":{}}`,
+		`{"sessions":[{"id":"a"}],"sessions":null}`,
+		`{"sessions":null,"sessions":[{"id":"a"}]}`,
+		`{"FROM":"a","To":"b","fro\u006d":"c","page_size":"3"}`,
+		`{"from":null,"to":5}`,
+		`{"page_size":1e1,"sessions":[]}`,
+		`{"ſessions":[{"id":"a"}]}`,
+		`{"sessions":[{"x":[{"y":"}"}],"id":"a\"b"}]}`,
+		`null`, `[]`, `{}`, ``, `{"sessions":[}`, `{"sessions":[{"id":"a"},]}`, `{"sessions":[]} x`,
+	}
+	for _, body := range bodies {
+		testutil.DecodersAgree(t, rawBytes(body), func() any { return &wireListSessions{sizeHint: 2} })
+	}
+}
+
 // rawBytes turns the \xNN escapes of a raw string literal into the bytes
 // they name, so that a table of bodies can hold invalid UTF-8.
 func rawBytes(body string) []byte {

@@ -40,6 +40,7 @@ func FuzzListSessions(f *testing.F) {
 	}
 	opts := ListSessionsOptions{From: time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), Type: Past, PageSize: 3}
 	f.Fuzz(func(t *testing.T, status, ct uint8, body []byte) {
+		testutil.DecodersAgree(t, body, func() any { return &wireListSessions{sizeHint: 3} })
 		svc, code, ctype := fzService(engine.Zoom, status, ct, body)
 		page, err := svc.ListSessions(context.Background(), opts)
 		if err != nil {

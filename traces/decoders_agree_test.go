@@ -61,3 +61,27 @@ func TestArthurUserDecodersAgree(t *testing.T) {
 		testutil.DecodersAgree(t, []byte(`{`+row+`}`), func() any { return &wireUser{} })
 	}
 }
+
+func TestArthurTasksDecodersAgree(t *testing.T) {
+	tasks := []string{
+		`{"id":"t-1","name":"bot","created_at":1767225600000,"updated_at":1767225600123,"is_agentic":true,"is_system_task":false,"is_autocreated":true,"is_archived":false,"agent_metadata":null,"rules":[{"id":"r"}],"metrics":null}`,
+		`{"id":null,"id":"a","name":"n","name":null}`, `{"ID":"a","Name":"n","IS_AGENTIC":true,"iſ_archived":true,"created_\u0061t":5}`,
+		`{"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00"}`, `{"created_at":1e30}`, `{"created_at":1.5}`,
+		`{"created_at":null,"created_at":1000}`, `{"created_at":1000,"created_at":null}`, `{"created_at":"soon"}`, `{"created_at":true}`,
+		`{"updated_at":[]}`, `{"is_agentic":null,"is_agentic":true}`, `{"is_agentic":true,"is_agentic":null}`,
+		`{"is_agentic":"true"}`, `{"is_archived":1}`, `{"is_system_task":{}}`, `{"id":5}`, `{"name":["x"]}`,
+		`{"id":"a\u00e9\"b","x":{"y":[null,{"z":"]"}]}}`,
+		`null`, `1`, `[]`, `"x"`, `{}`,
+	}
+	for _, task := range tasks {
+		testutil.DecodersAgree(t, []byte(`{"count":1,"tasks":[`+task+`]}`), func() any { return &wireTasksPage{sizeHint: 2} })
+	}
+	for _, body := range []string{
+		`{"count":null,"tasks":[]}`, `{"count":null,"count":3}`, `{"count":3,"count":null}`, `{"count":1.0}`, `{"count":"1"}`,
+		`{"COUNT":2,"Tasks":[{"id":"a"}],"tasks":null}`, `{"count":1,"tasks":null,"tasks":[{"id":"a"}]}`, `{"count":1,"tasks":{}}`,
+		`{"count":1,"tasks":[null,{}]}`, `{"count":1,"tasks":[]} x`, `{"count":1,"tasks":[{"id":"a"},]}`,
+		`null`, `[]`, `{}`, ``, `{"count":1`,
+	} {
+		testutil.DecodersAgree(t, []byte(body), func() any { return &wireTasksPage{sizeHint: 2} })
+	}
+}

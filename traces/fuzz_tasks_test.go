@@ -48,6 +48,7 @@ func FuzzTasks(f *testing.F) {
 		f.Add(uint8(0), uint8(0), []byte(s))
 	}
 	f.Fuzz(func(t *testing.T, status, ct uint8, body []byte) {
+		testutil.DecodersAgree(t, body, func() any { return &wireTasksPage{sizeHint: 3} })
 		svc, code, ctype := fzService(status, ct, body)
 		page, err := svc.Tasks(context.Background(), TasksOptions{Name: "bot", PageSize: 3})
 		if err != nil {

@@ -10,15 +10,7 @@ func (w *wireUsersPage) DecodeTokens(t *engine.Tokens) error {
 	_, err := t.Object(engine.LowerNames, func(name []byte) error {
 		switch string(name) {
 		case "count":
-			var n *int
-			if err := engine.Bind(t, &n, engine.Int); err != nil {
-				return err
-			}
-			w.hasCount = n != nil
-			if n != nil {
-				w.Count = *n
-			}
-			return nil
+			return countTokens(t, &w.Count, &w.hasCount)
 		case "users":
 			return w.decodeUserTokens(t)
 		case "display_currency":
@@ -27,6 +19,20 @@ func (w *wireUsersPage) DecodeTokens(t *engine.Tokens) error {
 		return t.Skip()
 	})
 	return err
+}
+
+// countTokens decodes a page's required count: a null one counts as
+// absent (has false) and leaves *count alone.
+func countTokens(t *engine.Tokens, count *int, has *bool) error {
+	var n *int
+	if err := engine.Bind(t, &n, engine.Int); err != nil {
+		return err
+	}
+	*has = n != nil
+	if n != nil {
+		*count = *n
+	}
+	return nil
 }
 
 func (w *wireUsersPage) decodeUserTokens(t *engine.Tokens) error {

@@ -44,6 +44,7 @@ func FuzzList(f *testing.F) {
 		f.Add(uint8(0), uint8(0), []byte(s))
 	}
 	f.Fuzz(func(t *testing.T, status, ct uint8, body []byte) {
+		testutil.DecodersAgree(t, body, func() any { return &wireUsers{sizeHint: 3} })
 		svc, code, ctype := fzService(status, ct, "", body)
 		page, err := svc.List(context.Background(), ListOptions{Size: 3, Filter: "ada"})
 		if err != nil {

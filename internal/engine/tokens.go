@@ -30,11 +30,22 @@ type TokenDecoder interface {
 // pointer to nil, JSON strings are unquoted with invalid UTF-8 replaced by
 // U+FFFD, duplicate names are all decoded in order, and a value of the
 // wrong kind is an error.
+//
+// The items of a page (see [TokenItems]) are read from the decoder one
+// whole element at a time, which jsontext validates in one tight scan;
+// the helpers then read that element's members from memory, which needs
+// no validation and no decoder state, so a page is still never buffered
+// whole but an item costs one call into the decoder, not one per value.
 type Tokens struct {
 	dec      *jsontext.Decoder
 	name     []byte // the folded name of the member being read
 	unquoted []byte // scratch for a name with escapes or non-ASCII text
 	strs     *stringCache
+
+	// elem is the item being read from memory (valid JSON, as jsontext
+	// read it), at pos; nil when values come from dec.
+	elem []byte
+	pos  int
 }
 
 // decodeOptions make jsontext as lenient as encoding/json's Decoder:
@@ -80,6 +91,13 @@ func kindError(want string, k jsontext.Kind) error {
 // otherwise it consumes nothing and reports false. A read error is left
 // for the next read to report.
 func (t *Tokens) Null() bool {
+	if t.elem != nil {
+		if t.peek() != 'n' {
+			return false
+		}
+		t.pos += len("null")
+		return true
+	}
 	if t.dec.PeekKind() != 'n' {
 		return false
 	}
@@ -88,11 +106,17 @@ func (t *Tokens) Null() bool {
 }
 
 // Skip consumes one value of any kind.
-func (t *Tokens) Skip() error { return t.dec.SkipValue() }
+func (t *Tokens) Skip() error {
+	if t.elem != nil {
+		_, err := t.value()
+		return err
+	}
+	return t.dec.SkipValue()
+}
 
 // Raw reads one value and returns its JSON text, valid until the next
 // read.
-func (t *Tokens) Raw() ([]byte, error) { return t.dec.ReadValue() }
+func (t *Tokens) Raw() ([]byte, error) { return t.value() }
 
 // Object reads a JSON object and calls field once per member, in order,
 // with the member's name as match folds it (valid until field reads),
@@ -102,25 +126,60 @@ func (t *Tokens) Object(match NameMatch, field func(name []byte) error) (present
 	if present, err = t.open('{'); !present || err != nil {
 		return present, err
 	}
-	for t.dec.PeekKind() != '}' {
-		raw, err := t.dec.ReadValue()
+	for t.more('}') {
+		name, err := t.memberName(match)
 		if err != nil {
 			return true, err
 		}
-		if err := field(t.foldName(raw, match)); err != nil {
+		if err := field(name); err != nil {
 			return true, err
 		}
 	}
-	_, err = t.dec.ReadToken()
-	return true, err
+	return true, t.close()
+}
+
+// more reports whether an object or array goes on: the next token is not
+// end, its closing delimiter.
+func (t *Tokens) more(end byte) bool {
+	if t.elem != nil {
+		return t.peek() != end
+	}
+	return byte(t.dec.PeekKind()) != end
+}
+
+// close reads the closing delimiter more found.
+func (t *Tokens) close() error {
+	if t.elem != nil {
+		t.pos++
+		return nil
+	}
+	_, err := t.dec.ReadToken()
+	return err
 }
 
 // open reads the opening delimiter of an object or an array; a null
 // reports false. Any other value is an error, and decoding ends there, so
 // it is not read further.
 func (t *Tokens) open(delim jsontext.Kind) (bool, error) {
-	tok, err := t.dec.ReadToken()
-	switch k := tok.Kind(); {
+	var k jsontext.Kind
+	var err error
+	if t.elem != nil {
+		i := t.skipSpace()
+		k = jsontext.Value(t.elem[i:]).Kind()
+		switch k {
+		case delim:
+			t.pos++
+		case 'n':
+			t.pos += len("null")
+		case 0:
+			err = io.ErrUnexpectedEOF
+		}
+	} else {
+		var tok jsontext.Token
+		tok, err = t.dec.ReadToken()
+		k = tok.Kind()
+	}
+	switch {
 	case err != nil:
 		return false, err
 	case k == delim:
@@ -141,13 +200,12 @@ func (t *Tokens) Array(elem func() error) (present bool, err error) {
 	if present, err = t.open('['); !present || err != nil {
 		return present, err
 	}
-	for t.dec.PeekKind() != ']' {
+	for t.more(']') {
 		if err := elem(); err != nil {
 			return true, err
 		}
 	}
-	_, err = t.dec.ReadToken()
-	return true, err
+	return true, t.close()
 }
 
 // TokenItems is StreamItems over tokens: it reads a JSON array of items,
@@ -162,20 +220,53 @@ func TokenItems[T any](t *Tokens, sizeHint, maxItems int, decode func(*T) error)
 		if err != nil {
 			return err
 		}
-		return decode(it)
+		return t.item(func() error { return decode(it) })
 	})
 	return p.done(present), present, err
 }
 
-// foldName unquotes a raw member name and folds it as match says. A name
-// already in lower-case ASCII without escapes (the usual one) is returned
-// as it lies in the decoder's buffer; others are folded into t.name.
-func (t *Tokens) foldName(raw []byte, match NameMatch) []byte {
-	name := raw[1 : len(raw)-1]
+// item reads the next value whole from the decoder and calls decode to
+// read it from memory. Within an item already in memory it just calls
+// decode.
+func (t *Tokens) item(decode func() error) error {
+	if t.elem != nil {
+		return decode()
+	}
+	raw, err := t.value()
+	if err != nil {
+		return err
+	}
+	t.elem, t.pos = raw, 0
+	defer func() { t.elem = nil }()
+	return decode()
+}
+
+// memberName reads a member name and folds it as match says.
+func (t *Tokens) memberName(match NameMatch) ([]byte, error) {
+	if t.elem != nil {
+		raw, class, err := t.memName()
+		if err != nil {
+			return nil, err
+		}
+		return t.foldClass(raw, class, match), nil
+	}
+	raw, err := t.dec.ReadValue()
+	if err != nil {
+		return nil, err
+	}
 	var class byte
-	for _, c := range name {
+	for _, c := range raw[1 : len(raw)-1] {
 		class |= nameClass[c]
 	}
+	return t.foldClass(raw, class, match), nil
+}
+
+// foldClass unquotes a raw member name, the classes of whose bytes are
+// class, and folds it as match says. A name already in lower-case ASCII
+// without escapes (the usual one) is returned as it lies in the decoder's
+// buffer; others are folded into t.name.
+func (t *Tokens) foldClass(raw []byte, class byte, match NameMatch) []byte {
+	name := raw[1 : len(raw)-1]
 	switch {
 	case class == 0:
 		return name
@@ -194,16 +285,19 @@ func (t *Tokens) foldName(raw []byte, match NameMatch) []byte {
 }
 
 // The classes of a name's bytes: upper-case ASCII letters fold to lower
-// case; escapes and non-ASCII bytes need unquoting and Unicode folding.
+// case; escapes and non-ASCII bytes need unquoting and Unicode folding;
+// a quote ends the name (a raw name's closing quote is not scanned).
 const (
 	classUpper = 1 << iota
 	classOther
+	classQuote
 )
 
 var nameClass = func() (c [256]byte) {
 	for b := 'A'; b <= 'Z'; b++ {
 		c[b] = classUpper
 	}
+	c['"'] = classQuote
 	c['\\'] = classOther
 	for b := utf8.RuneSelf; b < 256; b++ {
 		c[b] = classOther
@@ -245,13 +339,13 @@ func foldRune(r rune) rune {
 
 // String decodes a JSON string into *p; null leaves it alone.
 func String(t *Tokens, p *string) error {
-	raw, err := t.dec.ReadValue()
+	raw, plain, err := t.valueText()
 	if err != nil {
 		return err
 	}
 	switch raw[0] {
 	case '"':
-		*p = t.unquote(raw)
+		*p = t.unquote(raw, plain)
 		return nil
 	case 'n':
 		return nil
@@ -260,10 +354,14 @@ func String(t *Tokens, p *string) error {
 }
 
 // Text returns the text of raw, a JSON string read with Raw.
-func (t *Tokens) Text(raw []byte) string { return t.unquote(raw) }
+func (t *Tokens) Text(raw []byte) string { return t.unquote(raw, false) }
 
-// unquote returns the text of a raw JSON string.
-func (t *Tokens) unquote(raw []byte) string {
+// unquote returns the text of a raw JSON string; plain says it is ASCII
+// without escapes.
+func (t *Tokens) unquote(raw []byte, plain bool) string {
+	if plain {
+		return t.makeString(raw[1 : len(raw)-1])
+	}
 	if inner := raw[1 : len(raw)-1]; bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
 		return t.makeString(inner)
 	}
@@ -342,7 +440,7 @@ func Float(t *Tokens, p *float64) error {
 // number reads a JSON number's text; nil for null, and an error for a
 // value of another kind.
 func number(t *Tokens) (jsontext.Value, error) {
-	raw, err := t.dec.ReadValue()
+	raw, err := t.value()
 	if err != nil {
 		return nil, err
 	}
@@ -357,7 +455,7 @@ func number(t *Tokens) (jsontext.Value, error) {
 
 // Bool decodes a JSON boolean into *p; null leaves it alone.
 func Bool(t *Tokens, p *bool) error {
-	raw, err := t.dec.ReadValue()
+	raw, err := t.value()
 	if err != nil {
 		return err
 	}
@@ -376,11 +474,11 @@ func Bool(t *Tokens, p *bool) error {
 // TimeTokens decodes one value into *p with Time's UnmarshalJSON (every
 // kind of value goes to it, null included, as encoding/json does).
 func TimeTokens(t *Tokens, p *Time) error {
-	raw, err := t.dec.ReadValue()
+	raw, err := t.value()
 	if err != nil {
 		return err
 	}
-	return p.UnmarshalJSON(raw)
+	return decodeTime(raw, p)
 }
 
 // Bind decodes a value through the pointer *p as encoding/json decodes
@@ -401,7 +499,7 @@ func Bind[T any](t *Tokens, p **T, decode func(*Tokens, *T) error) error {
 // BindString is Bind(t, p, String) in one read of the value: the
 // commonest field of a page's items.
 func BindString(t *Tokens, p **string) error {
-	raw, err := t.dec.ReadValue()
+	raw, plain, err := t.valueText()
 	if err != nil {
 		return err
 	}
@@ -412,7 +510,7 @@ func BindString(t *Tokens, p **string) error {
 		if *p == nil {
 			*p = new(string)
 		}
-		**p = t.unquote(raw)
+		**p = t.unquote(raw, plain)
 	default:
 		return kindError("a string", raw.Kind())
 	}
@@ -421,7 +519,7 @@ func BindString(t *Tokens, p **string) error {
 
 // BindTime is Bind(t, p, TimeTokens) in one read of the value.
 func BindTime(t *Tokens, p **Time) error {
-	raw, err := t.dec.ReadValue()
+	raw, err := t.value()
 	if err != nil {
 		return err
 	}
@@ -432,7 +530,7 @@ func BindTime(t *Tokens, p **Time) error {
 	if *p == nil {
 		*p = new(Time)
 	}
-	return (*p).UnmarshalJSON(raw)
+	return decodeTime(raw, *p)
 }
 
 // Slice decodes a JSON array into *p as encoding/json decodes into a
