@@ -39,6 +39,7 @@ type learning struct {
 	firstWait  time.Duration           // its Retry-After
 	burst      int                     // the server's burst, once known
 	burstKnown bool                    // counted, once the first pause ended
+	resumed    time.Time               // when the last pause ended
 	lim        *rate.Limiter           // the learned limit; nil: none
 	ramping    bool                    // lim is a guess, raised by each accepted answer
 	forgetAt   time.Time
@@ -141,6 +142,7 @@ func (l *learning) since(t time.Time) int {
 // Retry-After is wait; limited reports whether the client has its own
 // limiter, which is trusted until a refusal measures the server's rate.
 func (l *learning) refused(now time.Time, wait time.Duration, limited bool) {
+	defer func() { l.resumed = now.Add(wait) }()
 	n := l.since(now.Add(-wait))
 	if l.first.IsZero() {
 		l.first, l.firstWait = now, wait
@@ -155,7 +157,10 @@ func (l *learning) refused(now time.Time, wait time.Duration, limited bool) {
 	}
 	r, excess := l.measure(now, wait)
 	switch {
-	case excess >= confidentExcess:
+	case excess >= confidentExcess || limited && r > 0:
+		// With a client limiter the bound, even over a short window, is
+		// below the limiter's rate; raising it would only give way to the
+		// limiter again, whose bucket the server's matches.
 		l.set(now, wait, r*rateMargin, max(1, int(float64(l.burst)*burstMargin)), false)
 	case limited:
 	case l.lim != nil:
@@ -165,14 +170,16 @@ func (l *learning) refused(now time.Time, wait time.Duration, limited bool) {
 	}
 }
 
-// measure returns the server's rate as the accepted answers before a
-// refusal at now bound it (see learning), and how many requests beyond
-// the burst the window of that bound holds. A bound whose window holds
+// measure returns the server's rate as the accepted answers since the
+// last pause, before a refusal at now, bound it (see learning), and how
+// many requests beyond the burst the window of that bound holds. (A
+// window over a pause bounds it loosely: the bucket stopped filling once
+// full.) A bound whose window holds
 // confidentExcess such requests is preferred to a larger one that does
 // not.
 func (l *learning) measure(now time.Time, wait time.Duration) (perSecond float64, excess int) {
 	best, bestExcess := 0.0, 0
-	for k := l.burst + 1; k <= l.remembered(); k++ {
+	for k := l.burst + 1; k <= l.remembered() && !l.recent(k).Before(l.resumed); k++ {
 		dt := now.Sub(l.recent(k))
 		if dt < wait/minWindowShare {
 			continue // too short to tell a rate from answers bunched on the way back

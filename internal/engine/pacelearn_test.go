@@ -177,3 +177,24 @@ func TestLearnedLimitIsForgotten(t *testing.T) {
 	}
 	assert.Nil(t, p.learn.lim)
 }
+
+func TestLearningIgnoresWindowsOverAPause(t *testing.T) {
+	clk := &paceClock{t: rtNow}
+	p := newPacer(clk.Now, true)
+	refuse := func() { p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute) }
+	for range 10 {
+		p.observe(paceOK, nil, time.Minute)
+	}
+	refuse()
+	clk.Advance(time.Second)
+	_, err := p.turn(&turnState{})
+	require.NoError(t, err)
+	for range 10 { // the burst again, refused just after it
+		p.observe(paceOK, nil, time.Minute)
+	}
+	clk.Advance(20 * time.Millisecond)
+	refuse()
+	// Twenty answers in a second, ten beyond the burst, bound the rate
+	// only at 10/s: the bucket stopped filling during the pause.
+	assert.Nil(t, p.learn.lim, "nothing measured since the pause")
+}
