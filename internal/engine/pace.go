@@ -59,8 +59,9 @@ const spreadWindow = time.Second
 
 // pacer is the server-derived pacing of one API, shared by every call of a
 // Client (and by a Client built from a copy of its APIConfig): a pause after a 429 or 503
-// with Retry-After that every attempt waits out, a spacing of attempts
-// while X-RateLimit-Remaining is low, and a daily limit in force. The gate
+// with Retry-After that every attempt waits out, the limit its refusals
+// taught (see [learning]), a spacing of attempts while
+// X-RateLimit-Remaining is low, and a daily limit in force. The gate
 // (wait) runs before each attempt, after the client's own rate limiter and
 // before the attempt timeout starts; only the caller's context ends it.
 type pacer struct {
@@ -72,7 +73,7 @@ type pacer struct {
 	next        time.Time     // the next start while spacing
 	interval    time.Duration // spacing of starts until spreadUntil
 	spreadUntil time.Time
-	limited     bool // the client has its own limiter: no rate is guessed
+	limited     bool // the client has its own limiter: no rate is guessed (see learning)
 	daily       *DailyLimitError
 	learn       learning // the server's limit as its refusals showed it
 }

@@ -8,30 +8,37 @@ import (
 
 // learning is what a [pacer] learns of an API's limit from its refusals,
 // modelling the server as a token bucket (a burst B, refilled at a rate
-// R), the way vendors limit rates:
+// R), the way vendors limit rates. Only the first refusal of a pause
+// teaches anything: the others are requests sent before it.
 //
 //   - The first refusal shows the burst: B is the number of answers
-//     accepted within the refusal's Retry-After window before it. Without
-//     a client limiter (WithRateLimit) the rate is guessed as one burst
-//     per window, the vendors' usual rule ("50 requests per second"), and
-//     raised by rampUp with each accepted answer, so that a guess that is
-//     too low (a burst smaller than a window's worth) soon rises until the
-//     server refuses again.
+//     accepted within its Retry-After window before it (counted when the
+//     pause ends, so that answers still on their way are counted too).
+//     Without a client limiter (WithRateLimit) the rate is guessed as one
+//     burst per window, the vendors' usual rule ("50 requests per
+//     second"), and raised by rampUp with each accepted answer, so that a
+//     guess that is too low (a burst smaller than a window's worth) rises
+//     until the server refuses again. With a limiter nothing is guessed:
+//     the limiter is trusted.
 //   - A later refusal measures the rate: a bucket holds at most B tokens,
 //     so the k answers accepted since any earlier answer, Δ before the
 //     refusal, number at most B + R·Δ, and R is at least (k − B)/Δ; the
-//     largest such bound over the remembered answers is R itself, up to
-//     one request over Δ, when the bucket was full at the window's start.
-//     When that window holds at least confidentExcess requests beyond the
-//     burst, the pacer paces the API at rateMargin·R with bursts of
-//     burstMargin·B, no longer raised; otherwise it keeps raising from
-//     the bound (or half the guess that was refused, whichever is more).
+//     largest such bound is R itself, up to one request over Δ, when the
+//     bucket was full at the window's start. Only the answers since the
+//     last pause count (over a pause the bucket stopped filling once full)
+//     and only windows of at least a minWindowShare of the Retry-After.
+//     When the window holds at least confidentExcess requests beyond the
+//     burst (or the client has a limiter), the pacer paces the API at
+//     rateMargin·R with bursts of burstMargin·B, no longer raised;
+//     otherwise it keeps raising from the bound (or from half the guess
+//     that was refused, whichever is more).
 //
 // The learned bucket is empty at the refusal and refills during the pause,
 // as the server's does, so the attempts released after it start spaced by
-// the learned rate, not together. It is forgotten forgetWindows
-// Retry-After windows after the refusal that taught it, so that a server
-// that raises its limit is used fully again.
+// the learned rate, not together. It never lets an attempt go earlier
+// than the client's limiter would: it only adds waits. It is forgotten
+// forgetWindows Retry-After windows after the refusal that taught it, so
+// that a server that raises its limit is used fully again.
 type learning struct {
 	times      [acceptedRing]time.Time // when answers were accepted
 	n          int                     // answers recorded in times, over all time
