@@ -71,6 +71,9 @@ const (
 	burstMargin = 0.9
 	// forgetWindows is how many Retry-After windows a learned limit lasts.
 	forgetWindows = 60
+	// maxForgetWindow bounds the window forgetWindows counts, so that a
+	// long Retry-After cannot overflow the time a limit is forgotten at.
+	maxForgetWindow = time.Hour
 	// minWindowShare: a rate is measured over at least this share of the
 	// Retry-After window.
 	minWindowShare = 10
@@ -209,5 +212,5 @@ func (l *learning) set(now time.Time, wait time.Duration, perSecond float64, bur
 	l.lim = rate.NewLimiter(rate.Limit(perSecond), burst)
 	l.lim.AllowN(now, burst)
 	l.ramping = ramping
-	l.forgetAt = now.Add(forgetWindows * wait)
+	l.forgetAt = now.Add(forgetWindows * min(wait, maxForgetWindow))
 }
