@@ -26,8 +26,9 @@ type limiter struct {
 // perSecond requests, refilled at perSecond per second, so a client that keeps to perSecond
 // requests per second with bursts of at most perSecond is never refused. A refused request is
 // answered with 429 and the vendor's body: Zoom's {"code": 429, "message": "... per-second rate
-// limit ..."} with X-RateLimit-Category "Heavy", X-RateLimit-Type "QPS", X-RateLimit-Limit and
-// X-RateLimit-Remaining; the other APIs' error bodies (MonoCloud's application/problem+json) with
+// limit ..."} with X-RateLimit-Category "Heavy", X-RateLimit-Type "QPS", X-RateLimit-Limit,
+// X-RateLimit-Remaining and a Retry-After holding, in ISO 8601 as in Zoom's example, the second
+// when the bucket holds a request again; the other APIs' error bodies (MonoCloud's application/problem+json) with
 // "Retry-After: 1". Refused requests are recorded but do not count against the limit. The clock is
 // the server's (see [WithClock]). perSecond <= 0 means no limit. An unknown api panics.
 func WithRateLimit(api string, perSecond int) Option {
@@ -96,14 +97,31 @@ func (l *limiter) take(now time.Time) refusal {
 	return accepted
 }
 
+// refilled returns when, after now, the per-second bucket holds a whole
+// request again, rounded up to the second (the precision of Zoom's ISO 8601
+// Retry-After).
+func (l *limiter) refilled(now time.Time) time.Time {
+	if l.perSecond <= 0 {
+		return now
+	}
+	wait := time.Duration(math.Ceil((1 - l.tokens) / float64(l.perSecond) * float64(time.Second)))
+	at := now.Add(max(wait, 0)).UTC()
+	if t := at.Truncate(time.Second); !t.Equal(at) {
+		at = t.Add(time.Second)
+	}
+	return at
+}
+
 // limited answers r with the vendor's 429 and reports true when api's limits refuse it.
 func (s *Server) limited(w http.ResponseWriter, r *http.Request, api string) bool {
 	now := s.now()
 	s.mu.Lock()
 	l := s.limits[api]
 	why := accepted
+	var again time.Time // when the per-second bucket holds a request again
 	if l != nil {
 		why = l.take(now)
+		again = l.refilled(now)
 	}
 	s.mu.Unlock()
 	if why == accepted {
@@ -114,6 +132,7 @@ func (s *Server) limited(w http.ResponseWriter, r *http.Request, api string) boo
 	switch {
 	case api == Zoom && why == perSecond:
 		setZoomLimitHeaders(h, "QPS", l.perSecond)
+		h.Set("Retry-After", again.Format(time.RFC3339))
 		s.vendorError(w, r, api, http.StatusTooManyRequests, zoomPerSecondMessage)
 	case api == Zoom:
 		setZoomLimitHeaders(h, "Daily-limit", l.perDay)

@@ -33,7 +33,8 @@ func TestRateLimitPerSecond(t *testing.T) {
 		header      http.Header
 		body        string
 	}{
-		{Zoom, "application/json", http.Header{"X-Ratelimit-Category": {"Heavy"}, "X-Ratelimit-Type": {"QPS"}, "X-Ratelimit-Limit": {"3"}, "X-Ratelimit-Remaining": {"0"}},
+		{Zoom, "application/json", http.Header{"X-Ratelimit-Category": {"Heavy"}, "X-Ratelimit-Type": {"QPS"}, "X-Ratelimit-Limit": {"3"}, "X-Ratelimit-Remaining": {"0"},
+			"Retry-After": {"2026-11-20T12:00:01Z"}}, // a third of a second, rounded up to the second
 			`{"code":429,"message":"You have reached the maximum per-second rate limit for this API. Try again later."}`},
 		{MonoCloud, "application/problem+json", http.Header{"Retry-After": {"1"}}, `"type":"https://httpstatuses.io/429","title":"Too Many Requests","status":429,"detail":"Rate limit of 3 requests per second exceeded."`},
 		{Arthur, "application/json", http.Header{"Retry-After": {"1"}}, `{"detail":"Rate limit of 3 requests per second exceeded."}`},

@@ -59,8 +59,9 @@ const spreadWindow = time.Second
 
 // pacer is the server-derived pacing of one API, shared by every call of a
 // Client (and by a Client built from a copy of its APIConfig): a pause after a 429 or 503
-// with Retry-After that every attempt waits out, a spacing of attempts
-// while X-RateLimit-Remaining is low, and a daily limit in force. The gate
+// with Retry-After that every attempt waits out, the limit its refusals
+// taught (see [learning]), a spacing of attempts while
+// X-RateLimit-Remaining is low, and a daily limit in force. The gate
 // (wait) runs before each attempt, after the client's own rate limiter and
 // before the attempt timeout starts; only the caller's context ends it.
 type pacer struct {
@@ -72,22 +73,13 @@ type pacer struct {
 	next        time.Time     // the next start while spacing
 	interval    time.Duration // spacing of starts until spreadUntil
 	spreadUntil time.Time
-	learned     time.Duration // spacing learned from refusals; 0: none
-	limited     bool          // the client has its own limiter: nothing is learned
-	accepted    [acceptedRing]time.Time
-	nAccepted   int // answers recorded in accepted, over all time
+	limited     bool // the client has its own limiter: no rate is guessed (see learning)
 	daily       *DailyLimitError
+	learn       learning // the server's limit as its refusals showed it
 }
 
-// acceptedRing is how many accepted answers the pacer remembers to learn
-// the server's rate from.
-const acceptedRing = 512
-
-// probe is how much each accepted answer shortens the learned spacing,
-// so that a rate learned too low (from a server whose burst is smaller
-// than its Retry-After window) rises again.
-const probe = 0.99
-
+// newPacer returns the pacer of one API; limited reports whether the
+// client has its own limiter (WithRateLimit) for the API.
 func newPacer(now func() time.Time, limited bool) *pacer {
 	return &pacer{now: now, sleep: pauseSleep, limited: limited}
 }
@@ -151,22 +143,26 @@ func (p *pacer) turn(t *turnState) (time.Duration, error) {
 		return 0, d
 	}
 	if now.Before(p.until) && p.until.After(t.pausedUntil) {
-		t.pausedUntil = p.until
+		// A turn taken before the pause is spent: take a new one after.
+		t.pausedUntil, t.reserved = p.until, false
 		return p.until.Sub(now), nil
 	}
 	if !now.Before(p.spreadUntil) {
 		p.interval = 0
 	}
-	space := max(p.interval, p.learned)
-	if t.reserved || space <= 0 {
+	if t.reserved {
 		return 0, nil
 	}
-	// Take the turn now, so that waiting attempts start one spacing
-	// apart rather than together.
-	at := later(p.next, now)
-	p.next = at.Add(space)
+	// Take the turn now, so that waiting attempts start one after the
+	// other rather than together.
 	t.reserved = true
-	return at.Sub(now), nil
+	var d time.Duration
+	if p.interval > 0 {
+		at := later(p.next, now)
+		p.next = at.Add(p.interval)
+		d = at.Sub(now)
+	}
+	return max(d, p.learn.turn(now)), nil
 }
 
 // observe learns from one answer: a 429 or 503 with a Retry-After that the
@@ -189,30 +185,20 @@ func (p *pacer) observe(resp *http.Response, last *APIError, maxPause time.Durat
 	case failed && last != nil && last.RetryAfter > 0 && last.RetryAfter <= maxPause:
 		p.pause(last.RetryAfter, now)
 	case resp.StatusCode >= 200 && resp.StatusCode <= 299:
-		p.accepted[p.nAccepted%acceptedRing] = now
-		p.nAccepted++
-		p.learned = time.Duration(float64(p.learned) * probe)
+		p.learn.accepted(now)
 	}
 	p.spread(resp.Header, now)
 }
 
 // pause holds every attempt for wait from now, and learns the server's
-// rate: the answers it accepted within the last wait before it refused,
-// spread over wait, is the spacing of the attempts after the pause.
+// limit from the refusal (see learning.refused).
 func (p *pacer) pause(wait time.Duration, now time.Time) {
+	if !now.Before(p.until) {
+		p.learn.refused(now, wait, p.limited) // the first refusal of this pause
+	}
 	until := now.Add(wait)
 	p.until = later(p.until, until)
 	p.next = later(p.next, until)
-	n := 0
-	for i := 1; i <= min(p.nAccepted, acceptedRing); i++ {
-		if !p.accepted[(p.nAccepted-i)%acceptedRing].After(now.Add(-wait)) {
-			break
-		}
-		n++
-	}
-	if n > 0 && !p.limited {
-		p.learned = wait / time.Duration(n)
-	}
 }
 
 // spread applies the rule of X-RateLimit-Limit (L) and

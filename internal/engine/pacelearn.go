@@ -1,0 +1,216 @@
+package engine
+
+import (
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// learning is what a [pacer] learns of an API's limit from its refusals,
+// modelling the server as a token bucket (a burst B, refilled at a rate
+// R), the way vendors limit rates. Only the first refusal of a pause
+// teaches anything: the others are requests sent before it.
+//
+//   - The first refusal shows the burst: B is the number of answers
+//     accepted within its Retry-After window before it (counted when the
+//     pause ends, so that answers still on their way are counted too).
+//     Without a client limiter (WithRateLimit) the rate is guessed as one
+//     burst per window, the vendors' usual rule ("50 requests per
+//     second"), and raised by rampUp with each accepted answer, so that a
+//     guess that is too low (a burst smaller than a window's worth) rises
+//     until the server refuses again. With a limiter nothing is guessed:
+//     the limiter is trusted.
+//   - A later refusal measures the rate: a bucket holds at most B tokens,
+//     so the k answers accepted since any earlier answer, Δ before the
+//     refusal, number at most B + R·Δ, and R is at least (k − B)/Δ; the
+//     largest such bound is R itself, up to one request over Δ, when the
+//     bucket was full at the window's start. Only the answers since the
+//     last pause count (over a pause the bucket stopped filling once full)
+//     and only windows of at least a minWindowShare of the Retry-After.
+//     When the window holds at least confidentExcess requests beyond the
+//     burst (or the client has a limiter), the pacer paces the API at
+//     rateMargin·R with bursts of burstMargin·B, no longer raised;
+//     otherwise it keeps raising from the bound (or from half the guess
+//     that was refused, whichever is more).
+//
+// The learned bucket is empty at the refusal and refills during the pause,
+// as the server's does, so the attempts released after it start spaced by
+// the learned rate, not together. It never lets an attempt go earlier
+// than the client's limiter would: it only adds waits. It is forgotten
+// forgetWindows Retry-After windows after the refusal that taught it, so
+// that a server that raises its limit is used fully again.
+type learning struct {
+	times      [acceptedRing]time.Time // when answers were accepted
+	n          int                     // answers recorded in times, over all time
+	first      time.Time               // the first refusal; zero: none yet
+	firstWait  time.Duration           // its Retry-After
+	burst      int                     // the server's burst, once known
+	burstKnown bool                    // counted, once the first pause ended
+	resumed    time.Time               // when the last pause ended
+	lim        *rate.Limiter           // the learned limit; nil: none
+	ramping    bool                    // lim is a guess, raised by each accepted answer
+	forgetAt   time.Time
+}
+
+const (
+	// acceptedRing is how many accepted answers the pacer remembers to
+	// learn the server's rate from.
+	acceptedRing = 512
+	// rampUp is how much each accepted answer raises a guessed rate.
+	rampUp = 1.05
+	// maxGuessedRate is where raising a guess stops: above it, nothing is
+	// learned until the next refusal.
+	maxGuessedRate = 10000
+	// confidentExcess is how many requests beyond the burst the window of
+	// a measured rate must hold for the pacer to trust it.
+	confidentExcess = 10
+	// rateMargin and burstMargin keep a measured limit a little below the
+	// server's, so that requests that arrive bunched (a new connection, a
+	// late timer) still fit in its bucket.
+	rateMargin  = 0.95
+	burstMargin = 0.9
+	// forgetWindows is how many Retry-After windows a learned limit lasts.
+	forgetWindows = 60
+	// maxForgetWindow bounds the window forgetWindows counts, so that a
+	// long Retry-After cannot overflow the time a limit is forgotten at.
+	maxForgetWindow = time.Hour
+	// minWindowShare: a rate is measured over at least this share of the
+	// Retry-After window.
+	minWindowShare = 10
+)
+
+// accepted records an answer the server accepted at now.
+func (l *learning) accepted(now time.Time) {
+	l.times[l.n%acceptedRing] = now
+	l.n++
+	if !l.ramping || l.lim == nil {
+		return
+	}
+	r := float64(l.lim.Limit()) * rampUp
+	if r > maxGuessedRate {
+		l.lim, l.ramping = nil, false
+		return
+	}
+	l.lim.SetLimitAt(now, rate.Limit(r))
+}
+
+// turn takes an attempt's turn of the learned limit at now and returns
+// how long the attempt waits for it.
+func (l *learning) turn(now time.Time) time.Duration {
+	l.countBurst(now)
+	if l.lim == nil {
+		return 0
+	}
+	if !now.Before(l.forgetAt) {
+		*l = learning{times: l.times, n: l.n}
+		return 0
+	}
+	r := l.lim.ReserveN(now, 1)
+	if !r.OK() {
+		return 0
+	}
+	return r.DelayFrom(now)
+}
+
+// recent returns the i-th newest accepted answer's time (i from 1).
+func (l *learning) recent(i int) time.Time { return l.times[(l.n-i)%acceptedRing] }
+
+// remembered is how many accepted answers recent can return.
+func (l *learning) remembered() int { return min(l.n, acceptedRing) }
+
+// countBurst counts the server's burst once the first pause has ended:
+// the answers accepted within the first refusal's Retry-After window
+// before it, and those of requests sent before it that came back during
+// the pause.
+func (l *learning) countBurst(now time.Time) {
+	if l.burstKnown || l.first.IsZero() || now.Before(l.first.Add(l.firstWait)) {
+		return
+	}
+	l.burst = 0
+	for i := 1; i <= l.remembered(); i++ {
+		t := l.recent(i)
+		if !t.After(l.first.Add(-l.firstWait)) {
+			break
+		}
+		if !t.After(l.first.Add(l.firstWait)) {
+			l.burst++
+		}
+	}
+	l.burstKnown = true
+}
+
+// since returns how many answers were accepted after t.
+func (l *learning) since(t time.Time) int {
+	n := 0
+	for n < l.remembered() && l.recent(n+1).After(t) {
+		n++
+	}
+	return n
+}
+
+// refused learns from the first refusal of a pause, at now, whose
+// Retry-After is wait; limited reports whether the client has its own
+// limiter, which is trusted until a refusal measures the server's rate.
+func (l *learning) refused(now time.Time, wait time.Duration, limited bool) {
+	defer func() { l.resumed = now.Add(wait) }()
+	n := l.since(now.Add(-wait))
+	if l.first.IsZero() {
+		l.first, l.firstWait = now, wait
+		if !limited && n > 0 {
+			l.set(now, wait, float64(n)/wait.Seconds(), 1, true)
+		}
+		return
+	}
+	l.countBurst(now)
+	if !l.burstKnown {
+		return // refused again before the first pause ended
+	}
+	r, excess := l.measure(now, wait)
+	switch {
+	case excess >= confidentExcess || limited && r > 0:
+		// With a client limiter the bound, even over a short window, is
+		// below the limiter's rate; raising it would only give way to the
+		// limiter again, whose bucket the server's matches.
+		l.set(now, wait, r*rateMargin, max(1, int(float64(l.burst)*burstMargin)), false)
+	case limited:
+	case l.lim != nil:
+		l.set(now, wait, max(r, float64(l.lim.Limit())/2), 1, true)
+	case r > 0 || n > 0:
+		l.set(now, wait, max(r, float64(n)/wait.Seconds()), 1, true)
+	}
+}
+
+// measure returns the server's rate as the accepted answers since the
+// last pause, before a refusal at now, bound it (see learning), and how
+// many requests beyond the burst the window of that bound holds. (A
+// window over a pause bounds it loosely: the bucket stopped filling once
+// full.) A bound whose window holds
+// confidentExcess such requests is preferred to a larger one that does
+// not.
+func (l *learning) measure(now time.Time, wait time.Duration) (perSecond float64, excess int) {
+	best, bestExcess := 0.0, 0
+	for k := l.burst + 1; k <= l.remembered() && !l.recent(k).Before(l.resumed); k++ {
+		dt := now.Sub(l.recent(k))
+		if dt < wait/minWindowShare {
+			continue // too short to tell a rate from answers bunched on the way back
+		}
+		r := float64(k-l.burst) / dt.Seconds()
+		sure, bestSure := k-l.burst >= confidentExcess, bestExcess >= confidentExcess
+		if (sure && !bestSure) || (sure == bestSure && r > best) {
+			best, bestExcess = r, k-l.burst
+		}
+	}
+	return best, bestExcess
+}
+
+// set makes the learned limit perSecond with bursts of burst, empty at
+// now (the server's bucket is when it refuses) and refilling from then.
+func (l *learning) set(now time.Time, wait time.Duration, perSecond float64, burst int, ramping bool) {
+	if !(perSecond > 0) {
+		return
+	}
+	l.lim = rate.NewLimiter(rate.Limit(perSecond), burst)
+	l.lim.AllowN(now, burst)
+	l.ramping = ramping
+	l.forgetAt = now.Add(forgetWindows * min(wait, maxForgetWindow))
+}

@@ -1,0 +1,200 @@
+package engine
+
+import (
+	"math"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
+)
+
+// bucketServer is a server's token bucket on a fake clock: burst tokens,
+// refilled at perSecond.
+type bucketServer struct {
+	perSecond, burst, tokens float64
+	last                     time.Time
+}
+
+func (b *bucketServer) take(now time.Time) bool {
+	if !b.last.IsZero() {
+		b.tokens = math.Min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.perSecond)
+	}
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
+
+var (
+	paceOK      = &http.Response{StatusCode: http.StatusOK, Header: http.Header{}}
+	paceRefused = &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{}}
+)
+
+// paceWalk sends requests one after the other through p (each taking
+// rtt), with a client limiter lim if not nil, to a server limited by srv
+// that answers a refused request 429 with Retry-After: 1, until the server
+// accepted n. It returns the refusals and the time the walk took.
+func paceWalk(p *pacer, clk *paceClock, srv *bucketServer, lim *rate.Limiter, n int, rtt time.Duration) (refused int, took time.Duration) {
+	start := clk.Now()
+	for accepted := 0; accepted < n; {
+		if lim != nil {
+			clk.Advance(lim.ReserveN(clk.Now(), 1).DelayFrom(clk.Now()))
+		}
+		var st turnState
+		for {
+			d, err := p.turn(&st)
+			if err != nil || d <= 0 {
+				break
+			}
+			clk.Advance(d)
+		}
+		ok := srv.take(clk.Now())
+		clk.Advance(rtt)
+		if ok {
+			accepted++
+			p.observe(paceOK, nil, time.Minute)
+			continue
+		}
+		refused++
+		p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+	}
+	return refused, clk.Now().Sub(start)
+}
+
+func TestLearningFindsTheServersBucket(t *testing.T) {
+	tests := []struct {
+		name         string
+		rate, burst  float64
+		maxRefused   int
+		maxTook      time.Duration
+		wantMeasured bool
+	}{
+		// 200 requests at 50/s: 4 s at best; one refusal teaches the
+		// burst, a second the rate (each pauses 1 s), then none.
+		{"burst of a tenth of the rate", 50, 10, 2, 7 * time.Second, true},
+		// The vendors' rule: the first guess (one burst per window) is
+		// right; raising it costs one more refusal, near the end.
+		{"burst of one second's worth", 50, 50, 2, 4 * time.Second, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clk := &paceClock{t: rtNow}
+			p := newPacer(clk.Now, false)
+			srv := &bucketServer{perSecond: tt.rate, burst: tt.burst, tokens: tt.burst}
+			refused, took := paceWalk(p, clk, srv, nil, 200, time.Millisecond)
+			assert.LessOrEqual(t, refused, tt.maxRefused)
+			assert.Less(t, took, tt.maxTook)
+			require.NotNil(t, p.learn.lim)
+			assert.Equal(t, tt.wantMeasured, !p.learn.ramping, "measured, no longer raised")
+			got := float64(p.learn.lim.Limit())
+			assert.True(t, got <= tt.rate && got >= 0.8*tt.rate, "learned %.1f/s of the server's %.0f/s", got, tt.rate)
+			b := float64(p.learn.lim.Burst())
+			assert.True(t, b <= tt.burst && b >= 0.8*tt.burst, "learned a burst of %.0f of the server's %.0f", b, tt.burst)
+
+			refused, took = paceWalk(p, clk, srv, nil, 200, time.Millisecond)
+			assert.Zero(t, refused, "once measured, no more refusals")
+			assert.Less(t, took, time.Duration(200/(0.8*tt.rate)*float64(time.Second)), "at 80 %% of the rate or more")
+		})
+	}
+}
+
+func TestLearningRaisesAGuessWithEachAcceptedAnswer(t *testing.T) {
+	clk := &paceClock{t: rtNow}
+	p := newPacer(clk.Now, false)
+	for range 10 {
+		p.observe(paceOK, nil, time.Minute)
+		clk.Advance(time.Millisecond)
+	}
+	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+	require.NotNil(t, p.learn.lim)
+	assert.InDelta(t, 10, float64(p.learn.lim.Limit()), 1e-9, "one burst per window")
+	assert.True(t, p.learn.ramping)
+	clk.Advance(time.Second)
+	for range 10 {
+		p.observe(paceOK, nil, time.Minute)
+	}
+	assert.InDelta(t, 10*math.Pow(rampUp, 10), float64(p.learn.lim.Limit()), 1e-6)
+}
+
+func TestLearningCountsOneRefusalPerPause(t *testing.T) {
+	clk := &paceClock{t: rtNow}
+	p := newPacer(clk.Now, false)
+	for range 10 {
+		p.observe(paceOK, nil, time.Minute)
+	}
+	for range 5 { // the other prefetched requests of the burst
+		p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+		clk.Advance(time.Millisecond)
+	}
+	require.NotNil(t, p.learn.lim)
+	assert.InDelta(t, 10, float64(p.learn.lim.Limit()), 1e-9, "the refusals during the pause teach nothing more")
+}
+
+func TestLearningWithAClientLimiter(t *testing.T) {
+	clk := &paceClock{t: rtNow}
+	p := newPacer(clk.Now, true)
+	for range 10 {
+		p.observe(paceOK, nil, time.Minute)
+	}
+	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+	assert.Nil(t, p.learn.lim, "the first refusal teaches no rate: the client's limiter is trusted")
+
+	clk.Advance(time.Second)
+	d, err := p.turn(&turnState{})
+	require.NoError(t, err)
+	assert.Zero(t, d)
+	for range 10 { // the burst again
+		p.observe(paceOK, nil, time.Minute)
+	}
+	for range 30 { // then 30 more at 50/s
+		clk.Advance(20 * time.Millisecond)
+		p.observe(paceOK, nil, time.Minute)
+	}
+	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+	require.NotNil(t, p.learn.lim, "a second refusal measures the server's rate")
+	assert.False(t, p.learn.ramping)
+	got := float64(p.learn.lim.Limit())
+	assert.True(t, got < 50 && got > 40, "learned %.1f/s, below the server's 50/s", got)
+	assert.Equal(t, 9, p.learn.lim.Burst())
+}
+
+func TestLearnedLimitIsForgotten(t *testing.T) {
+	clk := &paceClock{t: rtNow}
+	p := newPacer(clk.Now, false)
+	p.observe(paceOK, nil, time.Minute)
+	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+	require.NotNil(t, p.learn.lim)
+	clk.Advance(forgetWindows * time.Second)
+	for range 3 {
+		d, err := p.turn(&turnState{})
+		require.NoError(t, err)
+		assert.Zero(t, d, "a minute later the server's limit is found anew")
+	}
+	assert.Nil(t, p.learn.lim)
+}
+
+func TestLearningIgnoresWindowsOverAPause(t *testing.T) {
+	clk := &paceClock{t: rtNow}
+	p := newPacer(clk.Now, true)
+	refuse := func() { p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute) }
+	for range 10 {
+		p.observe(paceOK, nil, time.Minute)
+	}
+	refuse()
+	clk.Advance(time.Second)
+	_, err := p.turn(&turnState{})
+	require.NoError(t, err)
+	for range 10 { // the burst again, refused just after it
+		p.observe(paceOK, nil, time.Minute)
+	}
+	clk.Advance(20 * time.Millisecond)
+	refuse()
+	// Twenty answers in a second, ten beyond the burst, bound the rate
+	// only at 10/s: the bucket stopped filling during the pause.
+	assert.Nil(t, p.learn.lim, "nothing measured since the pause")
+}
