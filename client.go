@@ -2,6 +2,7 @@ package sessionkit
 
 import (
 	"golang.org/x/time/rate"
+	"time"
 
 	"github.com/sessionkit/sessionkit-go/internal/engine"
 	"github.com/sessionkit/sessionkit-go/sessions"
@@ -138,6 +139,13 @@ func (s *settings) resolve() (engine.Config, error) {
 		ac.Credential = eff.cred[api].build(eff.videoSDKLifetime, s.now)
 		if eff.limit != nil {
 			ac.Limiter = rate.NewLimiter(rate.Limit(eff.limit.rps), eff.limit.burst)
+			if eff.limit.burst > 1 {
+				// The server's bucket started filling when the first
+				// request arrived, a little after it left: start one
+				// request short, so that requests arriving bunched do
+				// not find it a fraction of a request empty.
+				ac.Limiter.AllowN(time.Now(), 1)
+			}
 		}
 	}
 	return cfg, nil

@@ -392,7 +392,11 @@ func WithPrefetch(n int) Option {
 // each API gets its own limiter with these values; inside [ForAPI] it applies
 // to that API only. Every attempt waits its turn: retries, redirects and
 // prefetched pages included. For Zoom's Heavy-labelled Video SDK calls use
-// 10 (Pro) or 40 (Business and above).
+// 10 (Pro) or 40 (Business and above). A new client's bucket holds one
+// request less than burst (a burst of 1 is full): the server's own bucket
+// starts filling when the first request arrives, a little after it left,
+// and this margin keeps requests that arrive bunched from being refused
+// by a server whose limit matches this one.
 //
 // Without it the client still paces itself by the API's answers: a 429 or
 // 503 with Retry-After holds every attempt to that API until then, a low

@@ -9,7 +9,9 @@ package sessionkit_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -240,5 +242,44 @@ func TestRateLimitPacesRetries(t *testing.T) {
 		// 50 ms apart at 20/s; the backoff alone would be 1 ms, so half the
 		// spacing tells pacing from backoff with room for a busy machine.
 		assert.GreaterOrEqual(t, gap, 25*time.Millisecond, "retry %d came %v after the previous attempt", i, gap)
+	}
+}
+
+// TestRateLimitStartsOneShortOfItsBurst: a new client's bucket holds one
+// request less than its burst (a request's worth of margin against a
+// server whose own bucket started filling a little later), except a burst
+// of 1, which is never delayed on its first request. The turn after the
+// bucket is empty comes a second later at 1/s, past the 500 ms deadline,
+// so it fails at once with the deadline instead of waiting.
+func TestRateLimitStartsOneShortOfItsBurst(t *testing.T) {
+	tests := []struct {
+		burst, immediate int
+	}{
+		{burst: 1, immediate: 1},
+		{burst: 2, immediate: 1},
+		{burst: 3, immediate: 2},
+		{burst: 10, immediate: 9},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("burst %d", tt.burst), func(t *testing.T) {
+			var sent atomic.Int64
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				sent.Add(1)
+				writeJSON(w, http.StatusOK, apis[sessionkit.Ductape].emptyBody)
+			}))
+			defer srv.Close()
+			c := newTestClient(t, srv.URL, sessionkit.WithRateLimit(1, tt.burst))
+			for i := range tt.immediate {
+				ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+				err := callPage(ctx, c, sessionkit.Ductape)
+				cancel()
+				require.NoError(t, err, "request %d of the first %d", i+1, tt.immediate)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+			defer cancel()
+			err := callPage(ctx, c, sessionkit.Ductape)
+			require.ErrorIs(t, err, context.DeadlineExceeded, "request %d", tt.immediate+1)
+			assert.Equal(t, int64(tt.immediate), sent.Load(), "requests sent")
+		})
 	}
 }
