@@ -274,7 +274,8 @@ func TestCallErrorTextsOfWaits(t *testing.T) {
 		_, err = c.Get(ctx, Zoom, "/x", "x", nil, nil)
 		require.Error(t, err)
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
-		assert.Equal(t, `sessionkit: GET /v2/x: after 1 attempt(s): Get "https://api.example.com/v2/x": sessionkit: zoom rate limit (WithRateLimit): rate: Wait(n=1) would exceed context deadline`, err.Error())
+		assert.Equal(t, `sessionkit: GET /v2/x: after 1 attempt(s): Get "https://api.example.com/v2/x": zoom rate limit (WithRateLimit): rate: Wait(n=1) would exceed context deadline`, err.Error())
+		assert.Equal(t, 1, strings.Count(err.Error(), "sessionkit:"), "one prefix")
 	})
 	t.Run("a retry wait the caller cancels", func(t *testing.T) {
 		script := &ceScript{answers: []ceAnswer{{status: 503, body: `{"message":"busy"}`}}}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/hashicorp/go-retryablehttp"
 	"golang.org/x/time/rate"
 )
 
@@ -53,7 +54,8 @@ type Config struct {
 type Client struct {
 	cfg  Config
 	apis [numAPIs]APIConfig
-	hc   http.Client // template: transport, jar, redirect policy, timeout
+	hc   http.Client           // the caller's settings (jar, redirect policy, timeout) on the SDK's transport
+	rc   *retryablehttp.Client // sends every call: hc behind authTransport (see newSender)
 	now  func() time.Time
 }
 
@@ -95,11 +97,12 @@ func New(cfg Config) *Client {
 		transport = defaultTransport()
 	}
 	c.hc = httpClient(cfg, transport)
+	c.rc = newSender(c.hc)
 	return c
 }
 
-// httpClient returns the template of every call's http.Client: the
-// caller's client of cfg (never mutated), if any, sending on transport.
+// httpClient returns the settings of the caller's client of cfg (never
+// mutated), if any, sending on transport.
 func httpClient(cfg Config, transport http.RoundTripper) http.Client {
 	var hc http.Client
 	if cfg.HTTPClient != nil {

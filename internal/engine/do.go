@@ -11,10 +11,8 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
-	"time"
 
 	"github.com/google/go-querystring/query"
-	"github.com/hashicorp/go-retryablehttp"
 )
 
 // Response describes a successful answer.
@@ -58,28 +56,6 @@ func (c *Client) Get(ctx context.Context, api API, route Route, path string, q a
 	return st.exchange(ctx, u, out)
 }
 
-// exchangeRetrying sends the call's request, with retries, and decodes a
-// 2xx body into out. A body that fails while it is read is retried like a
-// connection error (see [bodyReadError]); out is reset before each new
-// decode, so nothing of a failed attempt stays in it.
-func (st *call) exchangeRetrying(ctx context.Context, u *url.URL, out any) (*Response, error) {
-	for {
-		resp, err := st.do(ctx, u) //nolint:bodyclose // decode closes it
-		if err != nil {
-			return nil, err
-		}
-		r, err := st.decode(resp, out)
-		var failed *bodyReadError
-		if !errors.As(err, &failed) {
-			return r, err
-		}
-		if retry, err := st.retryBody(ctx, failed); !retry {
-			return nil, err
-		}
-		resetValue(out)
-	}
-}
-
 // url builds the request URL for api.
 func (c *Client) url(api API, path string, q any) (*url.URL, error) {
 	if !api.Valid() {
@@ -107,144 +83,9 @@ func (c *Client) url(api API, path string, q any) (*url.URL, error) {
 	return &u, nil
 }
 
-// call is the state of one Get: attempts, the last failure, the secret
-// sent. It is used by one goroutine at a time.
-type call struct {
-	c              *Client
-	api            API
-	method, path   string
-	attempts       int // attempts made so far, over every Do
-	attemptsBefore int // attempts made by earlier Do rounds (401 renewal, body retries)
-	retryBase      int // attempts not counted against MaxRetries (those before a 401 renewal)
-	last           *APIError
-	lastResp       *http.Response
-	nextWait       time.Duration
-	token          string
-	secret         secretSet // every credential sent and page token queried
-	body           []byte    // JSON request body, re-sent on every attempt; nil for none
-	retry          Retry     // whether a non-GET may be retried
-
-	// route is the method and the path template, for middleware.
-	route string
-}
-
-func (st *call) do(ctx context.Context, u *url.URL) (*http.Response, error) {
-	for renewed := false; ; renewed = true {
-		resp, err := st.send(ctx, u)
-		if err != nil {
-			return nil, err
-		}
-		if resp.StatusCode == http.StatusUnauthorized && !renewed && st.sentCredential(resp) {
-			if r, ok := st.c.apis[st.api].Credential.(Renewer); ok {
-				closeBody(resp)
-				r.Renew(st.token)
-				st.attemptsBefore, st.retryBase = st.attempts, st.attempts
-				continue
-			}
-		}
-		if resp.StatusCode < 200 || resp.StatusCode > 299 {
-			ae := st.apiError(resp)
-			if isDailyLimit(ae) {
-				return nil, newDailyLimit(ae, st.c.now())
-			}
-			return nil, ae
-		}
-		return resp, nil
-	}
-}
-
-// sentCredential reports whether the request that got resp carried the
-// API's credential: a 401 from another origin (after a redirect) is not
-// cured by renewing it.
-func (st *call) sentCredential(resp *http.Response) bool {
-	if st.token == "" {
-		return false
-	}
-	base := st.c.apis[st.api].BaseURL
-	return resp.Request == nil || resp.Request.URL == nil || base == nil || sameOrigin(resp.Request.URL, base)
-}
-
-func (st *call) send(ctx context.Context, u *url.URL) (*http.Response, error) {
-	if d := st.pacer().dailyLimit(); d != nil {
-		return nil, d
-	}
-	req, err := http.NewRequestWithContext(ctx, st.method, u.String(), nil)
-	if err != nil {
-		return nil, fmt.Errorf("sessionkit: %s %s: %w", st.method, st.path, err)
-	}
-	req.Header.Set("Accept", "application/json")
-	if ua := st.c.cfg.UserAgent; ua != "" {
-		req.Header.Set("User-Agent", ua)
-	}
-	rreq, err := retryablehttp.FromRequest(req)
-	if err != nil {
-		return nil, fmt.Errorf("sessionkit: %s %s: %w", st.method, st.path, err)
-	}
-	if err := st.setBody(rreq); err != nil {
-		return nil, fmt.Errorf("sessionkit: %s %s: %w", st.method, st.path, err)
-	}
-	hc := st.c.hc
-	hc.Transport = &authTransport{base: st.c.hc.Transport, st: st}
-	rc := &retryablehttp.Client{
-		HTTPClient:     &hc,
-		RetryWaitMin:   st.c.cfg.RetryWaitMin,
-		RetryWaitMax:   st.c.cfg.RetryWaitMax,
-		RetryMax:       st.c.cfg.MaxRetries,
-		CheckRetry:     st.checkRetryObserved,
-		Backoff:        st.backoff,
-		ErrorHandler:   st.giveUp,
-		RequestLogHook: st.beforeAttempt,
-	}
-	resp, err := rc.Do(rreq)
-	var pe *paceError
-	if errors.As(err, &pe) {
-		return nil, pe.err
-	}
-	if err != nil {
-		return nil, st.transportError(ctx, err)
-	}
-	return resp, nil
-}
-
-// transportError maps a failed exchange to the error the caller sees.
-func (st *call) transportError(ctx context.Context, err error) error {
-	if ctxErr := ctx.Err(); ctxErr != nil && st.last != nil {
-		st.last.Attempts = st.attempts
-		return st.secret.err(&canceledError{ctxErr: ctxErr, last: st.last})
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		redacted := *ue
-		if u, perr := url.Parse(ue.URL); perr == nil {
-			redacted.URL = redactURL(u)
-		} else {
-			redacted.URL = st.path
-		}
-		err = &redacted
-	}
-	return st.secret.err(fmt.Errorf("sessionkit: %s %s: after %d attempt(s): %w", st.method, st.path, st.attempts, err))
-}
-
-func (st *call) giveUp(resp *http.Response, err error, _ int) (*http.Response, error) {
-	closeBody(resp)
-	return nil, err
-}
-
-func (st *call) beforeAttempt(_ retryablehttp.Logger, _ *http.Request, i int) {
-	st.attempts = st.attemptsBefore + i + 1
-}
-
-// apiError returns the APIError for a non-2xx answer, reading its body.
-func (st *call) apiError(resp *http.Response) *APIError {
-	if st.last == nil || st.lastResp != resp {
-		_ = st.readAPIError(resp) // stored in st.last
-	}
-	st.last.Attempts = st.attempts
-	return st.last
-}
-
-// readAPIError reads up to MaxErrorBody bytes of resp's body into a new
-// APIError, stores it as the call's last failure and closes the body.
+// readAPIError reads up to MaxErrorBody bytes of a failed answer's body
+// into a new APIError, stores it as the call's last failure and closes the
+// body.
 func (st *call) readAPIError(resp *http.Response) *APIError {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody))
 	closeBody(resp)
@@ -263,7 +104,7 @@ func (st *call) readAPIError(resp *http.Response) *APIError {
 	}
 	fillFromBody(e, &st.secret, len(body) >= MaxErrorBody)
 	st.redact(e)
-	st.last, st.lastResp = e, resp
+	st.last = e
 	return e
 }
 
