@@ -44,6 +44,15 @@ func (e *bodyReadError) Error() string {
 
 func (e *bodyReadError) Unwrap() error { return e.err }
 
+// asBodyReadError returns the *bodyReadError in err, or nil.
+func asBodyReadError(err error) *bodyReadError {
+	var broken *bodyReadError
+	if errors.As(err, &broken) {
+		return broken
+	}
+	return nil
+}
+
 // sleepCtx waits d and reports true, or false as soon as ctx ends.
 func sleepCtx(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)

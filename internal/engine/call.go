@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/hashicorp/go-retryablehttp"
 )
@@ -72,12 +73,12 @@ func (st *call) exchangeRetrying(ctx context.Context, u *url.URL, out any) (*Res
 			return nil, st.fail(ctx, st.answerError())
 		}
 		r, err := st.decode(resp, out)
-		var broken *bodyReadError
-		if !errors.As(err, &broken) {
-			if err != nil {
-				return nil, st.fail(ctx, err)
-			}
+		if err == nil {
 			return r, nil
+		}
+		broken := asBodyReadError(err)
+		if broken == nil {
+			return nil, st.fail(ctx, err)
 		}
 		if retry, ctxErr := st.retryAfter(ctx, outcome{err: broken}); !retry {
 			return nil, st.fail(ctx, withCause(ctxErr, broken))
@@ -90,23 +91,37 @@ func (st *call) exchangeRetrying(ctx context.Context, u *url.URL, out any) (*Res
 // attempt: its URL, the Accept and User-Agent headers, the JSON body
 // (re-read for every attempt) and the call in its context.
 func (st *call) request(ctx context.Context, u *url.URL) (*retryablehttp.Request, error) {
-	var body any // nil: no body (a typed nil []byte would send an empty chunked one)
-	if st.body != nil {
-		body = st.body
+	if ctx == nil {
+		return nil, errors.New("net/http: nil Context")
 	}
-	req, err := retryablehttp.NewRequestWithContext(withCall(ctx, st), st.method, u.String(), body)
-	if err != nil {
-		return nil, err
-	}
-	req.Header["Accept"] = []string{"application/json"}
+	h := make(http.Header, 3)
+	h["Accept"] = jsonHeader
 	if ua := st.c.cfg.UserAgent; ua != "" {
-		req.Header["User-Agent"] = []string{ua}
+		h["User-Agent"] = []string{ua}
 	}
-	if body != nil {
-		req.Header["Content-Type"] = []string{"application/json"}
+	hreq := &http.Request{
+		Method:     st.method,
+		URL:        u,
+		Proto:      "HTTP/1.1",
+		ProtoMajor: 1,
+		ProtoMinor: 1,
+		Header:     h,
+		Host:       strings.TrimSuffix(u.Host, ":"),
+	}
+	req := &retryablehttp.Request{Request: hreq.WithContext(withCall(ctx, st))}
+	if st.body != nil {
+		h["Content-Type"] = jsonHeader
+		if err := req.SetBody(st.body); err != nil {
+			return nil, err
+		}
 	}
 	return req, nil
 }
+
+// jsonHeader is the value of the Accept and Content-Type headers the call
+// sets. Requests share it: nothing writes into a request's header values
+// (the transport sends copies, see [call.roundTrip]).
+var jsonHeader = []string{"application/json"}
 
 // send runs one round of attempts, retryablehttp's loop (see [newSender]),
 // unless a daily limit is in force, and returns the answer it ended with.
@@ -115,11 +130,20 @@ func (st *call) send(req *retryablehttp.Request) (*http.Response, error) {
 		return nil, d
 	}
 	resp, err := st.c.rc.Do(req)
+	if err != nil {
+		return nil, dailyLimitOf(err)
+	}
+	return resp, nil
+}
+
+// dailyLimitOf returns the daily limit that an attempt found in force
+// while it waited its turn (see [paceError]), or else err.
+func dailyLimitOf(err error) error {
 	var pe *paceError
 	if errors.As(err, &pe) {
-		return nil, pe.err // the daily limit, found while the attempt waited its turn
+		return pe.err
 	}
-	return resp, err
+	return err
 }
 
 // renew reports whether the call sends its request again with a renewed

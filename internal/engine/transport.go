@@ -39,17 +39,32 @@ func (st *call) roundTrip(base http.RoundTripper, req *http.Request) (*http.Resp
 	if err := st.waitTurn(req.Context()); err != nil {
 		return nil, err
 	}
+	a := st.c.startAttempt(req.Context(), st.attemptInfo())
 	mw := st.c.apis[st.api].Middleware
-	a := st.c.startAttempt(req.Context())
-	out := req.Clone(st.withAttemptInfo(a.ctx))
-	out.Header.Del("Authorization")
-	out.Header.Del("X-Api-Key")
-	owned := len(mw) == 0 // out reaches attach unseen by any middleware
-	return a.roundTrip(roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		return runMiddleware(mw, r, func(r *http.Request) (*http.Response, error) {
-			return st.attach(req.Context(), base, r, owned)
-		})
-	}), out)
+	if len(mw) == 0 {
+		// No middleware sees the request: a shallow copy, with headers of
+		// its own, can take the credential.
+		out := req.WithContext(a)
+		out.Header = withoutCredential(req.Header.Clone())
+		return a.end(st.attach(req.Context(), base, out, true))
+	}
+	out := req.Clone(a)
+	out.Header = withoutCredential(out.Header)
+	return a.end(runMiddleware(mw, out, func(r *http.Request) (*http.Response, error) {
+		return st.attach(req.Context(), base, r, false)
+	}))
+}
+
+// withoutCredential removes from h, a copy of the headers of a request
+// given to the transport, the headers that carry a credential: a redirect
+// copies them from the request before. Only [call.attach] sets them.
+func withoutCredential(h http.Header) http.Header {
+	if h == nil {
+		return make(http.Header, 1)
+	}
+	delete(h, "Authorization")
+	delete(h, "X-Api-Key")
+	return h
 }
 
 // attach sends req, as the middleware passed it on, on base, adding the
@@ -93,11 +108,6 @@ func (st *call) attach(ctx context.Context, base http.RoundTripper, req *http.Re
 	}
 	return resp, err
 }
-
-// roundTripFunc is an http.RoundTripper made of a function.
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // secretHolder is a Credential built from secrets other than the token it
 // hands out (the Video SDK key and secret); they are redacted too.

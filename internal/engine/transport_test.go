@@ -193,3 +193,8 @@ func TestCredentialErrorIsNotRetried(t *testing.T) {
 	_, _, retry := st.decide(outcome{err: &url.Error{Op: "Get", URL: "https://api.example.com/x", Err: err}})
 	assert.False(t, retry)
 }
+
+// roundTripFunc is an http.RoundTripper made of a function.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
