@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 
 	"github.com/google/go-querystring/query"
@@ -172,19 +173,31 @@ func (st *call) malformed(resp *http.Response, head *headBuffer, err error) erro
 
 // checkContentType rejects 2xx bodies that declare themselves as HTML or
 // XML (a proxy's error page, say). Other types are decoded: many servers
-// label JSON as text/plain.
+// label JSON as text/plain. A type that does not parse is decoded too.
 func checkContentType(ct string) error {
-	if ct == "" {
-		return nil
+	if ct == "" || !rejectedType(ct) {
+		return nil // the common case, without parsing the parameters
 	}
 	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil {
+	if err != nil || !rejectedType(mt) {
 		return nil
 	}
-	if mt == "text/html" || mt == "application/xhtml+xml" || mt == "application/xml" || mt == "text/xml" {
-		return fmt.Errorf("unexpected content type %q", mt)
+	return fmt.Errorf("unexpected content type %q", mt)
+}
+
+// rejectedType reports whether the media type of ct, its part before any
+// parameters, is HTML or XML.
+func rejectedType(ct string) bool {
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
 	}
-	return nil
+	ct = strings.TrimSpace(ct)
+	for _, t := range [...]string{"text/html", "application/xhtml+xml", "application/xml", "text/xml"} {
+		if strings.EqualFold(ct, t) {
+			return true
+		}
+	}
+	return false
 }
 
 // bodyBufferSize is the read buffer in front of a success body.
