@@ -12,8 +12,6 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-
-	"github.com/google/go-querystring/query"
 )
 
 // Response describes a successful answer.
@@ -75,11 +73,11 @@ func (c *Client) url(api API, path string, q any) (*url.URL, error) {
 	u.Path = p
 	u.RawQuery, u.Fragment, u.RawFragment = "", "", ""
 	if q != nil {
-		v, err := query.Values(q)
+		raw, err := encodeQuery(q)
 		if err != nil {
 			return nil, Invalidf("query: %v", err)
 		}
-		u.RawQuery = v.Encode()
+		u.RawQuery = raw
 	}
 	return &u, nil
 }
