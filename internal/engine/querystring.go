@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"net/url"
 	"reflect"
 	"sort"
 	"strconv"
@@ -15,28 +16,30 @@ import (
 // encodeQuery returns the encoded query of q, a go-querystring struct (or
 // a pointer to one), exactly as query.Values(q).Encode() would. The query
 // structs of the services are plain (string, integer and boolean fields,
-// string slices, [QueryTime], with at most the omitempty option): for such
-// a type the fields are read in a plan made once per type and written
-// straight into the query string, without go-querystring's reflection over
-// the tags and its url.Values on every call. Any other type is encoded by
-// go-querystring itself.
+// string slices, [QueryTime] and other go-querystring Encoders, with at
+// most the omitempty option): for such a type the fields are read in a
+// plan made once per type and written straight into the query string,
+// without go-querystring's reflection over the tags and its url.Values on
+// every call. Any other type, and a value whose Encoder writes under
+// another key than its own, is encoded by go-querystring itself.
 func encodeQuery(q any) (string, error) {
-	plan := queryPlanOf(reflect.TypeOf(q))
-	if plan == nil {
-		v, err := query.Values(q)
-		if err != nil {
-			return "", err
+	if plan := queryPlanOf(reflect.TypeOf(q)); plan != nil {
+		v := reflect.ValueOf(q)
+		for v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				return "", nil
+			}
+			v = v.Elem()
 		}
-		return v.Encode(), nil
-	}
-	v := reflect.ValueOf(q)
-	for v.Kind() == reflect.Pointer {
-		if v.IsNil() {
-			return "", nil
+		if raw, ok, err := plan.encode(v); ok || err != nil {
+			return raw, err
 		}
-		v = v.Elem()
 	}
-	return plan.encode(v), nil
+	v, err := query.Values(q)
+	if err != nil {
+		return "", err
+	}
+	return v.Encode(), nil
 }
 
 // queryPlan is how a plain query struct type encodes: its fields in the
@@ -62,7 +65,8 @@ const (
 	queryUint
 	queryBool
 	queryStrings
-	queryTime // QueryTime: omitted when zero, whatever the options
+	queryTime    // QueryTime: omitted when zero, whatever the options
+	queryEncoder // another query.Encoder
 )
 
 // queryPlans caches a *queryPlan, or nil for a type go-querystring
@@ -94,9 +98,9 @@ func queryPlanOf(t reflect.Type) *queryPlan {
 
 // makeQueryPlan returns the plan of t, or nil when t uses anything the plan
 // does not know: embedded or nested structs, pointers, maps, floats, other
-// slices, time.Time, tag options other than omitempty, the del tag, a
-// custom encoder other than QueryTime, a type that formats itself for fmt,
-// or a key used twice.
+// slices, time.Time, tag options other than omitempty, the del tag, an
+// Encoder of another kind or by pointer, a type that formats itself for
+// fmt, or a key used twice.
 func makeQueryPlan(t reflect.Type) *queryPlan {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -139,6 +143,14 @@ func queryKindOf(t reflect.Type) (queryKind, bool) {
 	if t == queryTimeType {
 		return queryTime, true
 	}
+	if t.Implements(encoderType) {
+		switch t.Kind() {
+		case reflect.String, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Bool, reflect.Struct:
+			return queryEncoder, true
+		}
+		return 0, false
+	}
 	if customFormat(t) {
 		return 0, false
 	}
@@ -170,8 +182,10 @@ func customFormat(t reflect.Type) bool {
 	return false
 }
 
-// encode writes the query of v, a struct of the plan's type.
-func (p *queryPlan) encode(v reflect.Value) string {
+// encode writes the query of v, a struct of the plan's type. ok is false
+// when an Encoder wrote under another key than its own: go-querystring
+// must encode v then.
+func (p *queryPlan) encode(v reflect.Value) (raw string, ok bool, err error) {
 	b := make([]byte, 0, 256)
 	add := func(key string) {
 		if len(b) > 0 {
@@ -214,9 +228,52 @@ func (p *queryPlan) encode(v reflect.Value) string {
 				add(f.key)
 				b = appendQueryEscape(b, FormatQueryTime(t))
 			}
+		case queryEncoder:
+			if f.omitEmpty && queryEmpty(fv) {
+				continue
+			}
+			vals, mine, err := encoderValues(fv, f.name)
+			if err != nil || !mine {
+				return "", false, err
+			}
+			for _, s := range vals {
+				add(f.key)
+				b = appendQueryEscape(b, s)
+			}
 		}
 	}
-	return string(b)
+	return string(b), true, nil
+}
+
+// encoderValues returns what the Encoder fv writes under key, and false
+// when it writes under another key.
+func encoderValues(fv reflect.Value, key string) ([]string, bool, error) {
+	enc, _ := fv.Interface().(query.Encoder) // no copy: fv is not addressable
+	vals := url.Values{}
+	if err := enc.EncodeValues(key, &vals); err != nil {
+		return nil, false, err
+	}
+	mine, ok := vals[key]
+	return mine, ok && len(vals) == 1 || len(vals) == 0, nil
+}
+
+// queryEmpty is go-querystring's test for omitempty, for the kinds of an
+// Encoder field.
+func queryEmpty(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.String:
+		return v.Len() == 0
+	case reflect.Bool:
+		return !v.Bool()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return v.Int() == 0
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return v.Uint() == 0
+	}
+	if z, ok := v.Interface().(interface{ IsZero() bool }); ok {
+		return z.IsZero()
+	}
+	return false
 }
 
 // queryEscape is url.QueryEscape.
