@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -114,46 +115,51 @@ func (st *call) decode(resp *http.Response, out any) (*Response, error) {
 	if out == nil {
 		return r, nil
 	}
-	head := &headBuffer{}
+	bs := getBodyState(resp.Body)
+	defer putBodyState(bs)
 	if err := checkContentType(resp.Header.Get("Content-Type")); err != nil {
-		_, _ = io.Copy(head, io.LimitReader(resp.Body, headSize))
-		return nil, st.malformed(resp, head, err)
+		_, _ = io.Copy(&bs.head, io.LimitReader(resp.Body, headSize))
+		return nil, st.malformed(resp, &bs.head, err)
 	}
-	body := &readRecorder{r: resp.Body}
-	br := getBodyReader(io.TeeReader(body, head))
-	defer putBodyReader(br)
-	handled, err := decodeTokens(br, out) // a TokenDecoder, on Go 1.27
+	handled, err := decodeTokens(bs.br, out) // a TokenDecoder, on Go 1.27
 	if !handled {
-		dec := json.NewDecoder(br)
+		dec := json.NewDecoder(bs.br)
 		if sd, ok := out.(StreamDecoder); ok {
 			err = sd.DecodeStream(dec)
 		} else {
 			err = dec.Decode(out)
 		}
 	}
-	if err != nil && body.err != nil {
-		return nil, &bodyReadError{status: resp.StatusCode, err: body.err}
+	if err != nil && bs.rec.err != nil {
+		return nil, &bodyReadError{status: resp.StatusCode, err: bs.rec.err}
 	}
 	if err != nil {
-		return nil, st.malformed(resp, head, err)
+		return nil, st.malformed(resp, &bs.head, err)
 	}
 	if ch, ok := out.(Checker); ok {
 		if err := ch.Check(); err != nil {
-			var ae *APIError
-			if errors.As(err, &ae) {
-				ae.API, ae.Method, ae.Path = st.api, st.method, st.path
-				ae.StatusCode, ae.Header, ae.Attempts = resp.StatusCode, resp.Header, st.attempts
-				ae.Body = head.Bytes()
-				if ae.Code == "" && ae.Message == "" {
-					fillFromBody(ae, &st.secret, len(ae.Body) >= headSize)
-				}
-				st.redact(ae)
-				return nil, ae
-			}
-			return nil, st.malformed(resp, head, err)
+			return nil, st.checkFailed(resp, &bs.head, err)
 		}
 	}
 	return r, nil
+}
+
+// checkFailed returns the error of a 2xx answer whose body decoded but that
+// its Checker refused: the *APIError it reported, filled in with the
+// request's details and the start of the body, or a malformed answer.
+func (st *call) checkFailed(resp *http.Response, head *headBuffer, err error) error {
+	var ae *APIError
+	if !errors.As(err, &ae) {
+		return st.malformed(resp, head, err)
+	}
+	ae.API, ae.Method, ae.Path = st.api, st.method, st.path
+	ae.StatusCode, ae.Header, ae.Attempts = resp.StatusCode, resp.Header, st.attempts
+	ae.Body = bytes.Clone(head.Bytes()) // the head goes back to the pool
+	if ae.Code == "" && ae.Message == "" {
+		fillFromBody(ae, &st.secret, len(ae.Body) >= headSize)
+	}
+	st.redact(ae)
+	return ae
 }
 
 func (st *call) malformed(resp *http.Response, head *headBuffer, err error) error {
@@ -204,20 +210,48 @@ func rejectedType(ct string) bool {
 // of the connection.
 const bodyBufferSize = 32 << 10
 
-var bodyReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, bodyBufferSize) }}
-
-func getBodyReader(r io.Reader) *bufio.Reader {
-	br, ok := bodyReaders.Get().(*bufio.Reader)
-	if !ok {
-		br = bufio.NewReaderSize(nil, bodyBufferSize)
-	}
-	br.Reset(r)
-	return br
+// bodyState is what decoding a success body takes: the read buffer in
+// front of it, which reads through a recorder of its failure and a copy of
+// its start into head. Decoding takes one from the pool and gives it back.
+type bodyState struct {
+	br   *bufio.Reader
+	rec  readRecorder
+	tee  teeReader
+	head headBuffer
 }
 
-func putBodyReader(br *bufio.Reader) {
-	br.Reset(nil) // drop the body
-	bodyReaders.Put(br)
+var bodyStates = sync.Pool{New: func() any { return &bodyState{br: bufio.NewReaderSize(nil, bodyBufferSize)} }}
+
+// getBodyState returns a bodyState that reads body.
+func getBodyState(body io.Reader) *bodyState {
+	bs, ok := bodyStates.Get().(*bodyState)
+	if !ok {
+		bs = &bodyState{br: bufio.NewReaderSize(nil, bodyBufferSize)}
+	}
+	bs.rec = readRecorder{r: body}
+	bs.tee = teeReader{r: &bs.rec, w: &bs.head}
+	bs.br.Reset(&bs.tee)
+	return bs
+}
+
+// putBodyState drops the body and gives bs back to the pool.
+func putBodyState(bs *bodyState) {
+	bs.br.Reset(nil)
+	bs.rec, bs.tee = readRecorder{}, teeReader{}
+	bs.head.b = bs.head.b[:0]
+	bodyStates.Put(bs)
+}
+
+// teeReader is io.TeeReader into a headBuffer.
+type teeReader struct {
+	r io.Reader
+	w *headBuffer
+}
+
+func (t *teeReader) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	_, _ = t.w.Write(p[:n])
+	return n, err
 }
 
 // headBuffer keeps the first headSize bytes written to it.
