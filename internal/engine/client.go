@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -29,6 +30,9 @@ type APIConfig struct {
 	// makes one when it is nil, so a copy of a Client's APIConfig (and a
 	// derived Client) shares it.
 	pacer *pacer
+	// lastCredential is the header value of the latest credential sent
+	// (see credentialHeader); New makes it, shared like pacer.
+	lastCredential *atomic.Pointer[credentialValue]
 }
 
 // Config is everything the engine needs; the root package builds it from
@@ -87,6 +91,9 @@ func New(cfg Config) *Client {
 	for i := range c.apis {
 		if c.apis[i].pacer == nil {
 			c.apis[i].pacer = newPacer(c.now, c.apis[i].Limiter != nil)
+		}
+		if c.apis[i].lastCredential == nil {
+			c.apis[i].lastCredential = new(atomic.Pointer[credentialValue])
 		}
 	}
 	var transport http.RoundTripper

@@ -96,12 +96,8 @@ func (st *call) attach(ctx context.Context, base http.RoundTripper, req *http.Re
 	if !owned {
 		out = req.Clone(req.Context())
 	}
-	switch profiles[st.api].auth {
-	case authAPIKeyHeader:
-		out.Header.Set("X-API-KEY", tok)
-	default:
-		out.Header.Set("Authorization", "Bearer "+tok)
-	}
+	key, value := cfg.credentialHeader(st.api, tok)
+	out.Header[key] = value
 	resp, err := base.RoundTrip(out)
 	if resp != nil && !owned {
 		resp.Request = req
@@ -133,4 +129,31 @@ func (e *rateWaitError) Unwrap() []error { return []error{context.DeadlineExceed
 func isRateWaitError(err error) bool {
 	var re *rateWaitError
 	return errors.As(err, &re)
+}
+
+// credentialHeader returns the header that carries tok to api: X-API-KEY:
+// tok, or Authorization: Bearer tok. The value of the latest credential
+// is kept, so that the attempts with the same credential share it (no
+// one writes into a request's header values: they are replaced).
+func (cfg *APIConfig) credentialHeader(api API, tok string) (key string, value []string) {
+	key = "Authorization"
+	if profiles[api].auth == authAPIKeyHeader {
+		key = "X-Api-Key"
+	}
+	if cv := cfg.lastCredential.Load(); cv != nil && cv.token == tok {
+		return key, cv.value
+	}
+	v := "Bearer " + tok
+	if key == "X-Api-Key" {
+		v = tok
+	}
+	cv := &credentialValue{token: tok, value: []string{v}}
+	cfg.lastCredential.Store(cv)
+	return key, cv.value
+}
+
+// credentialValue is the header value of a credential.
+type credentialValue struct {
+	token string
+	value []string
 }
