@@ -463,3 +463,34 @@ func (b *ceBreakingBodyOnce) RoundTrip(req *http.Request) (*http.Response, error
 	}
 	return resp, err
 }
+
+// ceEnvelope is a 2xx body that reports a failure inside it, as Ductape's
+// envelope does.
+type ceEnvelope struct {
+	Status  bool   `json:"status"`
+	Message string `json:"message"`
+}
+
+func (e *ceEnvelope) Check() error {
+	if !e.Status {
+		return &APIError{Message: e.Message}
+	}
+	return nil
+}
+
+// TestCallErrorKeepsItsBody: the body an error keeps is its own, not the
+// decoding buffer that the next calls reuse.
+func TestCallErrorKeepsItsBody(t *testing.T) {
+	first := `{"status":false,"message":"the first, longer than the next"}`
+	script := &ceScript{answers: []ceAnswer{{status: 200, body: first}, {status: 200, body: `{"status":false,"message":"next"}`}}}
+	c := ceClient(Ductape, script, nil)
+	_, err := c.Get(context.Background(), Ductape, "/x", "x", nil, &ceEnvelope{})
+	var ae *APIError
+	require.ErrorAs(t, err, &ae)
+	for range 3 {
+		_, err := c.Get(context.Background(), Ductape, "/x", "x", nil, &ceEnvelope{})
+		require.Error(t, err)
+	}
+	assert.Equal(t, first, string(ae.Body))
+	assert.Equal(t, "sessionkit: GET /v2/x: 200 OK: the first, longer than the next", ae.Error())
+}
