@@ -9,43 +9,60 @@ import (
 	"time"
 )
 
-// attempt bounds one attempt (one request; each redirect is its own) with
-// the configured attempt timeout, from after the rate limiter's wait
-// until its body is closed.
+// attempt is one attempt (one request; each redirect is its own) and the
+// context its request carries: the caller's, bounded by the attempt
+// timeout (WithAttemptTimeout) from after the waits for the attempt's turn
+// until its body is closed, and carrying the attempt's [attemptInfo] for
+// middleware (see [AttemptFromContext]).
 type attempt struct {
+	context.Context // parent, or parent with the attempt timeout
+
 	parent  context.Context // the caller's
-	ctx     context.Context
 	cancel  context.CancelFunc
 	timeout time.Duration
+	info    attemptInfo
+	body    attemptBody // the answer's body, with an attempt timeout
 }
 
 // startAttempt starts an attempt under parent; without an attempt timeout
 // it runs under parent alone.
-func (c *Client) startAttempt(parent context.Context) *attempt {
-	a := &attempt{parent: parent, ctx: parent, cancel: func() {}, timeout: c.cfg.AttemptTimeout}
+func (c *Client) startAttempt(parent context.Context, info attemptInfo) *attempt {
+	a := &attempt{Context: parent, parent: parent, cancel: func() {}, timeout: c.cfg.AttemptTimeout, info: info}
 	if a.timeout > 0 {
-		a.ctx, a.cancel = context.WithTimeout(parent, a.timeout)
+		a.Context, a.cancel = context.WithTimeout(parent, a.timeout)
 	}
 	return a
 }
 
-// roundTrip sends req (made with a.ctx) on base; the attempt ends when the
-// response body is closed, or at once on failure.
-func (a *attempt) roundTrip(base http.RoundTripper, req *http.Request) (*http.Response, error) {
-	resp, err := base.RoundTrip(req)
+// Value returns the attempt's info for [attemptInfoKey], else the value
+// of the context it runs under.
+func (a *attempt) Value(key any) any {
+	if key == (attemptInfoKey{}) {
+		return &a.info
+	}
+	return a.Context.Value(key)
+}
+
+// end ends the attempt that got resp or err: on failure at once, err
+// told as the attempt timeout when it was that; else when resp's body is
+// closed.
+func (a *attempt) end(resp *http.Response, err error) (*http.Response, error) {
 	if err != nil {
 		err = a.explain(err)
 		a.cancel()
 		return nil, err
 	}
-	resp.Body = &attemptBody{body: resp.Body, a: a}
+	if a.timeout > 0 {
+		a.body = attemptBody{body: resp.Body, a: a}
+		resp.Body = &a.body
+	}
 	return resp, nil
 }
 
 // explain returns err as an attempt timeout when the attempt's own
 // deadline, not the caller's context, ended it.
 func (a *attempt) explain(err error) error {
-	if a.timeout > 0 && a.parent.Err() == nil && errors.Is(a.ctx.Err(), context.DeadlineExceeded) {
+	if a.timeout > 0 && a.parent.Err() == nil && errors.Is(a.Err(), context.DeadlineExceeded) {
 		return &attemptTimeoutError{timeout: a.timeout, err: err}
 	}
 	return err

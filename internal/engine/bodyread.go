@@ -44,23 +44,13 @@ func (e *bodyReadError) Error() string {
 
 func (e *bodyReadError) Unwrap() error { return e.err }
 
-// retryBody decides about a body that failed while it was read: it waits
-// the backoff (ending early with ctx) and reports true when the call
-// should send the request again, or returns the error to give up with.
-func (st *call) retryBody(ctx context.Context, failed *bodyReadError) (bool, error) {
-	err := error(failed)
-	if ctx.Err() == nil {
-		retry, wait := st.decide(err, nil)
-		st.logAttempt(ctx, nil, err, wait, retry)
-		if retry && st.sleepObserved(ctx, err, wait) {
-			st.attemptsBefore = st.attempts
-			return true, nil
-		}
+// asBodyReadError returns the *bodyReadError in err, or nil.
+func asBodyReadError(err error) *bodyReadError {
+	var broken *bodyReadError
+	if errors.As(err, &broken) {
+		return broken
 	}
-	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-		err = fmt.Errorf("%w (%w)", ctxErr, err)
-	}
-	return false, st.transportError(ctx, err)
+	return nil
 }
 
 // sleepCtx waits d and reports true, or false as soon as ctx ends.

@@ -6,8 +6,10 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sync/atomic"
 	"time"
 
+	"github.com/hashicorp/go-retryablehttp"
 	"golang.org/x/time/rate"
 )
 
@@ -28,6 +30,9 @@ type APIConfig struct {
 	// makes one when it is nil, so a copy of a Client's APIConfig (and a
 	// derived Client) shares it.
 	pacer *pacer
+	// lastCredential is the header value of the latest credential sent
+	// (see credentialHeader); New makes it, shared like pacer.
+	lastCredential *atomic.Pointer[credentialValue]
 }
 
 // Config is everything the engine needs; the root package builds it from
@@ -53,7 +58,8 @@ type Config struct {
 type Client struct {
 	cfg  Config
 	apis [numAPIs]APIConfig
-	hc   http.Client // template: transport, jar, redirect policy, timeout
+	hc   http.Client           // the caller's settings (jar, redirect policy, timeout) on the SDK's transport
+	rc   *retryablehttp.Client // sends every call: hc behind authTransport (see newSender)
 	now  func() time.Time
 }
 
@@ -86,6 +92,9 @@ func New(cfg Config) *Client {
 		if c.apis[i].pacer == nil {
 			c.apis[i].pacer = newPacer(c.now, c.apis[i].Limiter != nil)
 		}
+		if c.apis[i].lastCredential == nil {
+			c.apis[i].lastCredential = new(atomic.Pointer[credentialValue])
+		}
 	}
 	var transport http.RoundTripper
 	if cfg.HTTPClient != nil {
@@ -95,11 +104,12 @@ func New(cfg Config) *Client {
 		transport = defaultTransport()
 	}
 	c.hc = httpClient(cfg, transport)
+	c.rc = newSender(c.hc)
 	return c
 }
 
-// httpClient returns the template of every call's http.Client: the
-// caller's client of cfg (never mutated), if any, sending on transport.
+// httpClient returns the settings of the caller's client of cfg (never
+// mutated), if any, sending on transport.
 func httpClient(cfg Config, transport http.RoundTripper) http.Client {
 	var hc http.Client
 	if cfg.HTTPClient != nil {

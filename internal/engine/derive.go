@@ -22,5 +22,6 @@ func (c *Client) Derive(cfg Config) *Client {
 		d.cfg.APIs[api].Middleware = cfg.APIs[api].Middleware
 	}
 	d.hc = httpClient(d.cfg, c.hc.Transport)
+	d.rc = newSender(d.hc)
 	return &d
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,11 +11,8 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
-	"time"
-
-	"github.com/google/go-querystring/query"
-	"github.com/hashicorp/go-retryablehttp"
 )
 
 // Response describes a successful answer.
@@ -58,28 +56,6 @@ func (c *Client) Get(ctx context.Context, api API, route Route, path string, q a
 	return st.exchange(ctx, u, out)
 }
 
-// exchangeRetrying sends the call's request, with retries, and decodes a
-// 2xx body into out. A body that fails while it is read is retried like a
-// connection error (see [bodyReadError]); out is reset before each new
-// decode, so nothing of a failed attempt stays in it.
-func (st *call) exchangeRetrying(ctx context.Context, u *url.URL, out any) (*Response, error) {
-	for {
-		resp, err := st.do(ctx, u) //nolint:bodyclose // decode closes it
-		if err != nil {
-			return nil, err
-		}
-		r, err := st.decode(resp, out)
-		var failed *bodyReadError
-		if !errors.As(err, &failed) {
-			return r, err
-		}
-		if retry, err := st.retryBody(ctx, failed); !retry {
-			return nil, err
-		}
-		resetValue(out)
-	}
-}
-
 // url builds the request URL for api.
 func (c *Client) url(api API, path string, q any) (*url.URL, error) {
 	if !api.Valid() {
@@ -98,153 +74,18 @@ func (c *Client) url(api API, path string, q any) (*url.URL, error) {
 	u.Path = p
 	u.RawQuery, u.Fragment, u.RawFragment = "", "", ""
 	if q != nil {
-		v, err := query.Values(q)
+		raw, err := encodeQuery(q)
 		if err != nil {
 			return nil, Invalidf("query: %v", err)
 		}
-		u.RawQuery = v.Encode()
+		u.RawQuery = raw
 	}
 	return &u, nil
 }
 
-// call is the state of one Get: attempts, the last failure, the secret
-// sent. It is used by one goroutine at a time.
-type call struct {
-	c              *Client
-	api            API
-	method, path   string
-	attempts       int // attempts made so far, over every Do
-	attemptsBefore int // attempts made by earlier Do rounds (401 renewal, body retries)
-	retryBase      int // attempts not counted against MaxRetries (those before a 401 renewal)
-	last           *APIError
-	lastResp       *http.Response
-	nextWait       time.Duration
-	token          string
-	secret         secretSet // every credential sent and page token queried
-	body           []byte    // JSON request body, re-sent on every attempt; nil for none
-	retry          Retry     // whether a non-GET may be retried
-
-	// route is the method and the path template, for middleware.
-	route string
-}
-
-func (st *call) do(ctx context.Context, u *url.URL) (*http.Response, error) {
-	for renewed := false; ; renewed = true {
-		resp, err := st.send(ctx, u)
-		if err != nil {
-			return nil, err
-		}
-		if resp.StatusCode == http.StatusUnauthorized && !renewed && st.sentCredential(resp) {
-			if r, ok := st.c.apis[st.api].Credential.(Renewer); ok {
-				closeBody(resp)
-				r.Renew(st.token)
-				st.attemptsBefore, st.retryBase = st.attempts, st.attempts
-				continue
-			}
-		}
-		if resp.StatusCode < 200 || resp.StatusCode > 299 {
-			ae := st.apiError(resp)
-			if isDailyLimit(ae) {
-				return nil, newDailyLimit(ae, st.c.now())
-			}
-			return nil, ae
-		}
-		return resp, nil
-	}
-}
-
-// sentCredential reports whether the request that got resp carried the
-// API's credential: a 401 from another origin (after a redirect) is not
-// cured by renewing it.
-func (st *call) sentCredential(resp *http.Response) bool {
-	if st.token == "" {
-		return false
-	}
-	base := st.c.apis[st.api].BaseURL
-	return resp.Request == nil || resp.Request.URL == nil || base == nil || sameOrigin(resp.Request.URL, base)
-}
-
-func (st *call) send(ctx context.Context, u *url.URL) (*http.Response, error) {
-	if d := st.pacer().dailyLimit(); d != nil {
-		return nil, d
-	}
-	req, err := http.NewRequestWithContext(ctx, st.method, u.String(), nil)
-	if err != nil {
-		return nil, fmt.Errorf("sessionkit: %s %s: %w", st.method, st.path, err)
-	}
-	req.Header.Set("Accept", "application/json")
-	if ua := st.c.cfg.UserAgent; ua != "" {
-		req.Header.Set("User-Agent", ua)
-	}
-	rreq, err := retryablehttp.FromRequest(req)
-	if err != nil {
-		return nil, fmt.Errorf("sessionkit: %s %s: %w", st.method, st.path, err)
-	}
-	if err := st.setBody(rreq); err != nil {
-		return nil, fmt.Errorf("sessionkit: %s %s: %w", st.method, st.path, err)
-	}
-	hc := st.c.hc
-	hc.Transport = &authTransport{base: st.c.hc.Transport, st: st}
-	rc := &retryablehttp.Client{
-		HTTPClient:     &hc,
-		RetryWaitMin:   st.c.cfg.RetryWaitMin,
-		RetryWaitMax:   st.c.cfg.RetryWaitMax,
-		RetryMax:       st.c.cfg.MaxRetries,
-		CheckRetry:     st.checkRetryObserved,
-		Backoff:        st.backoff,
-		ErrorHandler:   st.giveUp,
-		RequestLogHook: st.beforeAttempt,
-	}
-	resp, err := rc.Do(rreq)
-	var pe *paceError
-	if errors.As(err, &pe) {
-		return nil, pe.err
-	}
-	if err != nil {
-		return nil, st.transportError(ctx, err)
-	}
-	return resp, nil
-}
-
-// transportError maps a failed exchange to the error the caller sees.
-func (st *call) transportError(ctx context.Context, err error) error {
-	if ctxErr := ctx.Err(); ctxErr != nil && st.last != nil {
-		st.last.Attempts = st.attempts
-		return st.secret.err(&canceledError{ctxErr: ctxErr, last: st.last})
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		redacted := *ue
-		if u, perr := url.Parse(ue.URL); perr == nil {
-			redacted.URL = redactURL(u)
-		} else {
-			redacted.URL = st.path
-		}
-		err = &redacted
-	}
-	return st.secret.err(fmt.Errorf("sessionkit: %s %s: after %d attempt(s): %w", st.method, st.path, st.attempts, err))
-}
-
-func (st *call) giveUp(resp *http.Response, err error, _ int) (*http.Response, error) {
-	closeBody(resp)
-	return nil, err
-}
-
-func (st *call) beforeAttempt(_ retryablehttp.Logger, _ *http.Request, i int) {
-	st.attempts = st.attemptsBefore + i + 1
-}
-
-// apiError returns the APIError for a non-2xx answer, reading its body.
-func (st *call) apiError(resp *http.Response) *APIError {
-	if st.last == nil || st.lastResp != resp {
-		_ = st.readAPIError(resp) // stored in st.last
-	}
-	st.last.Attempts = st.attempts
-	return st.last
-}
-
-// readAPIError reads up to MaxErrorBody bytes of resp's body into a new
-// APIError, stores it as the call's last failure and closes the body.
+// readAPIError reads up to MaxErrorBody bytes of a failed answer's body
+// into a new APIError, stores it as the call's last failure and closes the
+// body.
 func (st *call) readAPIError(resp *http.Response) *APIError {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody))
 	closeBody(resp)
@@ -263,7 +104,7 @@ func (st *call) readAPIError(resp *http.Response) *APIError {
 	}
 	fillFromBody(e, &st.secret, len(body) >= MaxErrorBody)
 	st.redact(e)
-	st.last, st.lastResp = e, resp
+	st.last = e
 	return e
 }
 
@@ -274,46 +115,51 @@ func (st *call) decode(resp *http.Response, out any) (*Response, error) {
 	if out == nil {
 		return r, nil
 	}
-	head := &headBuffer{}
+	bs := getBodyState(resp.Body)
+	defer putBodyState(bs)
 	if err := checkContentType(resp.Header.Get("Content-Type")); err != nil {
-		_, _ = io.Copy(head, io.LimitReader(resp.Body, headSize))
-		return nil, st.malformed(resp, head, err)
+		_, _ = io.Copy(&bs.head, io.LimitReader(resp.Body, headSize))
+		return nil, st.malformed(resp, &bs.head, err)
 	}
-	body := &readRecorder{r: resp.Body}
-	br := getBodyReader(io.TeeReader(body, head))
-	defer putBodyReader(br)
-	handled, err := decodeTokens(br, out) // a TokenDecoder, on Go 1.27
+	handled, err := decodeTokens(bs.br, out) // a TokenDecoder, on Go 1.27
 	if !handled {
-		dec := json.NewDecoder(br)
+		dec := json.NewDecoder(bs.br)
 		if sd, ok := out.(StreamDecoder); ok {
 			err = sd.DecodeStream(dec)
 		} else {
 			err = dec.Decode(out)
 		}
 	}
-	if err != nil && body.err != nil {
-		return nil, &bodyReadError{status: resp.StatusCode, err: body.err}
+	if err != nil && bs.rec.err != nil {
+		return nil, &bodyReadError{status: resp.StatusCode, err: bs.rec.err}
 	}
 	if err != nil {
-		return nil, st.malformed(resp, head, err)
+		return nil, st.malformed(resp, &bs.head, err)
 	}
 	if ch, ok := out.(Checker); ok {
 		if err := ch.Check(); err != nil {
-			var ae *APIError
-			if errors.As(err, &ae) {
-				ae.API, ae.Method, ae.Path = st.api, st.method, st.path
-				ae.StatusCode, ae.Header, ae.Attempts = resp.StatusCode, resp.Header, st.attempts
-				ae.Body = head.Bytes()
-				if ae.Code == "" && ae.Message == "" {
-					fillFromBody(ae, &st.secret, len(ae.Body) >= headSize)
-				}
-				st.redact(ae)
-				return nil, ae
-			}
-			return nil, st.malformed(resp, head, err)
+			return nil, st.checkFailed(resp, &bs.head, err)
 		}
 	}
 	return r, nil
+}
+
+// checkFailed returns the error of a 2xx answer whose body decoded but that
+// its Checker refused: the *APIError it reported, filled in with the
+// request's details and the start of the body, or a malformed answer.
+func (st *call) checkFailed(resp *http.Response, head *headBuffer, err error) error {
+	var ae *APIError
+	if !errors.As(err, &ae) {
+		return st.malformed(resp, head, err)
+	}
+	ae.API, ae.Method, ae.Path = st.api, st.method, st.path
+	ae.StatusCode, ae.Header, ae.Attempts = resp.StatusCode, resp.Header, st.attempts
+	ae.Body = bytes.Clone(head.Bytes()) // the head goes back to the pool
+	if ae.Code == "" && ae.Message == "" {
+		fillFromBody(ae, &st.secret, len(ae.Body) >= headSize)
+	}
+	st.redact(ae)
+	return ae
 }
 
 func (st *call) malformed(resp *http.Response, head *headBuffer, err error) error {
@@ -331,19 +177,31 @@ func (st *call) malformed(resp *http.Response, head *headBuffer, err error) erro
 
 // checkContentType rejects 2xx bodies that declare themselves as HTML or
 // XML (a proxy's error page, say). Other types are decoded: many servers
-// label JSON as text/plain.
+// label JSON as text/plain. A type that does not parse is decoded too.
 func checkContentType(ct string) error {
-	if ct == "" {
-		return nil
+	if ct == "" || !rejectedType(ct) {
+		return nil // the common case, without parsing the parameters
 	}
 	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil {
+	if err != nil || !rejectedType(mt) {
 		return nil
 	}
-	if mt == "text/html" || mt == "application/xhtml+xml" || mt == "application/xml" || mt == "text/xml" {
-		return fmt.Errorf("unexpected content type %q", mt)
+	return fmt.Errorf("unexpected content type %q", mt)
+}
+
+// rejectedType reports whether the media type of ct, its part before any
+// parameters, is HTML or XML.
+func rejectedType(ct string) bool {
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
 	}
-	return nil
+	ct = strings.TrimSpace(ct)
+	for _, t := range [...]string{"text/html", "application/xhtml+xml", "application/xml", "text/xml"} {
+		if strings.EqualFold(ct, t) {
+			return true
+		}
+	}
+	return false
 }
 
 // bodyBufferSize is the read buffer in front of a success body.
@@ -352,20 +210,48 @@ func checkContentType(ct string) error {
 // of the connection.
 const bodyBufferSize = 32 << 10
 
-var bodyReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, bodyBufferSize) }}
-
-func getBodyReader(r io.Reader) *bufio.Reader {
-	br, ok := bodyReaders.Get().(*bufio.Reader)
-	if !ok {
-		br = bufio.NewReaderSize(nil, bodyBufferSize)
-	}
-	br.Reset(r)
-	return br
+// bodyState is what decoding a success body takes: the read buffer in
+// front of it, which reads through a recorder of its failure and a copy of
+// its start into head. Decoding takes one from the pool and gives it back.
+type bodyState struct {
+	br   *bufio.Reader
+	rec  readRecorder
+	tee  teeReader
+	head headBuffer
 }
 
-func putBodyReader(br *bufio.Reader) {
-	br.Reset(nil) // drop the body
-	bodyReaders.Put(br)
+var bodyStates = sync.Pool{New: func() any { return &bodyState{br: bufio.NewReaderSize(nil, bodyBufferSize)} }}
+
+// getBodyState returns a bodyState that reads body.
+func getBodyState(body io.Reader) *bodyState {
+	bs, ok := bodyStates.Get().(*bodyState)
+	if !ok {
+		bs = &bodyState{br: bufio.NewReaderSize(nil, bodyBufferSize)}
+	}
+	bs.rec = readRecorder{r: body}
+	bs.tee = teeReader{r: &bs.rec, w: &bs.head}
+	bs.br.Reset(&bs.tee)
+	return bs
+}
+
+// putBodyState drops the body and gives bs back to the pool.
+func putBodyState(bs *bodyState) {
+	bs.br.Reset(nil)
+	bs.rec, bs.tee = readRecorder{}, teeReader{}
+	bs.head.b = bs.head.b[:0]
+	bodyStates.Put(bs)
+}
+
+// teeReader is io.TeeReader into a headBuffer.
+type teeReader struct {
+	r io.Reader
+	w *headBuffer
+}
+
+func (t *teeReader) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	_, _ = t.w.Write(p[:n])
+	return n, err
 }
 
 // headBuffer keeps the first headSize bytes written to it.

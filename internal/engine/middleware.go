@@ -57,18 +57,21 @@ type attemptInfo struct {
 
 type attemptInfoKey struct{}
 
-// withAttemptInfo returns ctx carrying the call's API, route and current
-// attempt number.
-func (st *call) withAttemptInfo(ctx context.Context) context.Context {
-	return context.WithValue(ctx, attemptInfoKey{}, attemptInfo{api: st.api, route: st.route, attempt: st.attempts})
+// attemptInfo returns the info of the call's current attempt.
+func (st *call) attemptInfo() attemptInfo {
+	return attemptInfo{api: st.api, route: st.route, attempt: st.attempts}
 }
 
+// infoFrom returns the info of the attempt whose request carries ctx (see
+// [attempt.Value]).
 func infoFrom(ctx context.Context) (attemptInfo, bool) {
 	if ctx == nil {
 		return attemptInfo{}, false
 	}
-	info, ok := ctx.Value(attemptInfoKey{}).(attemptInfo)
-	return info, ok
+	if info, ok := ctx.Value(attemptInfoKey{}).(*attemptInfo); ok {
+		return *info, true
+	}
+	return attemptInfo{}, false
 }
 
 // AttemptFromContext returns the 1-based number of the attempt whose

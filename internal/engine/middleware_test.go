@@ -86,7 +86,7 @@ func TestAuthTransportRunsMiddlewareBeforeCredential(t *testing.T) {
 	c := New(cfg)
 	rec := &tpRecorder{}
 	st := &call{c: c, api: Zoom, method: http.MethodGet, route: routeOf(http.MethodGet, "/videosdk/sessions/{sessionId}/users"), attempts: 2}
-	tr := &authTransport{base: rec, st: st}
+	tr := tpTransport{base: rec, st: st}
 	req, _ := http.NewRequest(http.MethodGet, "https://api.example.com/v2/videosdk/sessions/abc/users", nil)
 	resp, err := tr.RoundTrip(req)
 	require.NoError(t, err)

@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"errors"
-	"net/http"
 	"net/url"
 	"sync"
 	"time"
@@ -127,34 +126,18 @@ func (st *call) exchange(ctx context.Context, u *url.URL, out any) (*Response, e
 	return r, err
 }
 
-// checkRetryObserved is checkRetry, telling the observer about the wait
-// before a retry.
-func (st *call) checkRetryObserved(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	retry, cerr := st.checkRetry(ctx, resp, err)
-	if retry {
-		st.observeRetryWait(ctx, resp, err, st.nextWait)
-	}
-	return retry, cerr
-}
-
-// observeRetryWait tells the observer that the call waits d before it
-// retries the attempt that got resp or err.
-func (st *call) observeRetryWait(ctx context.Context, resp *http.Response, err error, d time.Duration) {
-	o := st.c.cfg.Observer
-	if o == nil {
+// observeRetryWait tells the observer that the call waits d, for reason,
+// before it retries the attempt that ended with o.
+func (st *call) observeRetryWait(ctx context.Context, o outcome, reason WaitReason, d time.Duration) {
+	obs := st.c.cfg.Observer
+	if obs == nil {
 		return
 	}
-	info := WaitInfo{API: st.api, Route: st.route, Reason: WaitBackoff, Duration: d, Attempt: st.attempts}
-	if resp != nil {
-		info.StatusCode = resp.StatusCode
-		if st.last != nil && st.last.RetryAfter > 0 && st.last.RetryAfter == d {
-			info.Reason = WaitRetryAfter
-		}
+	info := WaitInfo{API: st.api, Route: st.route, Reason: reason, Duration: d, Attempt: st.attempts, StatusCode: o.status}
+	if o.err != nil {
+		info.Err = st.fail(ctx, o.err)
 	}
-	if err != nil {
-		info.Err = st.transportError(ctx, err)
-	}
-	o.Wait(ctx, info)
+	obs.Wait(ctx, info)
 }
 
 // limiterWait waits for l's next turn, telling the observer about a wait
@@ -211,13 +194,6 @@ func fetchObserved[P, T any](ctx context.Context, at Cursor, fetch PageFetch[P, 
 	pub, page, err := fetch(context.WithValue(ctx, pageProbeKey{}, p), at)
 	p.finish(PageResult{Items: len(page.Items), ByToken: page.end.style == styleCursor, Err: err})
 	return pub, page, err
-}
-
-// sleepObserved tells the observer that the call waits d before it
-// retries an attempt that failed with err, and waits (see sleepCtx).
-func (st *call) sleepObserved(ctx context.Context, err error, d time.Duration) bool {
-	st.observeRetryWait(ctx, nil, err, d)
-	return sleepCtx(ctx, d)
 }
 
 // WalkInfo describes a walk that ended.

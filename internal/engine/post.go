@@ -1,13 +1,9 @@
 package engine
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
-
-	"github.com/hashicorp/go-retryablehttp"
 )
 
 // Retry says whether a request that is not a GET may be retried. A GET is
@@ -43,16 +39,6 @@ func (c *Client) Post(ctx context.Context, api API, route Route, path string, q 
 	st := &call{c: c, api: api, method: http.MethodPost, path: u.EscapedPath(), route: routeOf(http.MethodPost, route), body: body, retry: retry}
 	st.secret.addQuery(u)
 	return st.exchange(ctx, u, out)
-}
-
-// setBody gives the attempt the call's JSON body, re-readable for every
-// retry.
-func (st *call) setBody(req *retryablehttp.Request) error {
-	if st.body == nil {
-		return nil
-	}
-	req.Header.Set("Content-Type", "application/json")
-	return req.SetBody(retryablehttp.ReaderFunc(func() (io.Reader, error) { return bytes.NewReader(st.body), nil }))
 }
 
 // mayRetry reports whether the retry policy may repeat the call: every GET,

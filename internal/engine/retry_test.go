@@ -72,8 +72,9 @@ func rtCall(api API, maxRetries int, lo, hi time.Duration) *call {
 	return &call{c: c, api: api, method: http.MethodGet, path: "/p"}
 }
 
-// rtAnswer runs one status answer through checkRetry, as retryablehttp
-// does after an attempt, and returns its verdict and the wait.
+// rtAnswer runs one status answer through the retry policy as a call does
+// after an attempt, the answer's body read into its last failure, and
+// returns the verdict and the wait.
 func rtAnswer(t *testing.T, st *call, attempt, status int, header http.Header, body string) (bool, time.Duration) {
 	t.Helper()
 	st.attempts = attempt
@@ -84,12 +85,11 @@ func rtAnswer(t *testing.T, st *call, attempt, status int, header http.Header, b
 	if body != "" {
 		resp.Body = rtBody(body)
 	}
-	retry, err := st.checkRetry(context.Background(), resp, nil)
-	require.NoError(t, err)
+	wait, _, retry := st.decide(outcome{status: status, failed: st.readAPIError(resp)})
 	if !retry {
 		return false, 0
 	}
-	return true, st.backoff(0, 0, attempt-1, resp)
+	return true, wait
 }
 
 func TestRetryPolicyStatuses(t *testing.T) {
@@ -136,8 +136,7 @@ func TestRetryPolicyConnectionErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			st := rtCall(Zoom, 3, time.Millisecond, 4*time.Millisecond)
 			st.attempts = 1
-			retry, err := st.checkRetry(context.Background(), nil, tt.err)
-			require.NoError(t, err)
+			_, _, retry := st.decide(outcome{err: tt.err})
 			assert.Equal(t, tt.want, retry)
 		})
 	}
@@ -148,7 +147,7 @@ func TestRetryPolicyStopsOnContextError(t *testing.T) {
 	cancel()
 	st := rtCall(Zoom, 3, time.Millisecond, time.Millisecond)
 	st.attempts = 1
-	retry, err := st.checkRetry(ctx, &http.Response{StatusCode: 503, Header: http.Header{}, Body: http.NoBody}, nil)
+	retry, err := st.afterAttempt(ctx, &http.Response{StatusCode: 503, Header: http.Header{}, Body: http.NoBody}, nil)
 	assert.False(t, retry)
 	assert.ErrorIs(t, err, context.Canceled)
 }

@@ -21,6 +21,18 @@ func (r *tpRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	return &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, Body: http.NoBody, Request: req}, nil
 }
 
+// tpTransport is the authTransport of st's client, given requests that do
+// not carry their call: it adds st to each request's context, as the
+// call's request does.
+type tpTransport struct {
+	base http.RoundTripper
+	st   *call
+}
+
+func (t tpTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	return (&authTransport{base: t.base}).RoundTrip(req.WithContext(withCall(req.Context(), t.st)))
+}
+
 // tpSend runs one request to target through the authTransport of api,
 // whose base URL is base, and returns the header that reached the wire.
 func tpSend(t *testing.T, api API, base, target string, reqHeader http.Header) http.Header {
@@ -31,7 +43,7 @@ func tpSend(t *testing.T, api API, base, target string, reqHeader http.Header) h
 	cfg.APIs[api] = APIConfig{BaseURL: bu, Credential: StaticKey("sk-origin-secret")}
 	c := New(cfg)
 	rec := &tpRecorder{}
-	tr := &authTransport{base: rec, st: &call{c: c, api: api}}
+	tr := tpTransport{base: rec, st: &call{c: c, api: api}}
 	req, err := http.NewRequest(http.MethodGet, target, nil)
 	require.NoError(t, err)
 	for k, v := range reqHeader {
@@ -117,7 +129,7 @@ func TestLimiterWaitIsCancellable(t *testing.T) {
 	cfg.APIs[Zoom] = APIConfig{BaseURL: bu, Limiter: rate.NewLimiter(rate.Every(time.Hour), 1)}
 	c := New(cfg)
 	rec := &tpRecorder{}
-	tr := &authTransport{base: rec, st: &call{c: c, api: Zoom}}
+	tr := tpTransport{base: rec, st: &call{c: c, api: Zoom}}
 
 	req, _ := http.NewRequest(http.MethodGet, "https://api.example.com/x", nil)
 	resp, err := tr.RoundTrip(req) // takes the only token
@@ -144,7 +156,7 @@ func TestLimiterDeadlineIsAContextError(t *testing.T) {
 	cfg.APIs[Zoom] = APIConfig{BaseURL: bu, Limiter: rate.NewLimiter(rate.Every(time.Hour), 1)}
 	c := New(cfg)
 	st := &call{c: c, api: Zoom}
-	tr := &authTransport{base: &tpRecorder{}, st: st}
+	tr := tpTransport{base: &tpRecorder{}, st: st}
 
 	req, _ := http.NewRequest(http.MethodGet, "https://api.example.com/x", nil)
 	resp, err := tr.RoundTrip(req)
@@ -160,7 +172,7 @@ func TestLimiterDeadlineIsAContextError(t *testing.T) {
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 
 	st.attempts = 1
-	retry, _ := st.checkRetry(ctx, nil, &url.Error{Op: "Get", URL: "https://api.example.com/x", Err: err})
+	_, _, retry := st.decide(outcome{err: &url.Error{Op: "Get", URL: "https://api.example.com/x", Err: err}})
 	assert.False(t, retry, "waiting again cannot help")
 }
 
@@ -172,12 +184,17 @@ func TestCredentialErrorIsNotRetried(t *testing.T) {
 	})}
 	c := New(cfg)
 	st := &call{c: c, api: Arthur}
-	tr := &authTransport{base: &tpRecorder{}, st: st}
+	tr := tpTransport{base: &tpRecorder{}, st: st}
 	req, _ := http.NewRequest(http.MethodGet, "https://api.example.com/x", nil)
 	_, err := tr.RoundTrip(req)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "vault sealed")
 	st.attempts = 1
-	retry, _ := st.checkRetry(context.Background(), nil, &url.Error{Op: "Get", URL: "https://api.example.com/x", Err: err})
+	_, _, retry := st.decide(outcome{err: &url.Error{Op: "Get", URL: "https://api.example.com/x", Err: err}})
 	assert.False(t, retry)
 }
+
+// roundTripFunc is an http.RoundTripper made of a function.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
