@@ -208,10 +208,16 @@ func (p *pacer) pause(wait time.Duration, now time.Time) {
 // answer's Retry-After, else one second. A daily limit's counters
 // (X-RateLimit-Type: Daily-limit) are not spread over the day.
 func (p *pacer) spread(h http.Header, now time.Time) {
-	limit, err1 := strconv.Atoi(strings.TrimSpace(h.Get("X-RateLimit-Limit")))
-	remaining, err2 := strconv.Atoi(strings.TrimSpace(h.Get("X-RateLimit-Remaining")))
+	// The keys are in canonical form, so that Get does not allocate a
+	// canonical copy on every answer, and most answers carry neither.
+	limitText, remainingText := h.Get("X-Ratelimit-Limit"), h.Get("X-Ratelimit-Remaining")
+	if limitText == "" || remainingText == "" {
+		return
+	}
+	limit, err1 := strconv.Atoi(strings.TrimSpace(limitText))
+	remaining, err2 := strconv.Atoi(strings.TrimSpace(remainingText))
 	if err1 != nil || err2 != nil || limit <= 0 || remaining < 0 ||
-		strings.EqualFold(strings.TrimSpace(h.Get("X-RateLimit-Type")), "Daily-limit") {
+		strings.EqualFold(strings.TrimSpace(h.Get("X-Ratelimit-Type")), "Daily-limit") {
 		return
 	}
 	if remaining*spreadBelow >= limit {
