@@ -63,9 +63,9 @@ func WithVideoSDKCredentials(apiKey, apiSecret string) Option {
 		case apiSecret == "":
 			return invalid(name, "API secret is empty")
 		case len(apiKey) < engine.MinCredentialLen:
-			return invalid(s.optionName(name), "the API key is %d bytes long; at least %d (MinCredentialLength) are required", len(apiKey), engine.MinCredentialLen)
+			return invalid(s.optionName(name), "the API key is %s long; at least %d (MinCredentialLength) are required", engine.ByteCount(len(apiKey)), engine.MinCredentialLen)
 		case len(apiSecret) < engine.MinCredentialLen:
-			return invalid(s.optionName(name), "the API secret is %d bytes long; at least %d (MinCredentialLength) are required", len(apiSecret), engine.MinCredentialLen)
+			return invalid(s.optionName(name), "the API secret is %s long; at least %d (MinCredentialLength) are required", engine.ByteCount(len(apiSecret)), engine.MinCredentialLen)
 		}
 		s.target.cred[Zoom] = credential{videoSDKKey: apiKey, videoSDKSecret: apiSecret}
 		return nil

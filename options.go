@@ -221,8 +221,8 @@ func stripURLError(err error) error {
 func WithAPIKey(key string) Option {
 	return fixed("WithAPIKey", func(s *settings) error {
 		if len(key) < engine.MinCredentialLen {
-			return invalid(s.optionName("WithAPIKey"), "the key is %d bytes long; at least %d (MinCredentialLength) are required, so that it can be redacted from error texts and logs",
-				len(key), engine.MinCredentialLen)
+			return invalid(s.optionName("WithAPIKey"), "the key is %s long; at least %d (MinCredentialLength) are required, so that it can be redacted from error texts and logs",
+				engine.ByteCount(len(key)), engine.MinCredentialLen)
 		}
 		s.setCredential(engine.StaticKey(key))
 		return nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 )
 
@@ -68,7 +69,7 @@ func checkCredential(tok string) error {
 	case tok == "":
 		return fmt.Errorf("%w: the credential is empty", ErrInvalidCredential)
 	case len(tok) < MinCredentialLen:
-		return fmt.Errorf("%w: the credential is %d bytes long, shorter than the minimum of %d", ErrInvalidCredential, len(tok), MinCredentialLen)
+		return fmt.Errorf("%w: the credential is %s long, shorter than the minimum of %d", ErrInvalidCredential, ByteCount(len(tok)), MinCredentialLen)
 	}
 	return nil
 }
@@ -90,4 +91,12 @@ func (e *credentialError) Unwrap() error { return e.err }
 func isCredentialError(err error) bool {
 	var ce *credentialError
 	return errors.As(err, &ce)
+}
+
+// ByteCount says n bytes in words: "1 byte", "7 bytes".
+func ByteCount(n int) string {
+	if n == 1 {
+		return "1 byte"
+	}
+	return strconv.Itoa(n) + " bytes"
 }

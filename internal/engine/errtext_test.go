@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -59,4 +60,15 @@ func TestWrapHasOnePrefix(t *testing.T) {
 	assert.ErrorIs(t, err, ErrPageTokenExpired)
 	var ae *APIError
 	assert.ErrorAs(t, err, &ae)
+}
+
+func TestByteCountSaysOneByte(t *testing.T) {
+	for n, want := range map[int]string{0: "0 bytes", 1: "1 byte", 2: "2 bytes", 7: "7 bytes"} {
+		if got := ByteCount(n); got != want {
+			t.Errorf("ByteCount(%d) = %q, want %q", n, got, want)
+		}
+	}
+	if err := checkCredential("k"); err == nil || !strings.Contains(err.Error(), "the credential is 1 byte long") {
+		t.Errorf("checkCredential(\"k\") = %v, want it to say 1 byte", err)
+	}
 }
