@@ -107,7 +107,7 @@ func isDailyLimit(e *APIError) bool {
 	if e == nil || e.StatusCode != http.StatusTooManyRequests {
 		return false
 	}
-	if strings.EqualFold(strings.TrimSpace(e.Header.Get("X-RateLimit-Type")), "Daily-limit") {
+	if strings.EqualFold(strings.TrimSpace(e.Header.Get("X-Ratelimit-Type")), "Daily-limit") {
 		return true
 	}
 	return strings.Contains(strings.ToLower(e.Message), "daily")
