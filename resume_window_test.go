@@ -52,10 +52,9 @@ func (h *windowPageHook) see(from, token string) {
 	if h.firsts == nil {
 		h.firsts = map[string]int{}
 	}
-	if len(h.froms) == 0 || h.froms[len(h.froms)-1] != from {
-		if _, seen := h.firsts[from]; !seen {
-			h.froms = append(h.froms, from)
-		}
+	if _, seen := h.firsts[from]; !seen {
+		h.froms = append(h.froms, from)
+		h.firsts[from] = 0
 	}
 	if token == "" {
 		h.firsts[from]++
