@@ -127,9 +127,11 @@ func (e *ResumeError) Unwrap() []error {
 // and for ListSessionsIter From to at.Window when it is not zero; it must
 // not pass over at.Skip itself. A Zoom page token that expired ([errors.Is]
 // [ErrPageTokenExpired]) restarts the walk from the first page, passing
-// over the rows already yielded by count: this is only right when the
-// listing did not change since, as for the users of an ended session; a
-// walk of ListSessionsIter whose token expired is not restarted.
+// over the rows already yielded by count; a ListSessionsIter walk
+// restarts from the first page of the window that failed, passing over
+// the rows of that window already yielded ([Position.WindowOffset]). A
+// count is only right when the listing did not change since, as for the
+// users of an ended session.
 //
 // Resume yields every row, or ends with exactly one error after every row
 // before it: a *[ResumeError] that says where to resume (see
@@ -176,7 +178,11 @@ func (r *resumer[T]) run(ctx context.Context, at Position) error {
 		next, ok := at.After(failed)
 		retry := ok && IsRetryable(failed)
 		if ok && errors.Is(failed, ErrPageTokenExpired) {
-			next, retry = next.restart()
+			again, can := next.restart()
+			if can {
+				next = again // else the error says where the walk stopped
+			}
+			retry = can
 		}
 		if r.budget.Attempts < 0 {
 			retry = false // resumes never

@@ -323,6 +323,7 @@ func TestResumePassesAnErrorWithoutAPositionThrough(t *testing.T) {
 
 func TestPositionAfter(t *testing.T) {
 	window := &sessions.WindowError{From: "2026-10-01", To: "2026-10-31", Err: errors.New("503")}
+	oct := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
 	for _, tt := range []struct {
 		name  string
 		start sessionkit.Position
@@ -337,6 +338,15 @@ func TestPositionAfter(t *testing.T) {
 		{"a cursor", sessionkit.Position{}, &sessionkit.PageError{PageToken: "t", Yielded: 9}, sessionkit.Position{PageToken: "t", Offset: 9}, true},
 		{"a window", sessionkit.Position{}, &sessionkit.PageError{PageToken: "t", Yielded: 9, Err: window},
 			sessionkit.Position{PageToken: "t", Offset: 9, Window: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)}, true},
+		{"a later window: its rows move to WindowOffset too", sessionkit.Position{},
+			&sessionkit.PageError{PageToken: "t", Yielded: 9, Err: &sessions.WindowError{From: "2026-10-01", Yielded: 4}},
+			sessionkit.Position{PageToken: "t", Offset: 9, Window: oct, WindowOffset: 4}, true},
+		{"again in the window it began in", sessionkit.Position{Window: oct, PageToken: "s", Offset: 9, WindowOffset: 4},
+			&sessionkit.PageError{PageToken: "t", Yielded: 3, Err: &sessions.WindowError{From: "2026-10-01", Yielded: 3}},
+			sessionkit.Position{PageToken: "t", Offset: 12, Window: oct, WindowOffset: 7}, true},
+		{"in a later window than it began in", sessionkit.Position{Window: oct.AddDate(0, -1, 0), Offset: 5, WindowOffset: 5},
+			&sessionkit.PageError{PageToken: "t", Yielded: 6, Err: &sessions.WindowError{From: "2026-10-01", Yielded: 2}},
+			sessionkit.Position{PageToken: "t", Offset: 11, Window: oct, WindowOffset: 2}, true},
 		{"a resume error", sessionkit.Position{Page: 9}, &sessionkit.ResumeError{Position: sessionkit.Position{Page: 2}}, sessionkit.Position{Page: 2}, true},
 		{"a fan-out error", sessionkit.Position{}, &sessionkit.FanOutError{Index: 2, Err: &sessionkit.PageError{Page: 3}}, sessionkit.Position{}, false},
 		{"a fan-out error around a resume error", sessionkit.Position{}, &sessionkit.FanOutError{Index: 2, Err: &sessionkit.ResumeError{Position: sessionkit.Position{Page: 3}}}, sessionkit.Position{}, false},
@@ -356,6 +366,7 @@ func TestPositionJSON(t *testing.T) {
 		{Page: 4, Offset: 300},
 		{PageToken: "tok", Skip: 2, Offset: 60},
 		{Window: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), PageToken: "tok", Offset: 12},
+		{Window: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), PageToken: "tok", Offset: 12, WindowOffset: 4},
 	} {
 		b, err := json.Marshal(p)
 		require.NoError(t, err)
@@ -365,6 +376,8 @@ func TestPositionJSON(t *testing.T) {
 	}
 	b, _ := json.Marshal(sessionkit.Position{Page: 4, Offset: 300})
 	assert.JSONEq(t, `{"page": 4, "offset": 300}`, string(b))
+	b, _ = json.Marshal(sessionkit.Position{Window: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), PageToken: "tok", Offset: 12, WindowOffset: 4})
+	assert.JSONEq(t, `{"window": "2026-10-01T00:00:00Z", "page_token": "tok", "offset": 12, "window_offset": 4}`, string(b))
 }
 
 func TestResumeWaitsARetryAfterWithinTheBudgetOnly(t *testing.T) {

@@ -215,8 +215,8 @@ var listSessionsEndpoint = engine.Endpoint[ListSessionsOptions, *wireListSession
 		return engine.CursorPage(p.Sessions, p.NextPageToken)
 	},
 	Split: monthWindows,
-	PartErr: func(w ListSessionsOptions, err error) error {
-		return &WindowError{From: w.From.Format(dateLayout), To: w.To.Format(dateLayout), Err: err}
+	PartErr: func(w ListSessionsOptions, yielded int, err error) error {
+		return &WindowError{From: w.From.Format(dateLayout), To: w.To.Format(dateLayout), Yielded: yielded, Err: err}
 	},
 }
 
@@ -239,7 +239,9 @@ func (s *Service) ListSessions(ctx context.Context, opts ListSessionsOptions) (*
 //
 // A failure is a *[sessionkit.PageError] that wraps a *[WindowError]: to
 // resume, set From to the window's first day and NextPageToken to the
-// PageError's PageToken, and range again.
+// PageError's PageToken, and range again. When that token has expired,
+// restart the window from its first page (From alone) and pass over the
+// window's Yielded sessions; [sessionkit.Resume] does both.
 func (s *Service) ListSessionsIter(ctx context.Context, opts ListSessionsOptions) iter.Seq2[VideoSession, error] {
 	return listSessionsEndpoint.Items(ctx, s.engine(), opts)
 }
@@ -256,11 +258,16 @@ func (s *Service) ListSessionsPages(ctx context.Context, opts ListSessionsOption
 }
 
 // WindowError says which date window of a ListSessionsIter walk failed.
-// It is wrapped by the walk's *sessionkit.PageError and wraps the cause.
+// It is wrapped by the walk's *[sessionkit.PageError] and wraps the cause.
 type WindowError struct {
 	// From and To are the window's first and last day, as sent
 	// (yyyy-mm-dd).
 	From, To string
+	// Yielded counts the sessions of this window yielded before the page
+	// that failed (the PageError's Yielded counts those of every window):
+	// a walk that restarts the window from its first page passes over
+	// them.
+	Yielded int
 	// Err is the cause.
 	Err error
 }

@@ -408,6 +408,30 @@ func TestListSessionsIter(t *testing.T) {
 		assert.Equal(t, []string{"d", "e", "f"}, sessionIDs(rest))
 	})
 
+	t.Run("a failure counts the sessions of its window apart", func(t *testing.T) {
+		for _, tt := range []struct {
+			fail           string
+			yielded, inWin int
+		}{
+			{"2026-06-01..2026-06-30 j1", 2, 2},
+			{"2026-07-01..2026-07-31 k1", 4, 1},
+			{"2026-08-01..2026-08-15 ", 6, 0},
+		} {
+			p := pages()
+			p["2026-07-01..2026-07-31 "] = sessionsPage("k1", "x")
+			p[tt.fail] = testutil.JSON(500, `{"code": 500, "message": "boom"}`)
+			rec := testutil.NewRecorder(t, byWindow(p))
+			_, errs := collect(newClient(t, rec).Sessions.ListSessionsIter(ctx, opts))
+			require.Len(t, errs, 1, tt.fail)
+			var pe *sessionkit.PageError
+			require.ErrorAs(t, errs[0], &pe, tt.fail)
+			assert.Equal(t, tt.yielded, pe.Yielded, "%s: the sessions of every window before", tt.fail)
+			var we *sessions.WindowError
+			require.ErrorAs(t, errs[0], &we, tt.fail)
+			assert.Equal(t, tt.inWin, we.Yielded, "%s: the sessions of the failed window before", tt.fail)
+		}
+	})
+
 	t.Run("a token that comes back is a loop", func(t *testing.T) {
 		p := pages()
 		p["2026-06-01..2026-06-30 j1"] = sessionsPage("j1", "c")

@@ -75,8 +75,11 @@ type Endpoint[A, W, P, T any] struct {
 	// for an [Observer].
 	Split func(a A) iter.Seq[A]
 	// PartErr, when set, wraps the cause of a part's failure inside the
-	// walk's *PageError (Zoom's *WindowError).
-	PartErr func(part A, err error) error
+	// walk's *PageError (Zoom's *WindowError). yielded counts the items
+	// of that part yielded before its failed page (the PageError's
+	// Yielded counts those of every part), so that a walk can restart
+	// the part from its first page and pass over them.
+	PartErr func(part A, yielded int, err error) error
 }
 
 // Get validates the arguments and fetches what they name: one page at
@@ -181,10 +184,11 @@ func (e *Endpoint[A, W, P, T]) walk(ctx context.Context, c *Client, a A, path st
 	yielded := 0
 	for part := range e.Split(a) {
 		more := true
+		before := yielded
 		walkPages(ctx, c.Prefetch(), e.start(part), e.pageFetch(c, part, path), func(pub P, items []T, err error) (int, bool) {
 			if err != nil {
 				more = false
-				return emit(pub, nil, e.partFailed(part, err, yielded))
+				return emit(pub, nil, e.partFailed(part, err, yielded, yielded-before))
 			}
 			var n int
 			n, more = emit(pub, items, nil)
@@ -198,15 +202,16 @@ func (e *Endpoint[A, W, P, T]) walk(ctx context.Context, c *Client, a A, path st
 }
 
 // partFailed turns the error a part's walk ended with into the whole
-// walk's: at the part's failed page, after the items of every part.
-func (e *Endpoint[A, W, P, T]) partFailed(part A, err error, yielded int) error {
+// walk's: at the part's failed page, after the items of every part
+// (yielded), inPart of them the part's own.
+func (e *Endpoint[A, W, P, T]) partFailed(part A, err error, yielded, inPart int) error {
 	pe := &PageError{Yielded: yielded, Err: err}
 	var inner *PageError
 	if errors.As(err, &inner) {
 		pe.Page, pe.PageToken, pe.Err = inner.Page, inner.PageToken, inner.Err
 	}
 	if e.PartErr != nil {
-		pe.Err = e.PartErr(part, pe.Err)
+		pe.Err = e.PartErr(part, inPart, pe.Err)
 	}
 	return pe
 }

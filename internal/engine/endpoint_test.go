@@ -250,10 +250,12 @@ func TestEndpointErrSeesThePageCursor(t *testing.T) {
 	assert.Equal(t, []engine.Cursor{{Page: 2}}, seen)
 }
 
-// partError names the part that failed.
+// partError names the part that failed and counts its items yielded
+// before the failed page.
 type partError struct {
-	part string
-	err  error
+	part    string
+	yielded int
+	err     error
 }
 
 func (e *partError) Error() string { return "part " + e.part + ": " + e.err.Error() }
@@ -278,7 +280,9 @@ func splitEndpoint() *engine.Endpoint[shelfArgs, *shelfPage, *shelfPage, string]
 			}
 		}
 	}
-	e.PartErr = func(part shelfArgs, err error) error { return &partError{part: part.part, err: err} }
+	e.PartErr = func(part shelfArgs, yielded int, err error) error {
+		return &partError{part: part.part, yielded: yielded, err: err}
+	}
 	return e
 }
 
@@ -354,9 +358,11 @@ func testWalkParts(t *testing.T, prefetch int) {
 		name, fail string
 		token      string
 		yielded    int
+		inPart     int
 	}{
-		{"a later part's first page fails", "y/", "", 3},
-		{"a later part's token page fails", "z/t2", "t2", 6},
+		{"the first part's token page fails", "x/t1", "t1", 2, 2},
+		{"a later part's first page fails", "y/", "", 3, 0},
+		{"a later part's token page fails", "z/t2", "t2", 6, 2},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := testutil.NewRecorder(t, splitPages(tt.fail))
@@ -373,6 +379,7 @@ func testWalkParts(t *testing.T, prefetch int) {
 				var part *partError
 				require.ErrorAs(t, errs[0], &part, name)
 				assert.Equal(t, tt.fail[:1], part.part, name)
+				assert.Equal(t, tt.inPart, part.yielded, "%s: the items of the failed part before", name)
 				var inner *engine.PageError
 				assert.False(t, errors.As(part.err, &inner), "%s: one PageError, outermost", name)
 			}
