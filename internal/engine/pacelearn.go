@@ -49,7 +49,34 @@ type learning struct {
 	resumed    time.Time               // when the last pause ended
 	lim        *rate.Limiter           // the learned limit; nil: none
 	ramping    bool                    // lim is a guess, raised by each accepted answer
+	window     windowCap               // the learned window limit; zero: none
 	forgetAt   time.Time
+}
+
+// windowCap is a limit of n attempts starting in any window, the way a
+// server that counts requests per window (a sliding log, or a counter
+// reset each second) limits them; starts rings the latest attempts' start
+// times.
+type windowCap struct {
+	n      int
+	window time.Duration
+	starts [acceptedRing]time.Time
+	ns     int // starts recorded, over all time
+}
+
+// delay returns how long an attempt whose turn comes after d must wait
+// for the window to hold it, and records its start.
+func (w *windowCap) delay(now time.Time, d time.Duration) time.Duration {
+	if w.n <= 0 {
+		return d
+	}
+	start := now.Add(d)
+	if w.ns >= w.n {
+		start = later(start, w.starts[(w.ns-w.n)%acceptedRing].Add(w.window))
+	}
+	w.starts[w.ns%acceptedRing] = start
+	w.ns++
+	return start.Sub(now)
 }
 
 const (
@@ -74,6 +101,10 @@ const (
 	// maxForgetWindow bounds the window forgetWindows counts, so that a
 	// long Retry-After cannot overflow the time a limit is forgotten at.
 	maxForgetWindow = time.Hour
+	// windowSlack: a learned window is longer than the server's by this
+	// share of it, so that requests that take longer on the way than
+	// those a window later still fall outside it.
+	windowSlack = 20
 	// minWindowShare: a rate is measured over at least this share of the
 	// Retry-After window.
 	minWindowShare = 10
@@ -98,18 +129,20 @@ func (l *learning) accepted(now time.Time) {
 // how long the attempt waits for it.
 func (l *learning) turn(now time.Time) time.Duration {
 	l.countBurst(now)
-	if l.lim == nil {
+	if l.lim == nil && l.window.n == 0 {
 		return 0
 	}
 	if !now.Before(l.forgetAt) {
 		*l = learning{times: l.times, n: l.n}
 		return 0
 	}
-	r := l.lim.ReserveN(now, 1)
-	if !r.OK() {
-		return 0
+	var d time.Duration
+	if l.lim != nil {
+		if r := l.lim.ReserveN(now, 1); r.OK() {
+			d = r.DelayFrom(now)
+		}
 	}
-	return r.DelayFrom(now)
+	return l.window.delay(now, d)
 }
 
 // recent returns the i-th newest accepted answer's time (i from 1).
@@ -156,7 +189,13 @@ func (l *learning) refused(now time.Time, wait time.Duration, limited bool) {
 	n := l.since(now.Add(-wait))
 	if l.first.IsZero() {
 		l.first, l.firstWait = now, wait
-		if !limited && n > 0 {
+		switch {
+		case limited && n > 0 && now.Sub(l.recent(n)) >= wait/2:
+			// The client's limiter kept to its rate, and the server
+			// still refused after n answers spread over the window: it
+			// counts requests per window.
+			l.setWindow(now, wait, n)
+		case !limited && n > 0:
 			l.set(now, wait, float64(n)/wait.Seconds(), 1, true)
 		}
 		return
@@ -166,7 +205,15 @@ func (l *learning) refused(now time.Time, wait time.Duration, limited bool) {
 		return // refused again before the first pause ended
 	}
 	r, excess := l.measure(now, wait)
+	m := l.since(l.resumed)
 	switch {
+	case l.window.n > 0 && n > 0:
+		l.setWindow(now, wait, min(n, l.window.n-1)) // the window in force let too many through
+	case m > 0 && m <= l.burst && float64(m) >= float64(l.burst)*burstMargin:
+		// After a full pause the server refused at the count it refused
+		// at before: it counts requests per window, however fast they
+		// come.
+		l.setWindow(now, wait, n)
 	case excess >= confidentExcess || limited && r > 0:
 		// With a client limiter the bound, even over a short window, is
 		// below the limiter's rate; raising it would only give way to the
@@ -212,5 +259,16 @@ func (l *learning) set(now time.Time, wait time.Duration, perSecond float64, bur
 	l.lim = rate.NewLimiter(rate.Limit(perSecond), burst)
 	l.lim.AllowN(now, burst)
 	l.ramping = ramping
+	l.window.n = 0
+	l.forgetAt = now.Add(forgetWindows * min(wait, maxForgetWindow))
+}
+
+// setWindow makes the learned limit, in place of a rate, n requests in a
+// window a windowSlack longer than wait (the server's window, which it
+// counts by the requests' arrivals).
+func (l *learning) setWindow(now time.Time, wait time.Duration, n int) {
+	l.lim, l.ramping = nil, false
+	l.window.n = min(max(1, n), acceptedRing)
+	l.window.window = wait + wait/windowSlack
 	l.forgetAt = now.Add(forgetWindows * min(wait, maxForgetWindow))
 }

@@ -30,6 +30,34 @@ func (b *bucketServer) take(now time.Time) bool {
 	return true
 }
 
+// windowServer allows at most n requests in any rolling window (a
+// sliding log) or, when fixed, in each window counted from the epoch, on a
+// fake clock.
+type windowServer struct {
+	n      int
+	window time.Duration
+	fixed  bool
+	times  []time.Time // the allowed requests, oldest first
+}
+
+func (w *windowServer) take(now time.Time) bool {
+	start := now.Add(-w.window)
+	if w.fixed {
+		start = now.Truncate(w.window).Add(-1)
+	}
+	for len(w.times) > 0 && !w.times[0].After(start) {
+		w.times = w.times[1:]
+	}
+	if len(w.times) >= w.n {
+		return false
+	}
+	w.times = append(w.times, now)
+	return true
+}
+
+// limitServer is a server's rate limit on a fake clock.
+type limitServer interface{ take(now time.Time) bool }
+
 var (
 	paceOK      = &http.Response{StatusCode: http.StatusOK, Header: http.Header{}}
 	paceRefused = &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{}}
@@ -39,7 +67,7 @@ var (
 // rtt), with a client limiter lim if not nil, to a server limited by srv
 // that answers a refused request 429 with Retry-After: 1, until the server
 // accepted n. It returns the refusals and the time the walk took.
-func paceWalk(p *pacer, clk *paceClock, srv *bucketServer, lim *rate.Limiter, n int, rtt time.Duration) (refused int, took time.Duration) {
+func paceWalk(p *pacer, clk *paceClock, srv limitServer, lim *rate.Limiter, n int, rtt time.Duration) (refused int, took time.Duration) {
 	start := clk.Now()
 	for accepted := 0; accepted < n; {
 		if lim != nil {
@@ -197,4 +225,45 @@ func TestLearningIgnoresWindowsOverAPause(t *testing.T) {
 	// Twenty answers in a second, ten beyond the burst, bound the rate
 	// only at 10/s: the bucket stopped filling during the pause.
 	assert.Nil(t, p.learn.lim, "nothing measured since the pause")
+}
+
+func TestLearningFindsAWindowLimit(t *testing.T) {
+	tests := []struct {
+		name       string
+		fixed      bool
+		limiter    bool
+		maxRefused int
+		maxTook    time.Duration
+	}{
+		// 200 requests, 50 per rolling second: 3 s at best (50 at once,
+		// then 50 each second). Without a client limiter the first
+		// refusal teaches a guess that rises; the second shows the same
+		// count after a full pause: a window of 50, no faster rate.
+		{"sliding log", false, false, 2, 5 * time.Second},
+		// A client limiter of 50/s with bursts of 10 lets 60 through in a
+		// second: the server refuses it once, after 50 spread over most of
+		// the second, which shows the window.
+		{"sliding log, client limiter", false, true, 1, 5 * time.Second},
+		{"fixed window", true, false, 2, 5 * time.Second},
+		{"fixed window, client limiter", true, true, 1, 5 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clk := &paceClock{t: rtNow.Truncate(time.Second).Add(50 * time.Millisecond)}
+			p := newPacer(clk.Now, tt.limiter)
+			var lim *rate.Limiter
+			if tt.limiter {
+				lim = rate.NewLimiter(50, 10)
+				lim.AllowN(clk.Now(), 1) // as the client's starts
+			}
+			srv := &windowServer{n: 50, window: time.Second, fixed: tt.fixed}
+			refused, took := paceWalk(p, clk, srv, lim, 200, time.Millisecond)
+			assert.LessOrEqual(t, refused, tt.maxRefused)
+			assert.Less(t, took, tt.maxTook)
+
+			refused, took = paceWalk(p, clk, srv, lim, 200, time.Millisecond)
+			assert.Zero(t, refused, "once the window is known, no more refusals")
+			assert.Less(t, took, 5*time.Second, "close to 50 a second")
+		})
+	}
 }
