@@ -267,3 +267,69 @@ func TestLearningFindsAWindowLimit(t *testing.T) {
 		})
 	}
 }
+
+// learnWindow makes p, of a client with a limiter, learn a window of 50
+// requests a second: 50 answers spread over 0.9 s, then a refusal. It
+// returns when the pause has ended.
+func learnWindow(t *testing.T, p *pacer, clk *paceClock) {
+	t.Helper()
+	for range 50 {
+		p.observe(paceOK, nil, time.Minute)
+		clk.Advance(18 * time.Millisecond)
+	}
+	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+	clk.Advance(time.Second)
+}
+
+func TestLearnedWindowSpacesStartsAWindowApart(t *testing.T) {
+	clk := &paceClock{t: rtNow}
+	p := newPacer(clk.Now, true)
+	learnWindow(t, p, clk)
+	assert.Nil(t, p.learn.lim, "a window, not a rate")
+	for i := range 50 {
+		d, err := p.turn(&turnState{})
+		require.NoError(t, err)
+		require.Zero(t, d, "start %d: the window's 50 go at once", i)
+	}
+	d, err := p.turn(&turnState{})
+	require.NoError(t, err)
+	assert.Equal(t, time.Second+time.Second/windowSlack, d,
+		"the 51st a little over a window after the first, so that a late arrival of the first still falls outside the server's")
+}
+
+func TestLearnedWindowNarrowsWhenRefusedAgain(t *testing.T) {
+	clk := &paceClock{t: rtNow}
+	p := newPacer(clk.Now, true)
+	learnWindow(t, p, clk)
+	require.Equal(t, 50, p.learn.window.n)
+	for range 50 {
+		p.observe(paceOK, nil, time.Minute)
+		clk.Advance(18 * time.Millisecond)
+	}
+	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+	assert.Equal(t, 49, p.learn.window.n, "50 a window was one too many")
+}
+
+func TestLearningTakesABurstForABucketNotAWindow(t *testing.T) {
+	clk := &paceClock{t: rtNow}
+	p := newPacer(clk.Now, true)
+	for range 10 { // a client limiter's burst, refused after it
+		p.observe(paceOK, nil, time.Minute)
+	}
+	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+	assert.Zero(t, p.learn.window.n, "answers that came at once show a burst, not a window")
+}
+
+func TestLearnedWindowIsForgotten(t *testing.T) {
+	clk := &paceClock{t: rtNow}
+	p := newPacer(clk.Now, true)
+	learnWindow(t, p, clk)
+	require.NotZero(t, p.learn.window.n)
+	clk.Advance(forgetWindows * time.Second)
+	for range 60 {
+		d, err := p.turn(&turnState{})
+		require.NoError(t, err)
+		require.Zero(t, d, "a minute later the server's limit is found anew")
+	}
+	assert.Zero(t, p.learn.window.n)
+}
