@@ -75,8 +75,17 @@ type pacer struct {
 	spreadUntil time.Time
 	limited     bool // the client has its own limiter: no rate is guessed (see learning)
 	daily       *DailyLimitError
-	learn       learning // the server's limit as its refusals showed it
+	learn       learning      // the server's limit as its refusals showed it
+	inFlight    int           // attempts past the gate, until done
+	probeUntil  time.Time     // until then, at most probeInFlight attempts in flight
+	freed       chan struct{} // closed when an attempt is done, if one waits
 }
+
+// probeInFlight is how many attempts may be in flight in the first
+// Retry-After window after a pause: the window in which the server's
+// limit is tested again, so that a refusal in it costs one request, not
+// every prefetched one.
+const probeInFlight = 1
 
 // newPacer returns the pacer of one API; limited reports whether the
 // client has its own limiter (WithRateLimit) for the API.
@@ -110,31 +119,72 @@ func (p *pacer) dailyLocked(now time.Time) *DailyLimitError {
 }
 
 // wait returns when an attempt may start: after any pause, at its turn
-// while spacing. It reports whether it waited out a pause. It returns the
-// daily limit in force, or the context's error, at once. Each pause is
-// waited once, by the timer: a clock that stands still (Config.Now in
-// tests) cannot hold an attempt for ever.
+// while spacing or probing. It reports whether it waited out a pause. It
+// returns the daily limit in force, or the context's error, at once. On
+// success the attempt is in flight until it calls done. Each pause, and
+// each probe, is waited once, by the timer: a clock that stands still
+// (Config.Now in tests) cannot hold an attempt for ever.
 func (p *pacer) wait(ctx context.Context) (paused bool, err error) {
 	var t turnState
 	for {
 		d, err := p.turn(&t)
-		if err != nil || d <= 0 {
-			return !t.pausedUntil.IsZero(), err
+		if err == nil && t.freed != nil {
+			err = waitFreed(ctx, t.freed, d)
+			t.freed, t.probed = nil, true
+			if err == nil {
+				continue
+			}
 		}
-		if err := p.sleep(ctx, d); err != nil {
-			return !t.pausedUntil.IsZero(), err
+		if err == nil && d > 0 {
+			err = p.sleep(ctx, d)
+			if err == nil {
+				continue
+			}
 		}
+		if err != nil && t.inFlight {
+			p.done()
+		}
+		return !t.pausedUntil.IsZero(), err
+	}
+}
+
+// waitFreed waits until freed is closed, d has passed or ctx ends.
+func waitFreed(ctx context.Context, freed <-chan struct{}, d time.Duration) error {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-freed:
+	case <-timer.C:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return nil
+}
+
+// done ends an attempt that wait let go.
+func (p *pacer) done() {
+	p.mu.Lock()
+	p.inFlight--
+	freed := p.freed
+	p.freed = nil
+	p.mu.Unlock()
+	if freed != nil {
+		close(freed)
 	}
 }
 
 // turnState is what one attempt has waited so far.
 type turnState struct {
-	pausedUntil time.Time // the latest pause it waited out
-	reserved    bool      // it took its turn while spacing
+	pausedUntil time.Time     // the latest pause it waited out
+	reserved    bool          // it took its turn while spacing
+	inFlight    bool          // it counts in the pacer's inFlight
+	probed      bool          // it waited for a probe's answer once
+	freed       chan struct{} // set by turn: wait until it is closed
 }
 
 // turn returns how long the attempt must wait (0: go now), or the daily
-// limit in force.
+// limit in force. When the attempt waits for another's answer (probing
+// after a pause), it sets t.freed, and the duration is the probe's end.
 func (p *pacer) turn(t *turnState) (time.Duration, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -153,9 +203,20 @@ func (p *pacer) turn(t *turnState) (time.Duration, error) {
 	if t.reserved {
 		return 0, nil
 	}
+	if !t.inFlight && !t.probed && now.Before(p.probeUntil) && p.inFlight >= probeInFlight {
+		if p.freed == nil {
+			p.freed = make(chan struct{})
+		}
+		t.freed = p.freed
+		return p.probeUntil.Sub(now), nil
+	}
 	// Take the turn now, so that waiting attempts start one after the
 	// other rather than together.
 	t.reserved = true
+	if !t.inFlight {
+		t.inFlight = true
+		p.inFlight++
+	}
 	var d time.Duration
 	if p.interval > 0 {
 		at := later(p.next, now)
@@ -198,6 +259,7 @@ func (p *pacer) pause(wait time.Duration, now time.Time) {
 	}
 	until := now.Add(wait)
 	p.until = later(p.until, until)
+	p.probeUntil = later(p.probeUntil, until.Add(wait))
 	p.next = later(p.next, until)
 }
 

@@ -234,6 +234,7 @@ func TestPauseLearnsTheAcceptedRate(t *testing.T) {
 	for i := range 3 {
 		d, _ := p.turn(&turnState{})
 		assert.Equal(t, time.Duration(i)*50*time.Millisecond, d, "then one start per learned spacing")
+		p.done()
 	}
 }
 

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"math"
 	"net/http"
 	"testing"
@@ -83,6 +84,7 @@ func paceWalk(p *pacer, clk *paceClock, srv limitServer, lim *rate.Limiter, n in
 		}
 		ok := srv.take(clk.Now())
 		clk.Advance(rtt)
+		p.done()
 		if ok {
 			accepted++
 			p.observe(paceOK, nil, time.Minute)
@@ -289,7 +291,8 @@ func TestLearnedWindowSpacesStartsAWindowApart(t *testing.T) {
 	for i := range 50 {
 		d, err := p.turn(&turnState{})
 		require.NoError(t, err)
-		require.Zero(t, d, "start %d: the window's 50 go at once", i)
+		require.Zero(t, d, "start %d: the window's 50 go as soon as they are answered", i)
+		p.done()
 	}
 	d, err := p.turn(&turnState{})
 	require.NoError(t, err)
@@ -330,6 +333,59 @@ func TestLearnedWindowIsForgotten(t *testing.T) {
 		d, err := p.turn(&turnState{})
 		require.NoError(t, err)
 		require.Zero(t, d, "a minute later the server's limit is found anew")
+		p.done()
 	}
 	assert.Zero(t, p.learn.window.n)
+}
+
+func TestProbeAfterAPauseHasOneRequestInFlight(t *testing.T) {
+	clk := &paceClock{t: rtNow}
+	p := newPacer(clk.Now, false)
+	for range 10 {
+		p.observe(paceOK, nil, time.Minute)
+	}
+	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+	clk.Advance(time.Second) // the pause is over; the probe's window begins
+
+	var first turnState
+	d, err := p.turn(&first)
+	require.NoError(t, err)
+	require.Zero(t, d)
+	var second turnState
+	d, err = p.turn(&second)
+	require.NoError(t, err)
+	require.NotNil(t, second.freed, "the second waits for the first's answer")
+	assert.Equal(t, time.Second, d, "at most until the probe's window ends")
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	released := make(chan error, 1)
+	go func() { _, err := p.wait(ctx); released <- err }()
+	p.done() // the first is answered
+	require.NoError(t, <-released, "an answer lets the next request go")
+	p.done()
+
+	clk.Advance(time.Second) // the probe's window is over
+	for range probeInFlight + 3 {
+		var st turnState
+		_, err := p.turn(&st)
+		require.NoError(t, err)
+		assert.Nil(t, st.freed, "no limit on requests in flight but after a pause")
+	}
+}
+
+func TestProbeWaitEndsWithTheContext(t *testing.T) {
+	clk := &paceClock{t: rtNow}
+	p := newPacer(clk.Now, false)
+	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+	clk.Advance(time.Second)
+	_, err := p.wait(context.Background()) // in flight, never answered
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = p.wait(ctx)
+	require.ErrorIs(t, err, context.Canceled)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	assert.Equal(t, 1, p.inFlight, "a wait that ended holds no place in flight")
 }
