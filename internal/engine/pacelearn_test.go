@@ -377,15 +377,27 @@ func TestProbeAfterAPauseHasOneRequestInFlight(t *testing.T) {
 func TestProbeWaitEndsWithTheContext(t *testing.T) {
 	clk := &paceClock{t: rtNow}
 	p := newPacer(clk.Now, false)
+	for range 10 {
+		p.observe(paceOK, nil, time.Minute)
+	}
 	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
 	clk.Advance(time.Second)
-	_, err := p.wait(context.Background()) // in flight, never answered
-	require.NoError(t, err)
+	inFlight := func() int {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		return p.inFlight
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err = p.wait(ctx)
+
+	_, err := p.wait(context.Background())
+	require.NoError(t, err)
+	_, err = p.wait(ctx) // waits for the first's answer
 	require.ErrorIs(t, err, context.Canceled)
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	assert.Equal(t, 1, p.inFlight, "a wait that ended holds no place in flight")
+	assert.Equal(t, 1, inFlight(), "a wait that ended holds no place in flight")
+
+	p.done()
+	_, err = p.wait(ctx) // its turn of the guessed 10/s is 100 ms away
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Zero(t, inFlight(), "a wait that ended gives its place in flight back")
 }
