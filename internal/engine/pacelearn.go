@@ -212,8 +212,9 @@ func (l *learning) refused(now time.Time, wait time.Duration, limited bool) {
 	case m > 0 && m <= l.burst && float64(m) >= float64(l.burst)*burstMargin:
 		// After a full pause the server refused at the count it refused
 		// at before: it counts requests per window, however fast they
-		// come.
-		l.setWindow(now, wait, n)
+		// come. The first count also has the answers that came back
+		// after its refusal; this one may yet miss one.
+		l.setWindow(now, wait, max(n, l.burst))
 	case excess >= confidentExcess || limited && r > 0:
 		// With a client limiter the bound, even over a short window, is
 		// below the limiter's rate; raising it would only give way to the

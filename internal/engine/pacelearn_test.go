@@ -401,3 +401,24 @@ func TestProbeWaitEndsWithTheContext(t *testing.T) {
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Zero(t, inFlight(), "a wait that ended gives its place in flight back")
 }
+
+func TestLearnedWindowCountsAnswersThatCameBackLate(t *testing.T) {
+	clk := &paceClock{t: rtNow}
+	p := newPacer(clk.Now, false)
+	refuse := func() { p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute) }
+	for range 49 {
+		p.observe(paceOK, nil, time.Minute)
+	}
+	refuse()
+	p.observe(paceOK, nil, time.Minute) // the 50th, answered after the refusal
+	clk.Advance(time.Second)
+	_, err := p.turn(&turnState{})
+	require.NoError(t, err)
+	p.done()
+	for range 49 { // the same again after the pause, the 50th still on its way
+		clk.Advance(5 * time.Millisecond)
+		p.observe(paceOK, nil, time.Minute)
+	}
+	refuse()
+	assert.Equal(t, 50, p.learn.window.n, "a window of 50, as the first pause counted")
+}
