@@ -123,9 +123,12 @@ func (p *pacer) dailyLocked(now time.Time) *DailyLimitError {
 // returns the daily limit in force, or the context's error, at once. On
 // success the attempt is in flight until it calls done. Each pause, and
 // each probe, is waited once, by the timer: a clock that stands still
-// (Config.Now in tests) cannot hold an attempt for ever.
-func (p *pacer) wait(ctx context.Context) (paused bool, err error) {
-	var t turnState
+// (Config.Now in tests) cannot hold an attempt for ever. With retake, the
+// caller takes a new turn of its own limiter after a pause, and then
+// waits again: an attempt that waited out a pause returns at once,
+// holding no turn.
+func (p *pacer) wait(ctx context.Context, retake bool) (paused bool, err error) {
+	t := turnState{retake: retake}
 	for {
 		d, err := p.turn(&t)
 		if err == nil && t.freed != nil {
@@ -179,6 +182,7 @@ type turnState struct {
 	reserved    bool          // it took its turn while spacing
 	inFlight    bool          // it counts in the pacer's inFlight
 	probed      bool          // it waited for a probe's answer once
+	retake      bool          // after a pause it takes no turn (see wait)
 	freed       chan struct{} // set by turn: wait until it is closed
 }
 
@@ -196,6 +200,9 @@ func (p *pacer) turn(t *turnState) (time.Duration, error) {
 		// A turn taken before the pause is spent: take a new one after.
 		t.pausedUntil, t.reserved = p.until, false
 		return p.until.Sub(now), nil
+	}
+	if t.retake && !t.pausedUntil.IsZero() {
+		return 0, nil
 	}
 	if !now.Before(p.spreadUntil) {
 		p.interval = 0

@@ -170,6 +170,9 @@ func (l *learning) countBurst(now time.Time) {
 		}
 	}
 	l.burstKnown = true
+	if l.window.n > 0 { // learned at the refusal, before the late answers
+		l.window.n = min(max(l.window.n, l.burst), acceptedRing)
+	}
 }
 
 // since returns how many answers were accepted after t.

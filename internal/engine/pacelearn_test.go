@@ -272,7 +272,7 @@ func TestLearningFindsAWindowLimit(t *testing.T) {
 
 // learnWindow makes p, of a client with a limiter, learn a window of 50
 // requests a second: 50 answers spread over 0.9 s, then a refusal. It
-// returns when the pause has ended.
+// returns when the pause has ended and the first attempt after it went.
 func learnWindow(t *testing.T, p *pacer, clk *paceClock) {
 	t.Helper()
 	for range 50 {
@@ -281,6 +281,9 @@ func learnWindow(t *testing.T, p *pacer, clk *paceClock) {
 	}
 	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
 	clk.Advance(time.Second)
+	_, err := p.turn(&turnState{}) // the first attempt after the pause
+	require.NoError(t, err)
+	p.done()
 }
 
 func TestLearnedWindowSpacesStartsAWindowApart(t *testing.T) {
@@ -288,10 +291,10 @@ func TestLearnedWindowSpacesStartsAWindowApart(t *testing.T) {
 	p := newPacer(clk.Now, true)
 	learnWindow(t, p, clk)
 	assert.Nil(t, p.learn.lim, "a window, not a rate")
-	for i := range 50 {
+	for i := range 49 {
 		d, err := p.turn(&turnState{})
 		require.NoError(t, err)
-		require.Zero(t, d, "start %d: the window's 50 go as soon as they are answered", i)
+		require.Zero(t, d, "start %d: the window's 50 go as soon as they are answered", i+2)
 		p.done()
 	}
 	d, err := p.turn(&turnState{})
@@ -360,7 +363,7 @@ func TestProbeAfterAPauseHasOneRequestInFlight(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	released := make(chan error, 1)
-	go func() { _, err := p.wait(ctx); released <- err }()
+	go func() { _, err := p.wait(ctx, false); released <- err }()
 	p.done() // the first is answered
 	require.NoError(t, <-released, "an answer lets the next request go")
 	p.done()
@@ -390,14 +393,14 @@ func TestProbeWaitEndsWithTheContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 
-	_, err := p.wait(context.Background())
+	_, err := p.wait(context.Background(), false)
 	require.NoError(t, err)
-	_, err = p.wait(ctx) // waits for the first's answer
+	_, err = p.wait(ctx, false) // waits for the first's answer
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Equal(t, 1, inFlight(), "a wait that ended holds no place in flight")
 
 	p.done()
-	_, err = p.wait(ctx) // its turn of the guessed 10/s is 100 ms away
+	_, err = p.wait(ctx, false) // its turn of the guessed 10/s is 100 ms away
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Zero(t, inFlight(), "a wait that ended gives its place in flight back")
 }
@@ -421,4 +424,42 @@ func TestLearnedWindowCountsAnswersThatCameBackLate(t *testing.T) {
 	}
 	refuse()
 	assert.Equal(t, 50, p.learn.window.n, "a window of 50, as the first pause counted")
+}
+
+func TestLearnedWindowOfAClientLimiterCountsLateAnswers(t *testing.T) {
+	clk := &paceClock{t: rtNow}
+	p := newPacer(clk.Now, true)
+	for range 49 {
+		p.observe(paceOK, nil, time.Minute)
+		clk.Advance(18 * time.Millisecond)
+	}
+	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+	p.observe(paceOK, nil, time.Minute) // the 50th, answered after the refusal
+	require.Equal(t, 49, p.learn.window.n)
+	clk.Advance(time.Second)
+	_, err := p.turn(&turnState{})
+	require.NoError(t, err)
+	assert.Equal(t, 50, p.learn.window.n, "counted again when the pause ended")
+}
+
+func TestPauseWithAClientLimiterTakesNoTurnBeforeTheLimiters(t *testing.T) {
+	clk := &paceClock{t: rtNow}
+	p := newPacer(clk.Now, true)
+	p.sleep = func(_ context.Context, d time.Duration) error { clk.Advance(d); return nil }
+	learnWindow(t, p, clk)
+	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+	starts := p.learn.window.ns
+
+	paused, err := p.wait(context.Background(), true)
+	require.NoError(t, err)
+	assert.True(t, paused)
+	assert.Equal(t, starts, p.learn.window.ns, "no start counted in the window: the attempt takes its turns anew")
+	p.mu.Lock()
+	assert.Zero(t, p.inFlight, "nor a place in flight")
+	p.mu.Unlock()
+
+	paused, err = p.wait(context.Background(), true) // after the client limiter's new turn
+	require.NoError(t, err)
+	assert.False(t, paused)
+	assert.Equal(t, starts+1, p.learn.window.ns)
 }

@@ -25,14 +25,13 @@ func (st *call) waitTurn(ctx context.Context) error {
 				return &rateWaitError{api: st.api, err: err}
 			}
 		}
-		paused, err := st.pacer().wait(ctx)
+		paused, err := st.pacer().wait(ctx, lim != nil)
 		if err != nil {
 			return asPaceError(err)
 		}
 		if !paused || lim == nil {
 			return nil
 		}
-		st.pacer().done() // it takes its turns anew
 	}
 }
 
