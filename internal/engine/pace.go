@@ -65,8 +65,9 @@ const spreadWindow = time.Second
 // (wait) runs before each attempt, after the client's own rate limiter and
 // before the attempt timeout starts; only the caller's context ends it.
 type pacer struct {
-	now   func() time.Time
-	sleep func(ctx context.Context, d time.Duration) error // tests replace it
+	now       func() time.Time
+	sleep     func(ctx context.Context, d time.Duration) error                                // tests replace it
+	waitFreed func(ctx context.Context, freed <-chan struct{}, d time.Duration) (bool, error) // and it
 
 	mu          sync.Mutex
 	until       time.Time     // no attempt starts before this
@@ -90,7 +91,7 @@ const probeInFlight = 1
 // newPacer returns the pacer of one API; limited reports whether the
 // client has its own limiter (WithRateLimit) for the API.
 func newPacer(now func() time.Time, limited bool) *pacer {
-	return &pacer{now: now, sleep: pauseSleep, limited: limited}
+	return &pacer{now: now, sleep: pauseSleep, waitFreed: waitFreed, limited: limited}
 }
 
 // pauseSleep waits d, or returns the context's error as soon as ctx ends.
@@ -132,8 +133,8 @@ func (p *pacer) wait(ctx context.Context, retake bool) (paused bool, err error) 
 	for {
 		d, err := p.turn(&t)
 		if err == nil && t.freed != nil {
-			err = waitFreed(ctx, t.freed, d)
-			t.freed, t.probed = nil, true
+			t.probed, err = p.waitFreed(ctx, t.freed, d)
+			t.freed = nil
 			if err == nil {
 				continue
 			}
@@ -151,17 +152,19 @@ func (p *pacer) wait(ctx context.Context, retake bool) (paused bool, err error) 
 	}
 }
 
-// waitFreed waits until freed is closed, d has passed or ctx ends.
-func waitFreed(ctx context.Context, freed <-chan struct{}, d time.Duration) error {
+// waitFreed waits until freed is closed, d has passed (it reports
+// whether it did) or ctx ends.
+func waitFreed(ctx context.Context, freed <-chan struct{}, d time.Duration) (timedOut bool, err error) {
 	timer := time.NewTimer(d)
 	defer timer.Stop()
 	select {
 	case <-freed:
+		return false, nil
 	case <-timer.C:
+		return true, nil
 	case <-ctx.Done():
-		return ctx.Err()
+		return false, ctx.Err()
 	}
-	return nil
 }
 
 // done ends an attempt that wait let go.
@@ -181,7 +184,7 @@ type turnState struct {
 	pausedUntil time.Time     // the latest pause it waited out
 	reserved    bool          // it took its turn while spacing
 	inFlight    bool          // it counts in the pacer's inFlight
-	probed      bool          // it waited for a probe's answer once
+	probed      bool          // it waited a probe's whole window once
 	retake      bool          // after a pause it takes no turn (see wait)
 	freed       chan struct{} // set by turn: wait until it is closed
 }

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"math"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -83,8 +84,11 @@ const (
 	// acceptedRing is how many accepted answers the pacer remembers to
 	// learn the server's rate from.
 	acceptedRing = 512
-	// rampUp is how much each accepted answer raises a guessed rate.
-	rampUp = 1.05
+	// rampUp is how much each accepted answer raises a guessed rate at
+	// least; see rampStep for rampDoublings and maxRampStep.
+	rampUp        = 1.05
+	rampDoublings = 4
+	maxRampStep   = 1.5
 	// maxGuessedRate is where raising a guess stops: above it, nothing is
 	// learned until the next refusal.
 	maxGuessedRate = 10000
@@ -112,17 +116,31 @@ const (
 
 // accepted records an answer the server accepted at now.
 func (l *learning) accepted(now time.Time) {
+	prev := l.times[(l.n+acceptedRing-1)%acceptedRing] // zero for the first
 	l.times[l.n%acceptedRing] = now
 	l.n++
 	if !l.ramping || l.lim == nil {
 		return
 	}
-	r := float64(l.lim.Limit()) * rampUp
+	r := float64(l.lim.Limit()) * l.rampStep(now.Sub(later(prev, l.resumed)))
 	if r > maxGuessedRate {
 		l.lim, l.ramping = nil, false
 		return
 	}
 	l.lim.SetLimitAt(now, rate.Limit(r))
+}
+
+// rampStep is how much an accepted answer, dt after the one before it
+// (or the pause's end), raises a guessed rate: rampUp, or more while the
+// answers come slowly, so that the rate doubles rampDoublings times a
+// Retry-After window at least (by at most maxRampStep an answer): a guess
+// far below the server's rate soon reaches it, and one near it rises as
+// before.
+func (l *learning) rampStep(dt time.Duration) float64 {
+	if dt <= 0 || l.firstWait <= 0 {
+		return rampUp
+	}
+	return max(rampUp, min(math.Exp2(rampDoublings*dt.Seconds()/l.firstWait.Seconds()), maxRampStep))
 }
 
 // turn takes an attempt's turn of the learned limit at now and returns

@@ -463,3 +463,60 @@ func TestPauseWithAClientLimiterTakesNoTurnBeforeTheLimiters(t *testing.T) {
 	assert.False(t, paused)
 	assert.Equal(t, starts+1, p.learn.window.ns)
 }
+
+func TestLearningRaisesASlowGuessByTime(t *testing.T) {
+	clk := &paceClock{t: rtNow}
+	p := newPacer(clk.Now, false)
+	for range 10 {
+		p.observe(paceOK, nil, time.Minute)
+	}
+	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+	require.InDelta(t, 10, float64(p.learn.lim.Limit()), 1e-9)
+	clk.Advance(time.Second) // the pause is not counted
+	p.observe(paceOK, nil, time.Minute)
+	assert.InDelta(t, 10*rampUp, float64(p.learn.lim.Limit()), 1e-9, "an answer at once raises the guess by rampUp")
+	clk.Advance(100 * time.Millisecond) // the guessed spacing
+	p.observe(paceOK, nil, time.Minute)
+	assert.InDelta(t, 10*rampUp*math.Exp2(0.4), float64(p.learn.lim.Limit()), 1e-6,
+		"answers a tenth of a window apart raise it by four doublings a window")
+	clk.Advance(time.Second)
+	p.observe(paceOK, nil, time.Minute)
+	assert.InDelta(t, 10*rampUp*math.Exp2(0.4)*maxRampStep, float64(p.learn.lim.Limit()), 1e-6, "by at most maxRampStep an answer")
+}
+
+func TestProbeAnswerLetsOneWaitingRequestGo(t *testing.T) {
+	clk := &paceClock{t: rtNow}
+	p := newPacer(clk.Now, false)
+	waiting := make(chan struct{}, 8)
+	p.waitFreed = func(ctx context.Context, freed <-chan struct{}, d time.Duration) (bool, error) {
+		waiting <- struct{}{}
+		return waitFreed(ctx, freed, d)
+	}
+	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+	clk.Advance(time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	next := func(what string) {
+		t.Helper()
+		select {
+		case <-waiting:
+		case <-ctx.Done():
+			t.Fatal(what)
+		}
+	}
+
+	_, err := p.wait(ctx, false) // the probe
+	require.NoError(t, err)
+	released := make(chan error, 2)
+	for range 2 {
+		go func() { _, err := p.wait(ctx, false); released <- err }()
+	}
+	next("the first waits for the probe's answer")
+	next("the second waits for the probe's answer")
+	p.done()
+	require.NoError(t, <-released, "the answer lets one go")
+	next("the other waits again, for that one's answer")
+	p.done()
+	require.NoError(t, <-released)
+	p.done()
+}
