@@ -9,19 +9,31 @@ import (
 
 // learning is what a [pacer] learns of an API's limit from its refusals,
 // modelling the server as a token bucket (a burst B, refilled at a rate
-// R), the way vendors limit rates. Only the first refusal of a pause
-// teaches anything: the others are requests sent before it.
+// R), the way vendors limit rates, or as a window holding N requests (a
+// sliding log over any rolling window, or a counter reset at each
+// window's start), the other way they do. Only the first refusal of a
+// pause teaches anything: the others are requests sent before it.
 //
 //   - The first refusal shows the burst: B is the number of answers
 //     accepted within its Retry-After window before it (counted when the
 //     pause ends, so that answers still on their way are counted too).
 //     Without a client limiter (WithRateLimit) the rate is guessed as one
 //     burst per window, the vendors' usual rule ("50 requests per
-//     second"), and raised by rampUp with each accepted answer, so that a
-//     guess that is too low (a burst smaller than a window's worth) rises
-//     until the server refuses again. With a limiter nothing is guessed:
-//     the limiter is trusted.
-//   - A later refusal measures the rate: a bucket holds at most B tokens,
+//     second"), and raised with each accepted answer (see rampStep), so
+//     that a guess that is too low (a burst smaller than a window's worth)
+//     rises until the server refuses again. With a limiter nothing is
+//     guessed: the limiter is trusted, unless the answers it let through
+//     before the refusal spread over half the window or more: then the
+//     server counts requests per window, and the pacer learns a window of
+//     that many.
+//   - A later refusal, after a full pause, at the count the first one
+//     showed (between burstMargin·B and B answers since the pause) shows
+//     a window: however fast the requests came, the server let as many
+//     through as before. The pacer then lets at most that many start in
+//     any window a windowSlack longer than the Retry-After (the server
+//     counts arrivals, which a slow request delays), and narrows it by one
+//     if the server refuses within it again.
+//   - Any other later refusal measures the rate: a bucket holds at most B tokens,
 //     so the k answers accepted since any earlier answer, Δ before the
 //     refusal, number at most B + R·Δ, and R is at least (k − B)/Δ; the
 //     largest such bound is R itself, up to one request over Δ, when the
