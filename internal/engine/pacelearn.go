@@ -240,8 +240,11 @@ func (l *learning) refused(now time.Time, wait time.Duration, limited bool) {
 	r, excess := l.measure(now, wait)
 	m := l.since(l.resumed)
 	switch {
-	case l.window.n > 0 && n > 0:
-		l.setWindow(now, wait, min(n, l.window.n-1)) // the window in force let too many through
+	case l.window.n > 0:
+		// The window in force let too many through: narrow it to what
+		// the server took, by half at most (a refusal after a few
+		// requests may have another cause, an overloaded server).
+		l.setWindow(now, wait, min(l.window.n-1, max(n, l.window.n/2)))
 	case m > 0 && m <= l.burst && float64(m) >= float64(l.burst)*burstMargin:
 		// After a full pause the server refused at the count it refused
 		// at before: it counts requests per window, however fast they

@@ -314,6 +314,16 @@ func TestLearnedWindowNarrowsWhenRefusedAgain(t *testing.T) {
 	}
 	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
 	assert.Equal(t, 49, p.learn.window.n, "50 a window was one too many")
+
+	clk.Advance(time.Second)
+	for range 2 {
+		_, err := p.turn(&turnState{})
+		require.NoError(t, err)
+		p.done()
+		p.observe(paceOK, nil, time.Minute)
+	}
+	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+	assert.Equal(t, 24, p.learn.window.n, "refused after two: halved, not two a window")
 }
 
 func TestLearningTakesABurstForABucketNotAWindow(t *testing.T) {
