@@ -31,8 +31,8 @@ import (
 //     a window: however fast the requests came, the server let as many
 //     through as before. The pacer then lets at most that many start in
 //     any window a windowSlack longer than the Retry-After (the server
-//     counts arrivals, which a slow request delays), and narrows it by one
-//     if the server refuses within it again.
+//     counts arrivals, which a slow request delays), and narrows it if the
+//     server refuses within it again.
 //   - Any other later refusal measures the rate: a bucket holds at most B tokens,
 //     so the k answers accepted since any earlier answer, Δ before the
 //     refusal, number at most B + R·Δ, and R is at least (k − B)/Δ; the
@@ -62,6 +62,7 @@ type learning struct {
 	resumed    time.Time               // when the last pause ended
 	lim        *rate.Limiter           // the learned limit; nil: none
 	ramping    bool                    // lim is a guess, raised by each accepted answer
+	held       bool                    // lim held the latest attempt back: the rate, not the caller, paces them
 	window     windowCap               // the learned window limit; zero: none
 	forgetAt   time.Time
 }
@@ -134,7 +135,11 @@ func (l *learning) accepted(now time.Time) {
 	if !l.ramping || l.lim == nil {
 		return
 	}
-	r := float64(l.lim.Limit()) * l.rampStep(now.Sub(later(prev, l.resumed)))
+	step := rampUp
+	if l.held {
+		step = l.rampStep(now.Sub(later(prev, l.resumed)))
+	}
+	r := float64(l.lim.Limit()) * step
 	if r > maxGuessedRate {
 		l.lim, l.ramping = nil, false
 		return
@@ -143,11 +148,12 @@ func (l *learning) accepted(now time.Time) {
 }
 
 // rampStep is how much an accepted answer, dt after the one before it
-// (or the pause's end), raises a guessed rate: rampUp, or more while the
-// answers come slowly, so that the rate doubles rampDoublings times a
-// Retry-After window at least (by at most maxRampStep an answer): a guess
-// far below the server's rate soon reaches it, and one near it rises as
-// before.
+// (or the pause's end), raises a guessed rate that holds the attempts
+// back: rampUp, or more while the answers come slowly, so that the rate
+// doubles rampDoublings times a Retry-After window at least (by at most
+// maxRampStep an answer): a guess far below the server's rate soon
+// reaches it, and one near it rises as before. A guess that holds nothing
+// back (the caller sends slowly) rises by rampUp only: nothing tests it.
 func (l *learning) rampStep(dt time.Duration) float64 {
 	if dt <= 0 || l.firstWait <= 0 {
 		return rampUp
@@ -171,6 +177,7 @@ func (l *learning) turn(now time.Time) time.Duration {
 		if r := l.lim.ReserveN(now, 1); r.OK() {
 			d = r.DelayFrom(now)
 		}
+		l.held = d > 0
 	}
 	return l.window.delay(now, d)
 }

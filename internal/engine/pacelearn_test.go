@@ -481,17 +481,38 @@ func TestLearningRaisesASlowGuessByTime(t *testing.T) {
 		p.observe(paceOK, nil, time.Minute)
 	}
 	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
-	require.InDelta(t, 10, float64(p.learn.lim.Limit()), 1e-9)
+	limit := func() float64 { return float64(p.learn.lim.Limit()) }
+	require.InDelta(t, 10, limit(), 1e-9)
 	clk.Advance(time.Second) // the pause is not counted
+	// send takes an attempt's turn, waits it, and has it accepted at
+	// once; it returns how much the answer raised the guess, and how
+	// long after the one before it came.
+	send := func() (step float64, dt time.Duration) {
+		before, start := limit(), clk.Now()
+		d, err := p.turn(&turnState{})
+		require.NoError(t, err)
+		clk.Advance(d)
+		p.done()
+		p.observe(paceOK, nil, time.Minute)
+		return limit() / before, clk.Now().Sub(start)
+	}
+
+	step, _ := send() // the bucket refilled during the pause
+	assert.InDelta(t, rampUp, step, 1e-9, "an attempt the guess did not hold back raises it by rampUp")
+	step, dt := send() // held back a tenth of a window
+	require.Greater(t, dt, 90*time.Millisecond)
+	assert.InDelta(t, math.Exp2(4*dt.Seconds()), step, 1e-6, "answers the guess spaces raise it by four doublings a window")
+
+	clk.Advance(time.Second) // the caller is slow: the next attempt is not held back
+	step, _ = send()
+	assert.InDelta(t, rampUp, step, 1e-9, "a guess that holds nothing back rises by rampUp only")
+
+	before := limit()
+	_, err := p.turn(&turnState{}) // held back
+	require.NoError(t, err)
+	clk.Advance(10 * time.Second)
 	p.observe(paceOK, nil, time.Minute)
-	assert.InDelta(t, 10*rampUp, float64(p.learn.lim.Limit()), 1e-9, "an answer at once raises the guess by rampUp")
-	clk.Advance(100 * time.Millisecond) // the guessed spacing
-	p.observe(paceOK, nil, time.Minute)
-	assert.InDelta(t, 10*rampUp*math.Exp2(0.4), float64(p.learn.lim.Limit()), 1e-6,
-		"answers a tenth of a window apart raise it by four doublings a window")
-	clk.Advance(time.Second)
-	p.observe(paceOK, nil, time.Minute)
-	assert.InDelta(t, 10*rampUp*math.Exp2(0.4)*maxRampStep, float64(p.learn.lim.Limit()), 1e-6, "by at most maxRampStep an answer")
+	assert.InDelta(t, maxRampStep, limit()/before, 1e-9, "by at most maxRampStep an answer")
 }
 
 func TestProbeAnswerLetsOneWaitingRequestGo(t *testing.T) {
