@@ -30,23 +30,23 @@ const (
 )
 
 // paceServer is a Ductape users endpoint of paceBenchPages one-user pages
-// behind the rate limit a vendor applies: a bucket of burst requests,
-// refilled at rate per second; a refused request is answered 429 with
-// "Retry-After: 1" and Ductape's error envelope, and does not use up the
-// bucket.
+// behind the rate limit a vendor applies, modelled by limit; a refused
+// request is answered 429 with "Retry-After: 1" and Ductape's error
+// envelope, and does not count against the limit.
 type paceServer struct {
-	rate, burst int
-
 	mu      sync.Mutex
-	tokens  float64
-	last    time.Time
+	limit   paceModel
 	refused atomic.Int64
 	served  atomic.Int64
 }
 
-func newPaceServer(tb testing.TB, rate, burst int) (*paceServer, string) {
+// paceModel is one way a vendor enforces "N requests per second": take
+// reports whether a request arriving at now is allowed, and counts it.
+type paceModel interface{ take(now time.Time) bool }
+
+func newPaceServer(tb testing.TB, limit paceModel) (*paceServer, string) {
 	tb.Helper()
-	s := &paceServer{rate: rate, burst: burst, tokens: float64(burst)}
+	s := &paceServer{limit: limit}
 	srv := httptest.NewServer(http.HandlerFunc(s.serve))
 	tb.Cleanup(srv.Close)
 	return s, srv.URL
@@ -55,15 +55,62 @@ func newPaceServer(tb testing.TB, rate, burst int) (*paceServer, string) {
 func (s *paceServer) take() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := time.Now()
-	if !s.last.IsZero() {
-		s.tokens = math.Min(float64(s.burst), s.tokens+now.Sub(s.last).Seconds()*float64(s.rate))
+	return s.limit.take(time.Now())
+}
+
+// tokenBucket holds at most burst tokens, refilled at rate per second.
+type tokenBucket struct {
+	rate, burst, tokens float64
+	last                time.Time
+}
+
+func newTokenBucket(rate, burst int) *tokenBucket {
+	return &tokenBucket{rate: float64(rate), burst: float64(burst), tokens: float64(burst)}
+}
+
+func (b *tokenBucket) take(now time.Time) bool {
+	if !b.last.IsZero() {
+		b.tokens = math.Min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
 	}
-	s.last = now
-	if s.tokens < 1 {
+	b.last = now
+	if b.tokens < 1 {
 		return false
 	}
-	s.tokens--
+	b.tokens--
+	return true
+}
+
+// fixedWindow allows n requests in each wall-clock second, counted from
+// the second's start (the client is not told when the window ends).
+type fixedWindow struct {
+	n, count int
+	window   time.Time
+}
+
+func (w *fixedWindow) take(now time.Time) bool {
+	if sec := now.Truncate(time.Second); !sec.Equal(w.window) {
+		w.window, w.count = sec, 0
+	}
+	if w.count >= w.n {
+		return false
+	}
+	w.count++
+	return true
+}
+
+// slidingLog allows at most len(log) requests in any rolling second: log
+// is a ring of the last allowed requests' times.
+type slidingLog struct {
+	log []time.Time
+	i   int
+}
+
+func (l *slidingLog) take(now time.Time) bool {
+	if oldest := l.log[l.i]; !oldest.IsZero() && now.Sub(oldest) < time.Second {
+		return false
+	}
+	l.log[l.i] = now
+	l.i = (l.i + 1) % len(l.log)
 	return true
 }
 
@@ -73,7 +120,7 @@ func (s *paceServer) serve(w http.ResponseWriter, r *http.Request) {
 		s.refused.Add(1)
 		w.Header().Set("Retry-After", "1")
 		w.WriteHeader(http.StatusTooManyRequests)
-		fmt.Fprintf(w, `{"status": false, "code": "RATE_LIMITED", "message": "Rate limit of %d requests per second exceeded."}`, s.rate)
+		fmt.Fprintf(w, `{"status": false, "code": "RATE_LIMITED", "message": "Rate limit of %d requests per second exceeded."}`, paceBenchRate)
 		return
 	}
 	s.served.Add(1)
@@ -83,24 +130,30 @@ func (s *paceServer) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // BenchmarkRateLimitedWalk walks paceBenchPages pages with WithPrefetch(8)
-// against a server allowing paceBenchRate requests per second (in bursts
-// of 10, or of a full second's 50), without a client-side limit and with
-// WithRateLimit matching the server's. It
-// reports the refused requests per walk and the walk's time over the
-// ideal (pages / rate).
+// against a server allowing paceBenchRate requests per second, enforced
+// as a token bucket (with bursts of 10, or of a full second's 50), a fixed
+// window per wall-clock second or a sliding log over any rolling second,
+// without a client-side limit and with WithRateLimit matching the
+// server's. It reports the refused requests per walk and the walk's time
+// over the ideal (pages / rate).
 func BenchmarkRateLimitedWalk(b *testing.B) {
 	if testing.Short() {
 		b.Skip("each walk takes at least 4 s")
 	}
+	limited := []sessionkit.Option{sessionkit.WithRateLimit(paceBenchRate, 10)}
 	cases := []struct {
-		name        string
-		serverBurst int
-		opts        []sessionkit.Option
+		name  string
+		model func() paceModel
+		opts  []sessionkit.Option
 	}{
-		{"server_burst_50/no_client_limit", 50, nil},
-		{"server_burst_50/WithRateLimit_50_10", 50, []sessionkit.Option{sessionkit.WithRateLimit(paceBenchRate, 10)}},
-		{"server_burst_10/no_client_limit", 10, nil},
-		{"server_burst_10/WithRateLimit_50_10", 10, []sessionkit.Option{sessionkit.WithRateLimit(paceBenchRate, 10)}},
+		{"server_burst_50/no_client_limit", func() paceModel { return newTokenBucket(paceBenchRate, 50) }, nil},
+		{"server_burst_50/WithRateLimit_50_10", func() paceModel { return newTokenBucket(paceBenchRate, 50) }, limited},
+		{"server_burst_10/no_client_limit", func() paceModel { return newTokenBucket(paceBenchRate, 10) }, nil},
+		{"server_burst_10/WithRateLimit_50_10", func() paceModel { return newTokenBucket(paceBenchRate, 10) }, limited},
+		{"server_fixed_window/no_client_limit", func() paceModel { return &fixedWindow{n: paceBenchRate} }, nil},
+		{"server_fixed_window/WithRateLimit_50_10", func() paceModel { return &fixedWindow{n: paceBenchRate} }, limited},
+		{"server_sliding_log/no_client_limit", func() paceModel { return &slidingLog{log: make([]time.Time, paceBenchRate)} }, nil},
+		{"server_sliding_log/WithRateLimit_50_10", func() paceModel { return &slidingLog{log: make([]time.Time, paceBenchRate)} }, limited},
 	}
 	ideal := time.Duration(paceBenchPages) * time.Second / paceBenchRate
 	for _, tc := range cases {
@@ -109,7 +162,7 @@ func BenchmarkRateLimitedWalk(b *testing.B) {
 			var refused int64
 			for range b.N {
 				b.StopTimer()
-				s, base := newPaceServer(b, paceBenchRate, tc.serverBurst)
+				s, base := newPaceServer(b, tc.model())
 				opts := append([]sessionkit.Option{
 					sessionkit.WithBaseURL(base),
 					sessionkit.WithAPIKey("bench-key"),

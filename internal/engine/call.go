@@ -33,6 +33,8 @@ type call struct {
 	renewed  bool      // the credential was renewed after a 401
 	token    string    // the credential the latest attempt sent; "" for none
 	last     *APIError // the latest failed answer
+
+	refusedInFlight bool // the latest attempt's 429 or 503 counts in flight until the pacer saw it
 }
 
 type callKey struct{}

@@ -65,8 +65,9 @@ const spreadWindow = time.Second
 // (wait) runs before each attempt, after the client's own rate limiter and
 // before the attempt timeout starts; only the caller's context ends it.
 type pacer struct {
-	now   func() time.Time
-	sleep func(ctx context.Context, d time.Duration) error // tests replace it
+	now       func() time.Time
+	sleep     func(ctx context.Context, d time.Duration) error                                // tests replace it
+	waitFreed func(ctx context.Context, freed <-chan struct{}, d time.Duration) (bool, error) // and it
 
 	mu          sync.Mutex
 	until       time.Time     // no attempt starts before this
@@ -75,13 +76,22 @@ type pacer struct {
 	spreadUntil time.Time
 	limited     bool // the client has its own limiter: no rate is guessed (see learning)
 	daily       *DailyLimitError
-	learn       learning // the server's limit as its refusals showed it
+	learn       learning      // the server's limit as its refusals showed it
+	inFlight    int           // attempts past the gate, until done
+	probeUntil  time.Time     // until then, at most probeInFlight attempts in flight
+	freed       chan struct{} // closed when an attempt is done, if one waits
 }
+
+// probeInFlight is how many attempts may be in flight in the first
+// Retry-After window after a pause: the window in which the server's
+// limit is tested again, so that a refusal in it costs one request, not
+// every prefetched one.
+const probeInFlight = 1
 
 // newPacer returns the pacer of one API; limited reports whether the
 // client has its own limiter (WithRateLimit) for the API.
 func newPacer(now func() time.Time, limited bool) *pacer {
-	return &pacer{now: now, sleep: pauseSleep, limited: limited}
+	return &pacer{now: now, sleep: pauseSleep, waitFreed: waitFreed, limited: limited}
 }
 
 // pauseSleep waits d, or returns the context's error as soon as ctx ends.
@@ -110,31 +120,78 @@ func (p *pacer) dailyLocked(now time.Time) *DailyLimitError {
 }
 
 // wait returns when an attempt may start: after any pause, at its turn
-// while spacing. It reports whether it waited out a pause. It returns the
-// daily limit in force, or the context's error, at once. Each pause is
-// waited once, by the timer: a clock that stands still (Config.Now in
-// tests) cannot hold an attempt for ever.
-func (p *pacer) wait(ctx context.Context) (paused bool, err error) {
-	var t turnState
+// while spacing or probing. It reports whether it waited out a pause. It
+// returns the daily limit in force, or the context's error, at once. On
+// success the attempt is in flight until it calls done. Each pause, and
+// each probe, is waited once, by the timer: a clock that stands still
+// (Config.Now in tests) cannot hold an attempt for ever. With retake, the
+// caller takes a new turn of its own limiter after a pause, and then
+// waits again: an attempt that waited out a pause returns at once,
+// holding no turn.
+func (p *pacer) wait(ctx context.Context, retake bool) (paused bool, err error) {
+	t := turnState{retake: retake}
 	for {
 		d, err := p.turn(&t)
-		if err != nil || d <= 0 {
-			return !t.pausedUntil.IsZero(), err
+		if err == nil && t.freed != nil {
+			t.probed, err = p.waitFreed(ctx, t.freed, d)
+			t.freed = nil
+			if err == nil {
+				continue
+			}
 		}
-		if err := p.sleep(ctx, d); err != nil {
-			return !t.pausedUntil.IsZero(), err
+		if err == nil && d > 0 {
+			err = p.sleep(ctx, d)
+			if err == nil {
+				continue
+			}
 		}
+		if err != nil && t.inFlight {
+			p.done()
+		}
+		return !t.pausedUntil.IsZero(), err
+	}
+}
+
+// waitFreed waits until freed is closed, d has passed (it reports
+// whether it did) or ctx ends.
+func waitFreed(ctx context.Context, freed <-chan struct{}, d time.Duration) (timedOut bool, err error) {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-freed:
+		return false, nil
+	case <-timer.C:
+		return true, nil
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+}
+
+// done ends an attempt that wait let go.
+func (p *pacer) done() {
+	p.mu.Lock()
+	p.inFlight--
+	freed := p.freed
+	p.freed = nil
+	p.mu.Unlock()
+	if freed != nil {
+		close(freed)
 	}
 }
 
 // turnState is what one attempt has waited so far.
 type turnState struct {
-	pausedUntil time.Time // the latest pause it waited out
-	reserved    bool      // it took its turn while spacing
+	pausedUntil time.Time     // the latest pause it waited out
+	reserved    bool          // it took its turn while spacing
+	inFlight    bool          // it counts in the pacer's inFlight
+	probed      bool          // it waited a probe's whole window once
+	retake      bool          // after a pause it takes no turn (see wait)
+	freed       chan struct{} // set by turn: wait until it is closed
 }
 
 // turn returns how long the attempt must wait (0: go now), or the daily
-// limit in force.
+// limit in force. When the attempt waits for another's answer (probing
+// after a pause), it sets t.freed, and the duration is the probe's end.
 func (p *pacer) turn(t *turnState) (time.Duration, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -147,15 +204,29 @@ func (p *pacer) turn(t *turnState) (time.Duration, error) {
 		t.pausedUntil, t.reserved = p.until, false
 		return p.until.Sub(now), nil
 	}
+	if t.retake && !t.pausedUntil.IsZero() {
+		return 0, nil
+	}
 	if !now.Before(p.spreadUntil) {
 		p.interval = 0
 	}
 	if t.reserved {
 		return 0, nil
 	}
+	if !t.inFlight && !t.probed && now.Before(p.probeUntil) && p.inFlight >= probeInFlight {
+		if p.freed == nil {
+			p.freed = make(chan struct{})
+		}
+		t.freed = p.freed
+		return p.probeUntil.Sub(now), nil
+	}
 	// Take the turn now, so that waiting attempts start one after the
 	// other rather than together.
 	t.reserved = true
+	if !t.inFlight {
+		t.inFlight = true
+		p.inFlight++
+	}
 	var d time.Duration
 	if p.interval > 0 {
 		at := later(p.next, now)
@@ -198,6 +269,7 @@ func (p *pacer) pause(wait time.Duration, now time.Time) {
 	}
 	until := now.Add(wait)
 	p.until = later(p.until, until)
+	p.probeUntil = later(p.probeUntil, until.Add(wait))
 	p.next = later(p.next, until)
 }
 

@@ -234,6 +234,7 @@ func TestPauseLearnsTheAcceptedRate(t *testing.T) {
 	for i := range 3 {
 		d, _ := p.turn(&turnState{})
 		assert.Equal(t, time.Duration(i)*50*time.Millisecond, d, "then one start per learned spacing")
+		p.done()
 	}
 }
 
@@ -402,4 +403,54 @@ func TestPauseIsWaitedOnceWhenTheClockStandsStill(t *testing.T) {
 	defer cancel()
 	require.NoError(t, paceGet(ctx, c, Zoom))
 	assert.Equal(t, []time.Duration{5 * time.Second}, waits(), "one wait for the pause")
+}
+
+func TestProbeWaitsUntilARefusalIsLearned(t *testing.T) {
+	release := make(chan struct{})
+	ps := newPaceServer(t, func(n int, w http.ResponseWriter, _ *http.Request) {
+		if n == 1 {
+			<-release
+		}
+		if n <= 1 {
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+		}
+		if n == 1 {
+			// The refusal's body comes a moment after its headers: the
+			// client has the answer but has not read it yet.
+			w.(http.Flusher).Flush()
+			time.Sleep(50 * time.Millisecond)
+			_, _ = w.Write([]byte(`{"message": "too many requests"}`))
+		}
+	})
+	clk := &paceClock{t: rtNow}
+	c := paceClient(t, ps, func(cfg *Config) { cfg.Now = clk.Now })
+	waits, _ := paceSleeps(c, Zoom, clk, false)
+	p := c.apis[Zoom].pacer
+	eventually := func(what string, cond func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(time.Millisecond) {
+			require.True(t, time.Now().Before(deadline), what)
+		}
+	}
+
+	require.Error(t, paceGet(context.Background(), c, Zoom), "the first refusal pauses the API")
+	errs := make(chan error, 2)
+	go func() { errs <- paceGet(context.Background(), c, Zoom) }() // the probe, refused in turn
+	eventually("the probe reaches the server", func() bool { return ps.count("/zoom") == 2 })
+	go func() { errs <- paceGet(context.Background(), c, Zoom) }()
+	eventually("the next call waits for the probe's answer", func() bool {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		return p.freed != nil
+	})
+	close(release)
+	require.Error(t, <-errs, "the probe is refused")
+	require.NoError(t, <-errs)
+	got := waits()
+	require.Len(t, got, 2, "the probe waited the first pause, the next call the second")
+	assert.Equal(t, time.Second, got[1], "the next call went after the probe's refusal paused the API, not before")
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	assert.Zero(t, p.inFlight, "every attempt gave its place in flight back")
 }

@@ -42,6 +42,10 @@ func (st *call) afterAttempt(ctx context.Context, resp *http.Response, err error
 	}
 	o.err = err
 	st.pacer().observe(resp, o.failed, st.c.cfg.RetryWaitMax)
+	if st.refusedInFlight {
+		st.refusedInFlight = false
+		st.pacer().done()
+	}
 	return st.retryAfter(ctx, o)
 }
 

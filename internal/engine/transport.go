@@ -46,13 +46,26 @@ func (st *call) roundTrip(base http.RoundTripper, req *http.Request) (*http.Resp
 		// its own, can take the credential.
 		out := req.WithContext(a)
 		out.Header = withoutCredential(req.Header.Clone())
-		return a.end(st.attach(req.Context(), base, out, true))
+		return st.sent(a.end(st.attach(req.Context(), base, out, true)))
 	}
 	out := req.Clone(a)
 	out.Header = withoutCredential(out.Header)
-	return a.end(runMiddleware(mw, out, func(r *http.Request) (*http.Response, error) {
+	return st.sent(a.end(runMiddleware(mw, out, func(r *http.Request) (*http.Response, error) {
 		return st.attach(req.Context(), base, r, false)
-	}))
+	})))
+}
+
+// sent ends the request's time in flight for the pacer once its answer's
+// headers are in (or none will come), and returns resp and err. A refusal
+// stays in flight until [call.afterAttempt] has let the pacer learn from
+// it, so that no request waiting for it goes before the pause.
+func (st *call) sent(resp *http.Response, err error) (*http.Response, error) {
+	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		st.refusedInFlight = true
+	} else {
+		st.pacer().done()
+	}
+	return resp, err
 }
 
 // withoutCredential removes from h, a copy of the headers of a request

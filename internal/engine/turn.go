@@ -11,7 +11,8 @@ func (st *call) pacer() *pacer { return st.c.apis[st.api].pacer }
 // waitTurn waits for the attempt's turn: the client's own rate limiter
 // (WithRateLimit), then the pacer. A pause spends the limiter's turn, so
 // an attempt that waited one takes a new turn: the attempts released
-// together stay within the client's limit.
+// together stay within the client's limit. On success the attempt is in
+// flight until it calls the pacer's done.
 func (st *call) waitTurn(ctx context.Context) error {
 	lim := st.c.apis[st.api].Limiter
 	for {
@@ -24,7 +25,7 @@ func (st *call) waitTurn(ctx context.Context) error {
 				return &rateWaitError{api: st.api, err: err}
 			}
 		}
-		paused, err := st.pacer().wait(ctx)
+		paused, err := st.pacer().wait(ctx, lim != nil)
 		if err != nil {
 			return asPaceError(err)
 		}
