@@ -1,7 +1,6 @@
 package users
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/sessionkit/sessionkit-go/internal/engine"
 )
@@ -253,14 +251,12 @@ func parsePagination(header string) *Pagination {
 // lenient servers, as a number (kept as its decimal text).
 type nullableString string
 
+// UnmarshalJSON implements [json.Unmarshaler]. A string costs one
+// allocation, its text ([engine.StringText]), escaped or not.
 func (s *nullableString) UnmarshalJSON(b []byte) error {
-	// Fast path: a string without escapes, in valid UTF-8, is its own
-	// text (what encoding/json itself does for a string field).
-	if n := len(b); n >= 2 && b[0] == '"' && b[n-1] == '"' {
-		if inner := b[1 : n-1]; bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
-			*s = nullableString(inner)
-			return nil
-		}
+	if text, ok := engine.StringText(b); ok {
+		*s = nullableString(text)
+		return nil
 	}
 	if string(b) == "null" {
 		return nil
