@@ -213,7 +213,9 @@ func (t *Tokens) Array(elem func() error) (present bool, err error) {
 }
 
 // TokenItems is StreamItems over tokens: it reads a JSON array of items,
-// appending a zero T per element and calling decode with a pointer to it,
+// appending a zero T per element and calling decode with a pointer to it
+// (again, after setting it to zero, for an element that did not lie whole
+// in the bytes read so far: decode must start afresh each time),
 // with the same room reserved, the same bound (see pageItems: more than
 // maxItems elements is an error) and the same results for null (nil,
 // false) and an empty array (empty, non-nil).
@@ -224,20 +226,34 @@ func TokenItems[T any](t *Tokens, sizeHint, maxItems int, decode func(*T) error)
 		if err != nil {
 			return err
 		}
-		return t.item(func() error { return decode(it) })
+		return t.item(func() error { return decode(it) }, func() { *it = *new(T) })
 	})
 	return p.done(present), present, err
 }
 
-// item makes the next value lie whole in memory and calls decode to read
-// it from there; decode must consume it all. Within a value already in
-// memory it just calls decode.
-func (t *Tokens) item(decode func() error) error {
+// item calls decode to read the next value from memory; decode must
+// consume it all. An object or an array is first read from the bytes
+// buffered so far, as it usually lies whole there; when it goes on past
+// them (or that read fails while more of the body is to come), reset
+// undoes what decode did, the value is made to lie whole in the buffer
+// and decode reads it again. Within a value already in memory item just
+// calls decode.
+func (t *Tokens) item(decode func() error, reset func()) error {
 	if t.mem {
 		return decode()
 	}
-	if t.peekByte() == 0 {
+	c := t.peekByte()
+	if c == 0 {
 		return t.unexpected("where a value belongs")
+	}
+	if c == '{' || c == '[' {
+		start := t.pos
+		err := t.inMemory(len(t.buf), decode)
+		if err == nil || t.rerr != nil {
+			return err // the rest of the body is all in the buffer: the read was the whole value
+		}
+		reset()
+		t.pos = start
 	}
 	end, err := t.loadValue()
 	if err != nil {
