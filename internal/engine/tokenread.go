@@ -105,8 +105,8 @@ func (t *Tokens) loadValue() (int, error) {
 		}
 		off = end
 		if !t.fill() {
-			if s.kind == boundScalar {
-				return len(t.buf), nil
+			if s.kind == boundScalar && errors.Is(t.rerr, io.EOF) {
+				return len(t.buf), nil // a number or a literal ends with the body
 			}
 			return 0, t.truncated()
 		}
