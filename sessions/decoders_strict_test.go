@@ -8,6 +8,7 @@ package sessions
 // trailing separators, and a body cut at any byte.
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/sessionkit/sessionkit-go/internal/testutil"
@@ -104,5 +105,21 @@ func TestZoomSessionsDecodersAgreeOnMalformedJSON(t *testing.T) {
 	bodies = append(bodies, testutil.Prefixes(`{"from":"2024-02-01","page_size":30,"sessions":[{"id":"K==","duration":"04:38","user_count":2,"has_voip":true,"has_session_summary":null,"end_time":1706886225}]}`)...)
 	for _, body := range bodies {
 		testutil.DecodersAgree(t, []byte(body), func() any { return &wireListSessions{sizeHint: 2} })
+	}
+}
+
+// TestDecodersAgreeOnNestingDepth: encoding/json refuses objects and
+// arrays nested more than 10000 deep, counted (on Go 1.27) from the top
+// of the body, through the items and the members it skips.
+func TestDecodersAgreeOnNestingDepth(t *testing.T) {
+	nest := func(n int) string { return strings.Repeat("[", n) + strings.Repeat("]", n) }
+	for _, n := range []int{9996, 9997, 9998, 9999, 10000} {
+		for _, body := range []string{
+			`{"users":[{"x":` + nest(n) + `}]}`,
+			`{"x":` + nest(n) + `,"users":[]}`,
+			`{"users":[{"audio_call":[{"x":` + nest(n) + `}]}]}`,
+		} {
+			testutil.DecodersAgree(t, []byte(body), func() any { return &wireListUsers{sizeHint: 2} })
+		}
 	}
 }

@@ -47,14 +47,12 @@ func (t *Tokens) unexpected(where string) error {
 	return invalidChar(t.buf[t.pos], where)
 }
 
-// inMemory calls read with the value loadValue buffered, up to end, as
-// the value in memory, with nesting counted from it (as encoding/json
-// counts it from each value it decodes).
+// inMemory calls read with the bytes up to end (a value loadValue
+// buffered, or all that is buffered) as the value in memory.
 func (t *Tokens) inMemory(end int, read func() error) error {
-	depth := t.depth
-	t.mem, t.lim, t.depth = true, end, 0
+	t.mem, t.lim = true, end
 	err := read()
-	t.mem, t.lim, t.depth = false, len(t.buf), depth
+	t.mem, t.lim = false, len(t.buf)
 	return err
 }
 

@@ -26,7 +26,9 @@ const (
 	tokenBufferSize = 64 << 10
 	// maxPooledBuffer is the largest buffer given back to the pool.
 	maxPooledBuffer = 1 << 20
-	// maxNesting is encoding/json's limit on the nesting of a value.
+	// maxNesting is encoding/json's limit on the nesting of objects and
+	// arrays (on Go 1.27, counted from the top of the body its Decoder
+	// reads, across the values it decodes one by one).
 	maxNesting = 10000
 )
 
@@ -93,7 +95,7 @@ func (t *Tokens) truncated() error {
 // byte that cannot be part of one, or at the body's end; what it holds is
 // checked when it is read.
 func (t *Tokens) loadValue() (int, error) {
-	var s boundScan
+	s := boundScan{depth: t.depth}
 	off := 0 // how far from pos the scan has gone
 	for {
 		end, done, err := s.scan(t.buf[t.pos:], off)
@@ -116,8 +118,9 @@ func (t *Tokens) loadValue() (int, error) {
 // boundScan finds where a value ends, across refills of the buffer.
 type boundScan struct {
 	kind  uint8
-	depth int
+	depth int  // the nesting, counted from the body's top (see maxNesting)
 	str   bool // inside a string
+	top   int  // the nesting outside the value
 }
 
 const (
@@ -169,9 +172,9 @@ func (s *boundScan) scan(b []byte, i int) (int, bool, error) {
 	if s.kind == boundNone {
 		switch c := b[0]; {
 		case c == '{' || c == '[':
-			s.kind = boundNested
+			s.kind, s.top = boundNested, s.depth
 		case c == '"':
-			s.kind, s.str, i = boundNested, true, 1
+			s.kind, s.str, s.top, i = boundNested, true, s.depth, 1
 		case scalarStart[c]:
 			s.kind = boundScalar
 		default:
@@ -195,7 +198,7 @@ func (s *boundScan) scan(b []byte, i int) (int, bool, error) {
 				continue
 			}
 			s.str = false
-			if s.depth == 0 {
+			if s.depth == s.top {
 				return i, true, nil
 			}
 			continue
@@ -206,7 +209,7 @@ func (s *boundScan) scan(b []byte, i int) (int, bool, error) {
 				return 0, false, errTooDeep
 			}
 		case bClose:
-			if s.depth--; s.depth == 0 {
+			if s.depth--; s.depth == s.top {
 				return i + 1, true, nil
 			}
 		case bQuote:

@@ -46,7 +46,7 @@ type Tokens struct {
 	// mem says the value being read lies whole in buf[:lim] (an item, or
 	// a value loadValue buffered): its readers do not refill.
 	mem   bool
-	depth int // the nesting of the value in memory, as encoding/json limits it
+	depth int // the nesting of objects and arrays, which encoding/json limits
 
 	name     []byte // the folded name of the member being read
 	unquoted []byte // scratch for a name with escapes or non-ASCII text
@@ -247,13 +247,13 @@ func (t *Tokens) item(decode func() error, reset func()) error {
 		return t.unexpected("where a value belongs")
 	}
 	if c == '{' || c == '[' {
-		start := t.pos
+		start, depth := t.pos, t.depth
 		err := t.inMemory(len(t.buf), decode)
 		if err == nil || t.rerr != nil {
 			return err // the rest of the body is all in the buffer: the read was the whole value
 		}
 		reset()
-		t.pos = start
+		t.pos, t.depth = start, depth
 	}
 	end, err := t.loadValue()
 	if err != nil {
