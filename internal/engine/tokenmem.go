@@ -3,7 +3,9 @@
 package engine
 
 import (
+	"encoding/binary"
 	"io"
+	"math/bits"
 	"unicode/utf8"
 )
 
@@ -21,6 +23,16 @@ import (
 // the end of the value in memory or of the body. Outside memory it reads
 // more of the body as needed.
 func (t *Tokens) peekByte() byte {
+	if t.pos < t.lim {
+		if c := t.buf[t.pos]; c > ' ' {
+			return c // not white space
+		}
+	}
+	return t.skipSpace()
+}
+
+// skipSpace is peekByte past white space or at the end of what is read.
+func (t *Tokens) skipSpace() byte {
 	for {
 		i, b := t.pos, t.buf[:t.lim]
 		for i < len(b) && isSpace[b[i]] {
@@ -92,7 +104,7 @@ func (t *Tokens) skipValue() (class byte, err error) {
 	c := t.peekByte()
 	switch {
 	case c == '"':
-		end, class, err := scanString(t.buf[:t.lim], t.pos, &valueClass)
+		end, class, err := scanString(t.buf[:t.lim], t.pos, false)
 		if err != nil {
 			return 0, err
 		}
@@ -146,7 +158,7 @@ func (t *Tokens) skipObject() error {
 		if t.peekByte() != '"' {
 			return t.unexpected("where a member name belongs")
 		}
-		end, _, err := scanString(t.buf[:t.lim], t.pos, &valueClass)
+		end, _, err := scanString(t.buf[:t.lim], t.pos, false)
 		if err != nil {
 			return err
 		}
@@ -318,14 +330,30 @@ var nameClass, valueClass = func() (name, value [256]byte) {
 
 // scanString validates the JSON string whose opening quote is b[i] and
 // returns its end (past the closing quote) and the classes of its bytes
-// (see nameClass).
-func scanString(b []byte, i int, classes *[256]byte) (end int, class byte, err error) {
+// (see nameClass; upper-case letters only for a name). It goes eight
+// bytes at a time to the next byte that is not plain text.
+func scanString(b []byte, i int, name bool) (end int, class byte, err error) {
+	classes := &valueClass
+	if name {
+		classes = &nameClass
+	}
 	for j := i + 1; j < len(b); j++ {
-		k := classes[b[j]]
-		if k == 0 {
-			continue
+		if j+8 <= len(b) {
+			x := binary.LittleEndian.Uint64(b[j:])
+			m := special(x)
+			if name {
+				if u := upperCase(x) & (m&-m - 1); u != 0 { // the letters before the first special byte
+					class |= classUpper
+				}
+			}
+			if m == 0 {
+				j += 7
+				continue
+			}
+			j += bits.TrailingZeros64(m) >> 3
 		}
-		switch k {
+		switch k := classes[b[j]]; k {
+		case 0:
 		case classQuote:
 			return j + 1, class, nil
 		case classEscape:
@@ -340,6 +368,28 @@ func scanString(b []byte, i int, classes *[256]byte) (end int, class byte, err e
 		}
 	}
 	return 0, 0, io.ErrUnexpectedEOF
+}
+
+// Eight bytes at once, as a little-endian uint64: lsb and msb have the
+// lowest and the highest bit of each byte set.
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// special returns x's bytes that a string's scan stops at (a quote, a
+// backslash, a control byte, a byte of 0x80 or more) as their high bits;
+// the lowest is exact (a borrow can only mark bytes above it).
+func special(x uint64) uint64 {
+	q, bs := x^(lsb*'"'), x^(lsb*'\\')
+	return ((q-lsb)&^q | (bs-lsb)&^bs | (x-lsb*0x20)&^x | x) & msb
+}
+
+// upperCase returns x's bytes that are upper-case ASCII letters as their
+// high bits (exactly: the sums carry into no other byte).
+func upperCase(x uint64) uint64 {
+	low := x & (lsb * 0x7f)
+	return (lsb*(0x7f+'Z'+1) - low) & (low + lsb*(0x7f-('A'-1))) &^ x & msb
 }
 
 // escapeEnd validates the escape whose backslash is b[j] and returns the

@@ -279,7 +279,7 @@ func (t *Tokens) memberName(match NameMatch) ([]byte, error) {
 	if !t.mem {
 		return t.streamName(match)
 	}
-	end, class, err := scanString(t.buf[:t.lim], t.pos, &nameClass)
+	end, class, err := scanString(t.buf[:t.lim], t.pos, true)
 	if err != nil {
 		return nil, err
 	}
@@ -302,7 +302,7 @@ func (t *Tokens) streamName(match NameMatch) ([]byte, error) {
 	}
 	var name []byte
 	err = t.inMemory(end, func() error {
-		end, class, err := scanString(t.buf[:t.lim], t.pos, &nameClass)
+		end, class, err := scanString(t.buf[:t.lim], t.pos, true)
 		if err != nil {
 			return err
 		}
@@ -390,7 +390,7 @@ func String(t *Tokens, p *string) error {
 
 // Text returns the text of raw, a JSON string read with Raw.
 func (t *Tokens) Text(raw []byte) string {
-	_, class, _ := scanString(raw, 0, &valueClass)
+	_, class, _ := scanString(raw, 0, false)
 	return t.unquote(raw, class)
 }
 
