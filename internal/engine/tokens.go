@@ -450,12 +450,43 @@ func Int(t *Tokens, p *int) error {
 	if raw == nil || err != nil {
 		return err
 	}
+	if n, ok := smallInt(raw); ok {
+		*p = n
+		return nil
+	}
 	n, err := strconv.ParseInt(string(raw), 10, strconv.IntSize)
 	if err != nil {
 		return fmt.Errorf("number %s: not an int", raw)
 	}
 	*p = int(n)
 	return nil
+}
+
+// smallIntDigits is the most digits no int overflows: 18, or 9 where
+// int has 32 bits.
+const smallIntDigits = strconv.IntSize/64*9 + 9
+
+// smallInt returns the value of raw, a JSON number, when it is an
+// integer of at most smallIntDigits digits.
+func smallInt(raw []byte) (int, bool) {
+	digits := raw
+	if digits[0] == '-' {
+		digits = digits[1:]
+	}
+	if len(digits) > smallIntDigits {
+		return 0, false
+	}
+	n := 0
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	if raw[0] == '-' {
+		n = -n
+	}
+	return n, true
 }
 
 // Float decodes a JSON number into *p; null leaves it alone. A value out
