@@ -408,8 +408,10 @@ func (t *Tokens) unquote(raw []byte, class byte) string {
 
 // stringCache holds recent strings by a hash of their text, so that the
 // values a page repeats (a device, a city, a client ID) are allocated
-// once per page rather than once per item.
-type stringCache [1024]string
+// once per page rather than once per item. Each hash has a set of two
+// places, the latest used first, so that two values a page repeats in
+// turn do not keep evicting each other when their hashes meet.
+type stringCache [512][2]string
 
 // makeString returns string(b), from the cache when it holds it.
 func (t *Tokens) makeString(b []byte) string {
@@ -419,11 +421,15 @@ func (t *Tokens) makeString(b []byte) string {
 	if t.strs == nil {
 		t.strs = new(stringCache)
 	}
-	slot := &t.strs[textHash(b)%uint(len(t.strs))]
-	if *slot != string(b) {
-		*slot = string(b)
+	set := &t.strs[textHash(b)%uint(len(t.strs))]
+	switch {
+	case set[0] == string(b):
+	case set[1] == string(b):
+		set[0], set[1] = set[1], set[0]
+	default:
+		set[0], set[1] = string(b), set[0]
 	}
-	return *slot
+	return set[0]
 }
 
 // textHash hashes the length and the first and last eight bytes of b (at
