@@ -130,3 +130,58 @@ func TestTokenKindErrors(t *testing.T) {
 		assert.False(t, errors.Is(err, io.EOF) && tc.body != `[1`, tc.body)
 	}
 }
+
+// garbageReader reads prefix, then fill repeated up to 8 MiB, counting
+// the bytes read.
+type garbageReader struct {
+	prefix string
+	fill   byte
+	n      int
+}
+
+func (r *garbageReader) Read(p []byte) (int, error) {
+	if r.n >= 8<<20 {
+		return 0, io.EOF
+	}
+	n := 0
+	if r.n < len(r.prefix) {
+		n = copy(p, r.prefix[r.n:])
+	}
+	for i := n; i < len(p); i++ {
+		p[i] = r.fill
+	}
+	r.n += len(p)
+	return len(p), nil
+}
+
+// TestTokensStopAtGarbage: a body that goes on with bytes no JSON text
+// holds, or nests without end, is refused after a bounded read, not
+// buffered to its end (as jsontext's decoder refused it).
+func TestTokensStopAtGarbage(t *testing.T) {
+	for _, tc := range []struct {
+		prefix string
+		fill   byte
+	}{
+		{`[{"a":`, 'x'},
+		{`[{"a":[1,`, '#'},
+		{`[`, '['},
+		{`[{"a":`, '{'},
+		{`{"users":`, '<'},
+		{`{"skipped":`, '['},
+		{`[{"a":1}`, 0},
+	} {
+		r := &garbageReader{prefix: tc.prefix, fill: tc.fill}
+		tk := NewTokens(r)
+		var err error
+		if tc.prefix[0] == '[' {
+			_, _, err = TokenItems(tk, 1, 0, func(p *int) error {
+				_, err := tk.Object(FoldNames, func([]byte) error { return tk.Skip() })
+				return err
+			})
+		} else {
+			_, err = tk.Object(FoldNames, func([]byte) error { return tk.Skip() })
+		}
+		assert.Error(t, err, "%s%c...", tc.prefix, tc.fill)
+		assert.Less(t, r.n, 1<<20, "%s%c...: read %d bytes", tc.prefix, tc.fill, r.n)
+	}
+}
