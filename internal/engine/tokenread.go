@@ -12,13 +12,15 @@ import (
 
 // Reading the body. Tokens reads it in large pieces into one buffer;
 // outside an item (the envelope of a page) the helpers read from that
-// buffer and refill it as they go. A value read whole (an item, a
-// skipped or raw value, a scalar) is first made to lie whole in the
-// buffer by a boundary scan, which only tracks the nesting of brackets
-// and where strings end, and is then read from memory by the validating
-// readers (tokenmem.go). So every byte is validated once, and the buffer
-// never holds more than the longest value read whole (plus a piece of
-// read-ahead), as jsontext's decoder held one too.
+// buffer and refill it as they go. An item is read from the bytes
+// buffered so far by the validating readers (tokenmem.go); an item that
+// runs past them, and any other value read whole outside an item (a
+// skipped or raw value, a scalar, a name), is first made to lie whole in
+// the buffer by a boundary scan, which only tracks the nesting of
+// brackets and where strings end, and is then read from memory. So every
+// byte is validated once (an item cut by the buffer's end twice), and the
+// buffer never holds more than the longest value read whole plus a piece
+// of read-ahead, as jsontext's decoder held one value whole too.
 
 const (
 	// tokenBufferSize is the buffer's first size: a read that large

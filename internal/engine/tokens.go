@@ -31,11 +31,13 @@ type TokenDecoder interface {
 // wrong kind is an error. They accept the JSON encoding/json accepts and
 // nothing else: each byte is validated as it is read.
 //
-// The items of a page (see [TokenItems]) are read one whole element at
-// a time: a boundary scan makes the element lie whole in the buffer, and
-// the helpers then read its members from memory, validating them as they
-// go, so a page is never buffered whole but an item costs one refill
-// check, not one per value.
+// The body is read in large pieces into one buffer. The items of a page
+// (see [TokenItems]) are read one whole element at a time from memory:
+// an element usually lies whole among the bytes read so far, and the
+// helpers read its members from there, validating them as they go; one
+// that runs past them is made to lie whole in the buffer (by a boundary
+// scan that only tracks brackets and string ends) and decoded again. So a
+// page is never buffered whole, and a value costs no refill check.
 type Tokens struct {
 	r    io.Reader
 	buf  []byte // the body's bytes read so far and not yet dropped
