@@ -23,10 +23,8 @@ import (
 // the end of the value in memory or of the body. Outside memory it reads
 // more of the body as needed.
 func (t *Tokens) peekByte() byte {
-	if t.pos < t.lim {
-		if c := t.buf[t.pos]; c > ' ' {
-			return c // not white space
-		}
+	if t.pos < t.lim && t.buf[t.pos] > ' ' {
+		return t.buf[t.pos] // not white space
 	}
 	return t.skipSpace()
 }
