@@ -10,8 +10,8 @@ import (
 )
 
 // Reading values from memory, validating as they are read: the item being
-// decoded (or, outside items, the value loadValue buffered) lies whole in
-// buf[:lim], and each reader checks the JSON grammar of what it consumes,
+// decoded lies in buf[:lim] (the bytes buffered so far, or the value
+// loadValue made to lie whole there), and each reader checks the JSON grammar of what it consumes,
 // as encoding/json's scanner does: white space only between tokens, ':'
 // after a name and ',' between members and elements (checked by Object,
 // Array and skipValue), strings without control bytes and with valid
@@ -67,7 +67,7 @@ func (t *Tokens) inMemory(end int, read func() error) error {
 }
 
 // valueText reads one value whole, validated, and returns its text with
-// the classes of its bytes when it is a string (see stringClass).
+// the classes of its bytes when it is a string (see nameClass).
 func (t *Tokens) valueText() (raw []byte, class byte, err error) {
 	if !t.mem {
 		return t.streamValueText()
@@ -119,7 +119,7 @@ func (t *Tokens) skipValue() (class byte, err error) {
 	case c == 'n':
 		return 0, t.literal("null")
 	case c == '-' || '0' <= c && c <= '9':
-		end, _ := scanNumber(t.buf[:t.lim], t.pos)
+		end := scanNumber(t.buf[:t.lim], t.pos)
 		if end < 0 {
 			return 0, t.badNumber()
 		}
@@ -245,46 +245,41 @@ type numberError struct{ text string }
 
 func (e *numberError) Error() string { return "invalid number " + e.text }
 
-// scanNumber returns the end of the JSON number at b[i:] (the longest
-// prefix of the grammar -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?,
-// as encoding/json reads it) and whether it is an integer, without a
-// fraction or an exponent; end is -1 when there is no number there.
-func scanNumber(b []byte, i int) (end int, integer bool) {
+// scanNumber returns the end of the JSON number at b[i:], the longest
+// prefix of the grammar -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+// (as encoding/json reads it: what follows is the enclosing value's to
+// check), or -1 when there is no number there.
+func scanNumber(b []byte, i int) int {
 	if i < len(b) && b[i] == '-' {
 		i++
 	}
 	switch {
 	case i >= len(b):
-		return -1, false
+		return -1
 	case b[i] == '0':
 		i++
 	case '1' <= b[i] && b[i] <= '9':
 		i = digits(b, i+1)
 	default:
-		return -1, false
+		return -1
 	}
-	integer = true
 	if i < len(b) && b[i] == '.' {
-		integer = false
-		if j := digits(b, i+1); j > i+1 {
-			i = j
-		} else {
-			return -1, false
+		if i = digits(b, i+1); b[i-1] == '.' {
+			return -1 // no digit after the point
 		}
 	}
 	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		integer = false
 		i++
 		if i < len(b) && (b[i] == '+' || b[i] == '-') {
 			i++
 		}
-		if j := digits(b, i); j > i {
-			i = j
-		} else {
-			return -1, false
+		j := digits(b, i)
+		if j == i {
+			return -1 // no digit in the exponent
 		}
+		i = j
 	}
-	return i, integer
+	return i
 }
 
 // digits returns the end of the run of ASCII digits at b[i:].

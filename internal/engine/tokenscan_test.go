@@ -58,3 +58,18 @@ func TestScanStringEightBytesAtATime(t *testing.T) {
 		}
 	}
 }
+
+// TestScanNumberGrammar: a number is the longest prefix of the JSON
+// grammar, as encoding/json reads it; what follows is for the enclosing
+// value to refuse.
+func TestScanNumberGrammar(t *testing.T) {
+	for text, want := range map[string]int{
+		`0`: 1, `-0`: 2, `12`: 2, `1.5`: 3, `1.5e-3`: 6, `1E2`: 3, `1e+2`: 4, `12a`: 2, `01`: 1, `-01`: 2,
+		`1.5.5`: 3, `0x1`: 1, `1e1.5`: 3,
+		`-`: -1, `--1`: -1, `+1`: -1, `.5`: -1, `1.`: -1, `1.e2`: -1, `1e`: -1, `1e+`: -1, `-a`: -1, `NaN`: -1, ``: -1,
+	} {
+		if got := scanNumber([]byte(text), 0); got != want {
+			t.Errorf("scanNumber(%q) = %d, want %d", text, got, want)
+		}
+	}
+}
