@@ -144,6 +144,7 @@ func (t *Tokens) leave() {
 	t.depth--
 }
 
+// skipObject moves pos past the object at pos, validating it.
 func (t *Tokens) skipObject() error {
 	if err := t.enter(); err != nil {
 		return err
@@ -179,6 +180,7 @@ func (t *Tokens) skipObject() error {
 	}
 }
 
+// skipArray moves pos past the array at pos, validating it.
 func (t *Tokens) skipArray() error {
 	if err := t.enter(); err != nil {
 		return err
@@ -241,6 +243,8 @@ func (t *Tokens) badNumber() error {
 	return &numberError{text: string(t.buf[t.pos:min(end, t.pos+32)])}
 }
 
+// numberError is a number not of the JSON form (its start, at most 32
+// bytes).
 type numberError struct{ text string }
 
 func (e *numberError) Error() string { return "invalid number " + e.text }
