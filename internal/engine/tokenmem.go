@@ -217,9 +217,7 @@ func (t *Tokens) colon() error {
 // literal reads lit, one of true, false and null, at pos. It ends there,
 // whatever follows: the enclosing object or array checks that.
 func (t *Tokens) literal(lit string) error {
-	for !t.mem && t.lim-t.pos < len(lit) && t.fill() {
-	}
-	if t.lim-t.pos >= len(lit) && string(t.buf[t.pos:t.pos+len(lit)]) == lit {
+	if t.atLiteral(lit) {
 		t.pos += len(lit)
 		return nil
 	}
@@ -232,6 +230,14 @@ func (t *Tokens) literal(lit string) error {
 		}
 	}
 	return nil // not reached
+}
+
+// atLiteral reports whether lit is at pos, reading more of the body
+// outside memory as needed (which may move the buffer: pos stays on lit).
+func (t *Tokens) atLiteral(lit string) bool {
+	for !t.mem && t.lim-t.pos < len(lit) && t.fill() {
+	}
+	return t.lim-t.pos >= len(lit) && string(t.buf[t.pos:t.pos+len(lit)]) == lit
 }
 
 // badNumber is the error of the malformed number at pos.

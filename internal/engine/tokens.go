@@ -102,14 +102,10 @@ func kindError(want string, k jsontext.Kind) error {
 // otherwise it consumes nothing and reports false. A read error is left
 // for the next read to report.
 func (t *Tokens) Null() bool {
-	if t.peekByte() != 'n' {
+	if t.peekByte() != 'n' || !t.atLiteral("null") {
 		return false
 	}
-	pos := t.pos
-	if t.literal("null") != nil {
-		t.pos = pos
-		return false
-	}
+	t.pos += len("null")
 	return true
 }
 

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -185,3 +186,31 @@ func TestTokensStopAtGarbage(t *testing.T) {
 		assert.Less(t, r.n, 1<<20, "%s%c...: read %d bytes", tc.prefix, tc.fill, r.n)
 	}
 }
+
+// TestTokenItemsDecodeCutItemsAfresh: an item cut by the end of the bytes
+// read so far is decoded again from its zero value, once it lies whole in
+// the buffer, so whatever the reads, each item decodes as it would whole.
+func TestTokenItemsDecodeCutItemsAfresh(t *testing.T) {
+	const body = `[{"a":1,"b":2,"c":3},{"a":1,"b":{"x":[1,2]},"c":"three"},{"a":1}]`
+	readers := []io.Reader{strings.NewReader(body), iotest.OneByteReader(strings.NewReader(body))}
+	for n := 2; n < 12; n++ {
+		readers = append(readers, &chunkReader{r: strings.NewReader(body), n: n})
+	}
+	for _, r := range readers {
+		tk := NewTokens(r)
+		members, _, err := TokenItems(tk, 3, 0, func(n *int) error {
+			_, err := tk.Object(FoldNames, func([]byte) error { *n++; return tk.Skip() })
+			return err
+		})
+		require.NoError(t, err)
+		assert.Equal(t, []int{3, 3, 1}, members, "%T %v", r, r)
+	}
+}
+
+// chunkReader reads r n bytes at a time.
+type chunkReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *chunkReader) Read(p []byte) (int, error) { return c.r.Read(p[:min(len(p), c.n)]) }

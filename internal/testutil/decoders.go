@@ -19,10 +19,11 @@ import (
 // and one with its DecodeTokens, and fails unless both fail or both give
 // equal values: the token decoders must accept exactly what the
 // encoding/json path accepts, into the same values. The token decoder
-// reads the body whole, then one byte per read and in halving reads (so
-// that every value, item and token is cut by the end of the bytes read so
-// far), and must decode it the same each time; and a body whose read
-// fails after its first half must not decode as if it had ended there.
+// reads the body whole, then one byte per read and in reads of 5 and of 13
+// bytes (so that every token, value and item is cut by the end of the
+// bytes read so far, and items are cut after some of their members), and
+// must decode it the same each time; and a body whose read fails after
+// its first half must not decode as if it had ended there.
 func DecodersAgree(t testing.TB, body []byte, newWire func() any) {
 	t.Helper()
 	v1 := newWire()
@@ -39,7 +40,8 @@ func DecodersAgree(t testing.TB, body []byte, newWire func() any) {
 	}{
 		{"whole", bytes.NewReader(body)},
 		{"one byte per read", iotest.OneByteReader(bytes.NewReader(body))},
-		{"halving reads", iotest.HalfReader(bytes.NewReader(body))},
+		{"5 bytes per read", &chunkReader{r: bytes.NewReader(body), n: 5}},
+		{"13 bytes per read", &chunkReader{r: bytes.NewReader(body), n: 13}},
 	} {
 		tok := newWire()
 		td, ok := tok.(engine.TokenDecoder)
@@ -79,6 +81,14 @@ func readFailureSurfaces(t testing.TB, body []byte, newWire func() any) {
 		t.Fatalf("body %q cut at %d by a read error: the token decoder gives %+v, but %+v from the bytes before the cut", clip(body), len(half), cut, whole)
 	}
 }
+
+// chunkReader reads r at most n bytes at a time.
+type chunkReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *chunkReader) Read(p []byte) (int, error) { return c.r.Read(p[:min(len(p), c.n)]) }
 
 // failingReader reads r, then fails with errBodyRead.
 type failingReader struct {
