@@ -214,3 +214,25 @@ type chunkReader struct {
 }
 
 func (c *chunkReader) Read(p []byte) (int, error) { return c.r.Read(p[:min(len(p), c.n)]) }
+
+// TestTokenItemsLargerThanTheBuffer: an item longer than the buffer's
+// first size is read whole (the buffer grows to hold it) and decodes as
+// the others do, between items that do not.
+func TestTokenItemsLargerThanTheBuffer(t *testing.T) {
+	long := strings.Repeat("abcdefgh", 40<<10) // 320 KiB
+	body := `[{"s":"a"},{"x":[1,{"y":"z"}],"s":"` + long + `"},{"s":"\u00e9` + long + `"},{"s":"b"}]`
+	for _, r := range []io.Reader{strings.NewReader(body), &chunkReader{r: strings.NewReader(body), n: 1000}} {
+		tk := NewTokens(r)
+		items, _, err := TokenItems(tk, 4, 0, func(s *string) error {
+			_, err := tk.Object(FoldNames, func(name []byte) error {
+				if string(name) == "s" {
+					return String(tk, s)
+				}
+				return tk.Skip()
+			})
+			return err
+		})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"a", long, "é" + long, "b"}, items)
+	}
+}
