@@ -382,10 +382,13 @@ const (
 
 // special returns x's bytes that a string's scan stops at (a quote, a
 // backslash, a control byte, a byte of 0x80 or more) as their high bits;
-// the lowest is exact (a borrow can only mark bytes above it).
+// the lowest is exact. A byte is marked when it is one of those, or when
+// a subtraction borrows from a lower byte that is: so no byte below the
+// first of them is. (A byte of 0x80 or more is marked by x itself, which
+// makes the usual "&^ x" of each test unneeded.)
 func special(x uint64) uint64 {
 	q, bs := x^(lsb*'"'), x^(lsb*'\\')
-	return ((q-lsb)&^q | (bs-lsb)&^bs | (x-lsb*0x20)&^x | x) & msb
+	return ((q - lsb) | (bs - lsb) | (x - lsb*0x20) | x) & msb
 }
 
 // upperCase returns x's bytes that are upper-case ASCII letters as their
