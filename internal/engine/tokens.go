@@ -3,7 +3,6 @@
 package engine
 
 import (
-	"bytes"
 	"encoding/binary"
 	"encoding/json/jsontext"
 	"fmt"
@@ -29,33 +28,42 @@ type TokenDecoder interface {
 // does into the same Go types: null leaves a value alone and sets a
 // pointer to nil, JSON strings are unquoted with invalid UTF-8 replaced by
 // U+FFFD, duplicate names are all decoded in order, and a value of the
-// wrong kind is an error.
+// wrong kind is an error. They accept the JSON encoding/json accepts and
+// nothing else: each byte is validated as it is read.
 //
-// The items of a page (see [TokenItems]) are read from the decoder one
-// whole element at a time, which jsontext validates in one tight scan;
-// the helpers then read that element's members from memory, which needs
-// no validation and no decoder state, so a page is still never buffered
-// whole but an item costs one call into the decoder, not one per value.
+// The body is read in large pieces into one buffer. The items of a page
+// (see [TokenItems]) are read one whole element at a time from memory:
+// an element usually lies whole among the bytes read so far, and the
+// helpers read its members from there, validating them as they go; one
+// that runs past them is made to lie whole in the buffer (by a boundary
+// scan that only tracks brackets and string ends) and decoded again. So a
+// page is never buffered whole, and a value costs no refill check.
 type Tokens struct {
-	dec      *jsontext.Decoder
+	r    io.Reader
+	buf  []byte // the body's bytes read so far and not yet dropped
+	pos  int    // the next byte to read
+	lim  int    // the end of the bytes the readers may look at
+	rerr error  // the error that ended the body's reads (io.EOF at its end)
+
+	// mem says the value being read lies whole in buf[:lim] (an item, or
+	// a value loadValue buffered): its readers do not refill.
+	mem   bool
+	depth int // the nesting of objects and arrays, which encoding/json limits
+
 	name     []byte // the folded name of the member being read
 	unquoted []byte // scratch for a name with escapes or non-ASCII text
 	strs     *stringCache
-
-	// elem is the item being read from memory (valid JSON, as jsontext
-	// read it), at pos; nil when values come from dec.
-	elem []byte
-	pos  int
 }
-
-// decodeOptions make jsontext as lenient as encoding/json's Decoder:
-// duplicate names and invalid UTF-8 (replaced by U+FFFD) are accepted.
-var decodeOptions = []jsontext.Options{jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)}
 
 // NewTokens returns the token stream of r. A body is read as it is
 // decoded: it is never buffered whole.
 func NewTokens(r io.Reader) *Tokens {
-	return &Tokens{dec: jsontext.NewDecoder(r, decodeOptions...), name: make([]byte, 0, 64)}
+	bp, _ := tokenBuffers.Get().(*[]byte)
+	if bp == nil {
+		b := make([]byte, 0, tokenBufferSize)
+		bp = &b
+	}
+	return &Tokens{r: r, buf: (*bp)[:0], name: make([]byte, 0, 64)}
 }
 
 // decodeTokens decodes a body into out when out is a TokenDecoder; it
@@ -65,7 +73,10 @@ func decodeTokens(r io.Reader, out any) (bool, error) {
 	if !ok {
 		return false, nil
 	}
-	return true, td.DecodeTokens(NewTokens(r))
+	t := NewTokens(r)
+	err := td.DecodeTokens(t)
+	t.release()
+	return true, err
 }
 
 // NameMatch says how Object compares member names with the names a
@@ -91,32 +102,28 @@ func kindError(want string, k jsontext.Kind) error {
 // otherwise it consumes nothing and reports false. A read error is left
 // for the next read to report.
 func (t *Tokens) Null() bool {
-	if t.elem != nil {
-		if t.peek() != 'n' {
-			return false
-		}
-		t.pos += len("null")
-		return true
-	}
-	if t.dec.PeekKind() != 'n' {
+	if t.peekByte() != 'n' || !t.atLiteral("null") {
 		return false
 	}
-	_, err := t.dec.ReadToken()
-	return err == nil
+	t.pos += len("null")
+	return true
 }
 
 // Skip consumes one value of any kind.
 func (t *Tokens) Skip() error {
-	if t.elem != nil {
-		_, err := t.value()
-		return err
-	}
-	return t.dec.SkipValue()
+	_, _, err := t.valueText()
+	return err
 }
 
 // Raw reads one value and returns its JSON text, valid until the next
 // read.
 func (t *Tokens) Raw() ([]byte, error) { return t.value() }
+
+// value reads one value whole, validated.
+func (t *Tokens) value() ([]byte, error) {
+	raw, _, err := t.valueText()
+	return raw, err
+}
 
 // Object reads a JSON object and calls field once per member, in order,
 // with the member's name as match folds it (valid until field reads),
@@ -126,7 +133,11 @@ func (t *Tokens) Object(match NameMatch, field func(name []byte) error) (present
 	if present, err = t.open('{'); !present || err != nil {
 		return present, err
 	}
-	for t.more('}') {
+	if t.peekByte() == '}' {
+		t.leave()
+		return true, nil
+	}
+	for {
 		name, err := t.memberName(match)
 		if err != nil {
 			return true, err
@@ -134,63 +145,42 @@ func (t *Tokens) Object(match NameMatch, field func(name []byte) error) (present
 		if err := field(name); err != nil {
 			return true, err
 		}
+		switch t.peekByte() {
+		case ',':
+			t.pos++
+		case '}':
+			t.leave()
+			return true, nil
+		default:
+			return true, t.unexpected("after an object member")
+		}
 	}
-	return true, t.close()
-}
-
-// more reports whether an object or array goes on: the next token is not
-// end, its closing delimiter.
-func (t *Tokens) more(end byte) bool {
-	if t.elem != nil {
-		return t.peek() != end
-	}
-	return byte(t.dec.PeekKind()) != end
-}
-
-// close reads the closing delimiter more found.
-func (t *Tokens) close() error {
-	if t.elem != nil {
-		t.pos++
-		return nil
-	}
-	_, err := t.dec.ReadToken()
-	return err
 }
 
 // open reads the opening delimiter of an object or an array; a null
 // reports false. Any other value is an error, and decoding ends there, so
 // it is not read further.
-func (t *Tokens) open(delim jsontext.Kind) (bool, error) {
-	var k jsontext.Kind
-	var err error
-	if t.elem != nil {
-		i := t.skipSpace()
-		k = jsontext.Value(t.elem[i:]).Kind()
-		switch k {
-		case delim:
-			t.pos++
-		case 'n':
-			t.pos += len("null")
-		case 0:
-			err = io.ErrUnexpectedEOF
+func (t *Tokens) open(delim byte) (bool, error) {
+	switch c := t.peekByte(); {
+	case c == delim:
+		return true, t.enter()
+	case c == 'n':
+		return false, t.literal("null")
+	case scalarStart[c] || c == '"' || c == '{' || c == '[':
+		if delim == '{' {
+			return false, kindError("an object", kindOf(c))
 		}
-	} else {
-		var tok jsontext.Token
-		tok, err = t.dec.ReadToken()
-		k = tok.Kind()
+		return false, kindError("an array", kindOf(c))
 	}
-	switch {
-	case err != nil:
-		return false, err
-	case k == delim:
-		return true, nil
-	case k == 'n':
-		return false, nil
-	case delim == '{':
-		return false, kindError("an object", k)
-	default:
-		return false, kindError("an array", k)
+	return false, t.unexpected("where a value belongs")
+}
+
+// kindOf is the kind of the value that begins with c.
+func kindOf(c byte) jsontext.Kind {
+	if c == '-' || '0' <= c && c <= '9' {
+		return '0'
 	}
+	return jsontext.Kind(c)
 }
 
 // Array reads a JSON array and calls elem once per element, positioned on
@@ -200,16 +190,30 @@ func (t *Tokens) Array(elem func() error) (present bool, err error) {
 	if present, err = t.open('['); !present || err != nil {
 		return present, err
 	}
-	for t.more(']') {
+	if t.peekByte() == ']' {
+		t.leave()
+		return true, nil
+	}
+	for {
 		if err := elem(); err != nil {
 			return true, err
 		}
+		switch t.peekByte() {
+		case ',':
+			t.pos++
+		case ']':
+			t.leave()
+			return true, nil
+		default:
+			return true, t.unexpected("after an array element")
+		}
 	}
-	return true, t.close()
 }
 
 // TokenItems is StreamItems over tokens: it reads a JSON array of items,
-// appending a zero T per element and calling decode with a pointer to it,
+// appending a zero T per element and calling decode with a pointer to it
+// (again, after setting it to zero, for an element that did not lie whole
+// in the bytes read so far: decode must start afresh each time),
 // with the same room reserved, the same bound (see pageItems: more than
 // maxItems elements is an error) and the same results for null (nil,
 // false) and an empty array (empty, non-nil).
@@ -220,45 +224,95 @@ func TokenItems[T any](t *Tokens, sizeHint, maxItems int, decode func(*T) error)
 		if err != nil {
 			return err
 		}
-		return t.item(func() error { return decode(it) })
+		return t.item(func() error { return decode(it) }, func() { *it = *new(T) })
 	})
 	return p.done(present), present, err
 }
 
-// item reads the next value whole from the decoder and calls decode to
-// read it from memory. Within an item already in memory it just calls
-// decode.
-func (t *Tokens) item(decode func() error) error {
-	if t.elem != nil {
+// item calls decode to read the next value from memory; decode must
+// consume it all. An object or an array is first read from the bytes
+// buffered so far, as it usually lies whole there; when it goes on past
+// them (or that read fails while more of the body is to come), reset
+// undoes what decode did, the value is made to lie whole in the buffer
+// and decode reads it again. Within a value already in memory item just
+// calls decode.
+func (t *Tokens) item(decode func() error, reset func()) error {
+	if t.mem {
 		return decode()
 	}
-	raw, err := t.value()
+	c := t.peekByte()
+	if c == 0 {
+		return t.unexpected("where a value belongs")
+	}
+	if c == '{' || c == '[' {
+		start, depth := t.pos, t.depth
+		err := t.inMemory(len(t.buf), decode)
+		if err == nil || t.rerr != nil {
+			return err // the rest of the body is all in the buffer: the read was the whole value
+		}
+		reset()
+		t.pos, t.depth = start, depth
+	}
+	end, err := t.loadValue()
 	if err != nil {
 		return err
 	}
-	t.elem, t.pos = raw, 0
-	defer func() { t.elem = nil }()
-	return decode()
+	return t.inMemory(end, func() error {
+		if err := decode(); err != nil {
+			return err
+		}
+		if t.pos != end {
+			return t.unexpected("after an array element")
+		}
+		return nil
+	})
 }
 
-// memberName reads a member name and folds it as match says.
+// memberName reads a member name and the colon after it, and folds it as
+// match says.
 func (t *Tokens) memberName(match NameMatch) ([]byte, error) {
-	if t.elem != nil {
-		raw, class, err := t.memName()
-		if err != nil {
-			return nil, err
-		}
-		return t.foldClass(raw, class, match), nil
+	if t.peekByte() != '"' {
+		return nil, t.unexpected("where a member name belongs")
 	}
-	raw, err := t.dec.ReadValue()
+	if !t.mem {
+		return t.streamName(match)
+	}
+	end, class, err := scanString(t.buf[:t.lim], t.pos, true)
 	if err != nil {
 		return nil, err
 	}
-	var class byte
-	for _, c := range raw[1 : len(raw)-1] {
-		class |= nameClass[c]
+	raw := t.buf[t.pos:end]
+	t.pos = end
+	if end < t.lim && t.buf[end] == ':' {
+		t.pos++ // the usual colon, without a call
+	} else if err := t.colon(); err != nil {
+		return nil, err
 	}
 	return t.foldClass(raw, class, match), nil
+}
+
+// streamName is memberName outside memory: the name is folded into
+// t.name, since reading on past it may move the buffer.
+func (t *Tokens) streamName(match NameMatch) ([]byte, error) {
+	end, err := t.loadValue()
+	if err != nil {
+		return nil, err
+	}
+	var name []byte
+	err = t.inMemory(end, func() error {
+		end, class, err := scanString(t.buf[:t.lim], t.pos, true)
+		if err != nil {
+			return err
+		}
+		name = t.foldClass(t.buf[t.pos:end], class, match)
+		t.pos = end
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	t.name = append(t.name[:0], name...) // name may be t.name already: a copy onto itself
+	return t.name, t.colon()
 }
 
 // foldClass unquotes a raw member name, the classes of whose bytes are
@@ -283,27 +337,6 @@ func (t *Tokens) foldClass(raw []byte, class byte, match NameMatch) []byte {
 	t.name = out
 	return out
 }
-
-// The classes of a name's bytes: upper-case ASCII letters fold to lower
-// case; escapes and non-ASCII bytes need unquoting and Unicode folding;
-// a quote ends the name (a raw name's closing quote is not scanned).
-const (
-	classUpper = 1 << iota
-	classOther
-	classQuote
-)
-
-var nameClass = func() (c [256]byte) {
-	for b := 'A'; b <= 'Z'; b++ {
-		c[b] = classUpper
-	}
-	c['"'] = classQuote
-	c['\\'] = classOther
-	for b := utf8.RuneSelf; b < 256; b++ {
-		c[b] = classOther
-	}
-	return c
-}()
 
 // foldUnicode is foldName for a name with escapes or non-ASCII text.
 func (t *Tokens) foldUnicode(raw []byte, match NameMatch) []byte {
@@ -339,30 +372,31 @@ func foldRune(r rune) rune {
 
 // String decodes a JSON string into *p; null leaves it alone.
 func String(t *Tokens, p *string) error {
-	raw, plain, err := t.valueText()
+	raw, class, err := t.valueText()
 	if err != nil {
 		return err
 	}
 	switch raw[0] {
 	case '"':
-		*p = t.unquote(raw, plain)
+		*p = t.unquote(raw, class)
 		return nil
 	case 'n':
 		return nil
 	}
-	return kindError("a string", raw.Kind())
+	return kindError("a string", kindOf(raw[0]))
 }
 
 // Text returns the text of raw, a JSON string read with Raw.
-func (t *Tokens) Text(raw []byte) string { return t.unquote(raw, false) }
+func (t *Tokens) Text(raw []byte) string {
+	_, class, _ := scanString(raw, 0, false)
+	return t.unquote(raw, class)
+}
 
-// unquote returns the text of a raw JSON string; plain says it is ASCII
-// without escapes.
-func (t *Tokens) unquote(raw []byte, plain bool) string {
-	if plain {
-		return t.makeString(raw[1 : len(raw)-1])
-	}
-	if inner := raw[1 : len(raw)-1]; bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+// unquote returns the text of a raw JSON string, the classes of whose
+// bytes are class (see valueClass).
+func (t *Tokens) unquote(raw []byte, class byte) string {
+	inner := raw[1 : len(raw)-1]
+	if class&classEscape == 0 && (class&classHigh == 0 || utf8.Valid(inner)) {
 		return t.makeString(inner)
 	}
 	b, _ := jsontext.AppendUnquote(t.unquoted[:0], raw) // invalid UTF-8 is U+FFFD, as encoding/json does
@@ -372,8 +406,10 @@ func (t *Tokens) unquote(raw []byte, plain bool) string {
 
 // stringCache holds recent strings by a hash of their text, so that the
 // values a page repeats (a device, a city, a client ID) are allocated
-// once per page rather than once per item.
-type stringCache [1024]string
+// once per page rather than once per item. Each hash has a set of two
+// places, the latest used first, so that two values a page repeats in
+// turn do not keep evicting each other when their hashes meet.
+type stringCache [512][2]string
 
 // makeString returns string(b), from the cache when it holds it.
 func (t *Tokens) makeString(b []byte) string {
@@ -383,11 +419,15 @@ func (t *Tokens) makeString(b []byte) string {
 	if t.strs == nil {
 		t.strs = new(stringCache)
 	}
-	slot := &t.strs[textHash(b)%uint(len(t.strs))]
-	if *slot != string(b) {
-		*slot = string(b)
+	set := &t.strs[textHash(b)%uint(len(t.strs))]
+	switch {
+	case set[0] == string(b):
+	case set[1] == string(b):
+		set[0], set[1] = set[1], set[0]
+	default:
+		set[0], set[1] = string(b), set[0]
 	}
-	return *slot
+	return set[0]
 }
 
 // textHash hashes the length and the first and last eight bytes of b (at
@@ -414,12 +454,43 @@ func Int(t *Tokens, p *int) error {
 	if raw == nil || err != nil {
 		return err
 	}
+	if n, ok := smallInt(raw); ok {
+		*p = n
+		return nil
+	}
 	n, err := strconv.ParseInt(string(raw), 10, strconv.IntSize)
 	if err != nil {
 		return fmt.Errorf("number %s: not an int", raw)
 	}
 	*p = int(n)
 	return nil
+}
+
+// smallIntDigits is the most digits no int overflows: 18, or 9 where
+// int has 32 bits.
+const smallIntDigits = strconv.IntSize/64*9 + 9
+
+// smallInt returns the value of raw, a JSON number, when it is an
+// integer of at most smallIntDigits digits.
+func smallInt(raw []byte) (int, bool) {
+	digits := raw
+	if digits[0] == '-' {
+		digits = digits[1:]
+	}
+	if len(digits) > smallIntDigits {
+		return 0, false
+	}
+	n := 0
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	if raw[0] == '-' {
+		n = -n
+	}
+	return n, true
 }
 
 // Float decodes a JSON number into *p; null leaves it alone. A value out
@@ -439,7 +510,7 @@ func Float(t *Tokens, p *float64) error {
 
 // number reads a JSON number's text; nil for null, and an error for a
 // value of another kind.
-func number(t *Tokens) (jsontext.Value, error) {
+func number(t *Tokens) ([]byte, error) {
 	raw, err := t.value()
 	if err != nil {
 		return nil, err
@@ -448,7 +519,7 @@ func number(t *Tokens) (jsontext.Value, error) {
 	case 'n':
 		return nil, nil
 	case '"', 't', 'f', '{', '[':
-		return nil, kindError("a number", raw.Kind())
+		return nil, kindError("a number", kindOf(raw[0]))
 	}
 	return raw, nil
 }
@@ -466,7 +537,7 @@ func Bool(t *Tokens, p *bool) error {
 		*p = false
 	case 'n':
 	default:
-		return kindError("a boolean", raw.Kind())
+		return kindError("a boolean", kindOf(raw[0]))
 	}
 	return nil
 }
@@ -499,7 +570,7 @@ func Bind[T any](t *Tokens, p **T, decode func(*Tokens, *T) error) error {
 // BindString is Bind(t, p, String) in one read of the value: the
 // commonest field of a page's items.
 func BindString(t *Tokens, p **string) error {
-	raw, plain, err := t.valueText()
+	raw, class, err := t.valueText()
 	if err != nil {
 		return err
 	}
@@ -510,9 +581,9 @@ func BindString(t *Tokens, p **string) error {
 		if *p == nil {
 			*p = new(string)
 		}
-		**p = t.unquote(raw, plain)
+		**p = t.unquote(raw, class)
 	default:
-		return kindError("a string", raw.Kind())
+		return kindError("a string", kindOf(raw[0]))
 	}
 	return nil
 }

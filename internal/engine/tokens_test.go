@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -128,5 +129,110 @@ func TestTokenKindErrors(t *testing.T) {
 		err := tc.dec(NewTokens(strings.NewReader(tc.body)))
 		assert.Error(t, err, tc.body)
 		assert.False(t, errors.Is(err, io.EOF) && tc.body != `[1`, tc.body)
+	}
+}
+
+// garbageReader reads prefix, then fill repeated up to 8 MiB, counting
+// the bytes read.
+type garbageReader struct {
+	prefix string
+	fill   byte
+	n      int
+}
+
+func (r *garbageReader) Read(p []byte) (int, error) {
+	if r.n >= 8<<20 {
+		return 0, io.EOF
+	}
+	n := 0
+	if r.n < len(r.prefix) {
+		n = copy(p, r.prefix[r.n:])
+	}
+	for i := n; i < len(p); i++ {
+		p[i] = r.fill
+	}
+	r.n += len(p)
+	return len(p), nil
+}
+
+// TestTokensStopAtGarbage: a body that goes on with bytes no JSON text
+// holds, or nests without end, is refused after a bounded read, not
+// buffered to its end (as jsontext's decoder refused it).
+func TestTokensStopAtGarbage(t *testing.T) {
+	for _, tc := range []struct {
+		prefix string
+		fill   byte
+	}{
+		{`[{"a":`, 'x'},
+		{`[{"a":[1,`, '#'},
+		{`[`, '['},
+		{`[{"a":`, '{'},
+		{`{"users":`, '<'},
+		{`{"skipped":`, '['},
+		{`[{"a":1}`, 0},
+	} {
+		r := &garbageReader{prefix: tc.prefix, fill: tc.fill}
+		tk := NewTokens(r)
+		var err error
+		if tc.prefix[0] == '[' {
+			_, _, err = TokenItems(tk, 1, 0, func(p *int) error {
+				_, err := tk.Object(FoldNames, func([]byte) error { return tk.Skip() })
+				return err
+			})
+		} else {
+			_, err = tk.Object(FoldNames, func([]byte) error { return tk.Skip() })
+		}
+		assert.Error(t, err, "%s%c...", tc.prefix, tc.fill)
+		assert.Less(t, r.n, 1<<20, "%s%c...: read %d bytes", tc.prefix, tc.fill, r.n)
+	}
+}
+
+// TestTokenItemsDecodeCutItemsAfresh: an item cut by the end of the bytes
+// read so far is decoded again from its zero value, once it lies whole in
+// the buffer, so whatever the reads, each item decodes as it would whole.
+func TestTokenItemsDecodeCutItemsAfresh(t *testing.T) {
+	const body = `[{"a":1,"b":2,"c":3},{"a":1,"b":{"x":[1,2]},"c":"three"},{"a":1}]`
+	readers := []io.Reader{strings.NewReader(body), iotest.OneByteReader(strings.NewReader(body))}
+	for n := 2; n < 12; n++ {
+		readers = append(readers, &chunkReader{r: strings.NewReader(body), n: n})
+	}
+	for _, r := range readers {
+		tk := NewTokens(r)
+		members, _, err := TokenItems(tk, 3, 0, func(n *int) error {
+			_, err := tk.Object(FoldNames, func([]byte) error { *n++; return tk.Skip() })
+			return err
+		})
+		require.NoError(t, err)
+		assert.Equal(t, []int{3, 3, 1}, members, "%T %v", r, r)
+	}
+}
+
+// chunkReader reads r n bytes at a time.
+type chunkReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *chunkReader) Read(p []byte) (int, error) { return c.r.Read(p[:min(len(p), c.n)]) }
+
+// TestTokenItemsLargerThanTheBuffer: an item longer than the buffer's
+// first size is read whole (the buffer grows to hold it) and decodes as
+// the others do, between items that do not.
+func TestTokenItemsLargerThanTheBuffer(t *testing.T) {
+	long := strings.Repeat("abcdefgh", 40<<10) // 320 KiB
+	body := `[{"s":"a"},{"x":[1,{"y":"z"}],"s":"` + long + `"},{"s":"\u00e9` + long + `"},{"s":"b"}]`
+	for _, r := range []io.Reader{strings.NewReader(body), &chunkReader{r: strings.NewReader(body), n: 1000}} {
+		tk := NewTokens(r)
+		items, _, err := TokenItems(tk, 4, 0, func(s *string) error {
+			_, err := tk.Object(FoldNames, func(name []byte) error {
+				if string(name) == "s" {
+					return String(tk, s)
+				}
+				return tk.Skip()
+			})
+			return err
+		})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"a", long, "é" + long, "b"}, items)
 	}
 }
