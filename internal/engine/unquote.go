@@ -1,8 +1,8 @@
 package engine
 
 import (
-	"unicode/utf8"
 	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // StringText returns the text of raw, a JSON string literal (quotes
