@@ -56,6 +56,20 @@ func (w *windowServer) take(now time.Time) bool {
 	return true
 }
 
+// accept tells p that the server accepted n answers, all at the clock's
+// time.
+func accept(p *pacer, n int) {
+	for range n {
+		p.observe(paceOK, nil, time.Minute)
+	}
+}
+
+// refuse tells p that the server refused an attempt: 429 with
+// "Retry-After: 1".
+func refuse(p *pacer) {
+	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+}
+
 // limitServer is a server's rate limit on a fake clock.
 type limitServer interface{ take(now time.Time) bool }
 
@@ -91,7 +105,7 @@ func paceWalk(p *pacer, clk *paceClock, srv limitServer, lim *rate.Limiter, n in
 			continue
 		}
 		refused++
-		p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+		refuse(p)
 	}
 	return refused, clk.Now().Sub(start)
 }
@@ -140,25 +154,21 @@ func TestLearningRaisesAGuessWithEachAcceptedAnswer(t *testing.T) {
 		p.observe(paceOK, nil, time.Minute)
 		clk.Advance(time.Millisecond)
 	}
-	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+	refuse(p)
 	require.NotNil(t, p.learn.lim)
 	assert.InDelta(t, 10, float64(p.learn.lim.Limit()), 1e-9, "one burst per window")
 	assert.True(t, p.learn.ramping)
 	clk.Advance(time.Second)
-	for range 10 {
-		p.observe(paceOK, nil, time.Minute)
-	}
+	accept(p, 10)
 	assert.InDelta(t, 10*math.Pow(rampUp, 10), float64(p.learn.lim.Limit()), 1e-6)
 }
 
 func TestLearningCountsOneRefusalPerPause(t *testing.T) {
 	clk := &paceClock{t: rtNow}
 	p := newPacer(clk.Now, false)
-	for range 10 {
-		p.observe(paceOK, nil, time.Minute)
-	}
+	accept(p, 10)
 	for range 5 { // the other prefetched requests of the burst
-		p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+		refuse(p)
 		clk.Advance(time.Millisecond)
 	}
 	require.NotNil(t, p.learn.lim)
@@ -168,24 +178,20 @@ func TestLearningCountsOneRefusalPerPause(t *testing.T) {
 func TestLearningWithAClientLimiter(t *testing.T) {
 	clk := &paceClock{t: rtNow}
 	p := newPacer(clk.Now, true)
-	for range 10 {
-		p.observe(paceOK, nil, time.Minute)
-	}
-	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+	accept(p, 10)
+	refuse(p)
 	assert.Nil(t, p.learn.lim, "the first refusal teaches no rate: the client's limiter is trusted")
 
 	clk.Advance(time.Second)
 	d, err := p.turn(&turnState{})
 	require.NoError(t, err)
 	assert.Zero(t, d)
-	for range 10 { // the burst again
-		p.observe(paceOK, nil, time.Minute)
-	}
+	accept(p, 10)  // the burst again
 	for range 30 { // then 30 more at 50/s
 		clk.Advance(20 * time.Millisecond)
 		p.observe(paceOK, nil, time.Minute)
 	}
-	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+	refuse(p)
 	require.NotNil(t, p.learn.lim, "a second refusal measures the server's rate")
 	assert.False(t, p.learn.ramping)
 	got := float64(p.learn.lim.Limit())
@@ -197,7 +203,7 @@ func TestLearnedLimitIsForgotten(t *testing.T) {
 	clk := &paceClock{t: rtNow}
 	p := newPacer(clk.Now, false)
 	p.observe(paceOK, nil, time.Minute)
-	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+	refuse(p)
 	require.NotNil(t, p.learn.lim)
 	clk.Advance(forgetWindows * time.Second)
 	for range 3 {
@@ -211,19 +217,14 @@ func TestLearnedLimitIsForgotten(t *testing.T) {
 func TestLearningIgnoresWindowsOverAPause(t *testing.T) {
 	clk := &paceClock{t: rtNow}
 	p := newPacer(clk.Now, true)
-	refuse := func() { p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute) }
-	for range 10 {
-		p.observe(paceOK, nil, time.Minute)
-	}
-	refuse()
+	accept(p, 10)
+	refuse(p)
 	clk.Advance(time.Second)
 	_, err := p.turn(&turnState{})
 	require.NoError(t, err)
-	for range 10 { // the burst again, refused just after it
-		p.observe(paceOK, nil, time.Minute)
-	}
+	accept(p, 10) // the burst again, refused just after it
 	clk.Advance(20 * time.Millisecond)
-	refuse()
+	refuse(p)
 	// Twenty answers in a second, ten beyond the burst, bound the rate
 	// only at 10/s: the bucket stopped filling during the pause.
 	assert.Nil(t, p.learn.lim, "nothing measured since the pause")
@@ -279,7 +280,7 @@ func learnWindow(t *testing.T, p *pacer, clk *paceClock) {
 		p.observe(paceOK, nil, time.Minute)
 		clk.Advance(18 * time.Millisecond)
 	}
-	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+	refuse(p)
 	clk.Advance(time.Second)
 	_, err := p.turn(&turnState{}) // the first attempt after the pause
 	require.NoError(t, err)
@@ -312,7 +313,7 @@ func TestLearnedWindowNarrowsWhenRefusedAgain(t *testing.T) {
 		p.observe(paceOK, nil, time.Minute)
 		clk.Advance(18 * time.Millisecond)
 	}
-	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+	refuse(p)
 	assert.Equal(t, 49, p.learn.window.n, "50 a window was one too many")
 
 	clk.Advance(time.Second)
@@ -322,17 +323,15 @@ func TestLearnedWindowNarrowsWhenRefusedAgain(t *testing.T) {
 		p.done()
 		p.observe(paceOK, nil, time.Minute)
 	}
-	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+	refuse(p)
 	assert.Equal(t, 24, p.learn.window.n, "refused after two: halved, not two a window")
 }
 
 func TestLearningTakesABurstForABucketNotAWindow(t *testing.T) {
 	clk := &paceClock{t: rtNow}
 	p := newPacer(clk.Now, true)
-	for range 10 { // a client limiter's burst, refused after it
-		p.observe(paceOK, nil, time.Minute)
-	}
-	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+	accept(p, 10) // a client limiter's burst, refused after it
+	refuse(p)
 	assert.Zero(t, p.learn.window.n, "answers that came at once show a burst, not a window")
 }
 
@@ -354,10 +353,8 @@ func TestLearnedWindowIsForgotten(t *testing.T) {
 func TestProbeAfterAPauseHasOneRequestInFlight(t *testing.T) {
 	clk := &paceClock{t: rtNow}
 	p := newPacer(clk.Now, false)
-	for range 10 {
-		p.observe(paceOK, nil, time.Minute)
-	}
-	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+	accept(p, 10)
+	refuse(p)
 	clk.Advance(time.Second) // the pause is over; the probe's window begins
 
 	var first turnState
@@ -390,10 +387,8 @@ func TestProbeAfterAPauseHasOneRequestInFlight(t *testing.T) {
 func TestProbeWaitEndsWithTheContext(t *testing.T) {
 	clk := &paceClock{t: rtNow}
 	p := newPacer(clk.Now, false)
-	for range 10 {
-		p.observe(paceOK, nil, time.Minute)
-	}
-	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+	accept(p, 10)
+	refuse(p)
 	clk.Advance(time.Second)
 	inFlight := func() int {
 		p.mu.Lock()
@@ -418,11 +413,8 @@ func TestProbeWaitEndsWithTheContext(t *testing.T) {
 func TestLearnedWindowCountsAnswersThatCameBackLate(t *testing.T) {
 	clk := &paceClock{t: rtNow}
 	p := newPacer(clk.Now, false)
-	refuse := func() { p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute) }
-	for range 49 {
-		p.observe(paceOK, nil, time.Minute)
-	}
-	refuse()
+	accept(p, 49)
+	refuse(p)
 	p.observe(paceOK, nil, time.Minute) // the 50th, answered after the refusal
 	clk.Advance(time.Second)
 	_, err := p.turn(&turnState{})
@@ -432,7 +424,7 @@ func TestLearnedWindowCountsAnswersThatCameBackLate(t *testing.T) {
 		clk.Advance(5 * time.Millisecond)
 		p.observe(paceOK, nil, time.Minute)
 	}
-	refuse()
+	refuse(p)
 	assert.Equal(t, 50, p.learn.window.n, "a window of 50, as the first pause counted")
 }
 
@@ -443,7 +435,7 @@ func TestLearnedWindowOfAClientLimiterCountsLateAnswers(t *testing.T) {
 		p.observe(paceOK, nil, time.Minute)
 		clk.Advance(18 * time.Millisecond)
 	}
-	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+	refuse(p)
 	p.observe(paceOK, nil, time.Minute) // the 50th, answered after the refusal
 	require.Equal(t, 49, p.learn.window.n)
 	clk.Advance(time.Second)
@@ -457,7 +449,7 @@ func TestPauseWithAClientLimiterTakesNoTurnBeforeTheLimiters(t *testing.T) {
 	p := newPacer(clk.Now, true)
 	p.sleep = func(_ context.Context, d time.Duration) error { clk.Advance(d); return nil }
 	learnWindow(t, p, clk)
-	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+	refuse(p)
 	starts := p.learn.window.ns
 
 	paused, err := p.wait(context.Background(), true)
@@ -477,10 +469,8 @@ func TestPauseWithAClientLimiterTakesNoTurnBeforeTheLimiters(t *testing.T) {
 func TestLearningRaisesASlowGuessByTime(t *testing.T) {
 	clk := &paceClock{t: rtNow}
 	p := newPacer(clk.Now, false)
-	for range 10 {
-		p.observe(paceOK, nil, time.Minute)
-	}
-	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+	accept(p, 10)
+	refuse(p)
 	limit := func() float64 { return float64(p.learn.lim.Limit()) }
 	require.InDelta(t, 10, limit(), 1e-9)
 	clk.Advance(time.Second) // the pause is not counted
@@ -523,7 +513,7 @@ func TestProbeAnswerLetsOneWaitingRequestGo(t *testing.T) {
 		waiting <- struct{}{}
 		return waitFreed(ctx, freed, d)
 	}
-	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
+	refuse(p)
 	clk.Advance(time.Second)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
