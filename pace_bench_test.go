@@ -9,7 +9,6 @@ package sessionkit_test
 import (
 	"context"
 	"fmt"
-	"math"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -21,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sessionkit/sessionkit-go"
+	"github.com/sessionkit/sessionkit-go/internal/testutil/limits"
 	"github.com/sessionkit/sessionkit-go/sessions"
 )
 
@@ -35,16 +35,12 @@ const (
 // envelope, and does not count against the limit.
 type paceServer struct {
 	mu      sync.Mutex
-	limit   paceModel
+	limit   limits.Model
 	refused atomic.Int64
 	served  atomic.Int64
 }
 
-// paceModel is one way a vendor enforces "N requests per second": take
-// reports whether a request arriving at now is allowed, and counts it.
-type paceModel interface{ take(now time.Time) bool }
-
-func newPaceServer(tb testing.TB, limit paceModel) (*paceServer, string) {
+func newPaceServer(tb testing.TB, limit limits.Model) (*paceServer, string) {
 	tb.Helper()
 	s := &paceServer{limit: limit}
 	srv := httptest.NewServer(http.HandlerFunc(s.serve))
@@ -55,63 +51,7 @@ func newPaceServer(tb testing.TB, limit paceModel) (*paceServer, string) {
 func (s *paceServer) take() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.limit.take(time.Now())
-}
-
-// tokenBucket holds at most burst tokens, refilled at rate per second.
-type tokenBucket struct {
-	rate, burst, tokens float64
-	last                time.Time
-}
-
-func newTokenBucket(rate, burst int) *tokenBucket {
-	return &tokenBucket{rate: float64(rate), burst: float64(burst), tokens: float64(burst)}
-}
-
-func (b *tokenBucket) take(now time.Time) bool {
-	if !b.last.IsZero() {
-		b.tokens = math.Min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
-	}
-	b.last = now
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
-	return true
-}
-
-// fixedWindow allows n requests in each wall-clock second, counted from
-// the second's start (the client is not told when the window ends).
-type fixedWindow struct {
-	n, count int
-	window   time.Time
-}
-
-func (w *fixedWindow) take(now time.Time) bool {
-	if sec := now.Truncate(time.Second); !sec.Equal(w.window) {
-		w.window, w.count = sec, 0
-	}
-	if w.count >= w.n {
-		return false
-	}
-	w.count++
-	return true
-}
-
-// slidingLog allows at most len(log) requests in any rolling second: log
-// is a ring of the last allowed requests' times.
-type slidingLog struct {
-	log []time.Time
-	i   int
-}
-
-func (l *slidingLog) take(now time.Time) bool {
-	if oldest := l.log[l.i]; !oldest.IsZero() && now.Sub(oldest) < time.Second {
-		return false
-	}
-	l.log[l.i] = now
-	l.i = (l.i + 1) % len(l.log)
-	return true
+	return s.limit.Take(time.Now())
 }
 
 func (s *paceServer) serve(w http.ResponseWriter, r *http.Request) {
@@ -143,17 +83,17 @@ func BenchmarkRateLimitedWalk(b *testing.B) {
 	limited := []sessionkit.Option{sessionkit.WithRateLimit(paceBenchRate, 10)}
 	cases := []struct {
 		name  string
-		model func() paceModel
+		model func() limits.Model
 		opts  []sessionkit.Option
 	}{
-		{"server_burst_50/no_client_limit", func() paceModel { return newTokenBucket(paceBenchRate, 50) }, nil},
-		{"server_burst_50/WithRateLimit_50_10", func() paceModel { return newTokenBucket(paceBenchRate, 50) }, limited},
-		{"server_burst_10/no_client_limit", func() paceModel { return newTokenBucket(paceBenchRate, 10) }, nil},
-		{"server_burst_10/WithRateLimit_50_10", func() paceModel { return newTokenBucket(paceBenchRate, 10) }, limited},
-		{"server_fixed_window/no_client_limit", func() paceModel { return &fixedWindow{n: paceBenchRate} }, nil},
-		{"server_fixed_window/WithRateLimit_50_10", func() paceModel { return &fixedWindow{n: paceBenchRate} }, limited},
-		{"server_sliding_log/no_client_limit", func() paceModel { return &slidingLog{log: make([]time.Time, paceBenchRate)} }, nil},
-		{"server_sliding_log/WithRateLimit_50_10", func() paceModel { return &slidingLog{log: make([]time.Time, paceBenchRate)} }, limited},
+		{"server_burst_50/no_client_limit", func() limits.Model { return limits.NewBucket(paceBenchRate, 50) }, nil},
+		{"server_burst_50/WithRateLimit_50_10", func() limits.Model { return limits.NewBucket(paceBenchRate, 50) }, limited},
+		{"server_burst_10/no_client_limit", func() limits.Model { return limits.NewBucket(paceBenchRate, 10) }, nil},
+		{"server_burst_10/WithRateLimit_50_10", func() limits.Model { return limits.NewBucket(paceBenchRate, 10) }, limited},
+		{"server_fixed_window/no_client_limit", func() limits.Model { return limits.NewFixedWindow(paceBenchRate, time.Second) }, nil},
+		{"server_fixed_window/WithRateLimit_50_10", func() limits.Model { return limits.NewFixedWindow(paceBenchRate, time.Second) }, limited},
+		{"server_sliding_log/no_client_limit", func() limits.Model { return limits.NewSlidingLog(paceBenchRate, time.Second) }, nil},
+		{"server_sliding_log/WithRateLimit_50_10", func() limits.Model { return limits.NewSlidingLog(paceBenchRate, time.Second) }, limited},
 	}
 	ideal := time.Duration(paceBenchPages) * time.Second / paceBenchRate
 	for _, tc := range cases {

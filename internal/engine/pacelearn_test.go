@@ -10,51 +10,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/time/rate"
+
+	"github.com/sessionkit/sessionkit-go/internal/testutil/limits"
 )
-
-// bucketServer is a server's token bucket on a fake clock: burst tokens,
-// refilled at perSecond.
-type bucketServer struct {
-	perSecond, burst, tokens float64
-	last                     time.Time
-}
-
-func (b *bucketServer) take(now time.Time) bool {
-	if !b.last.IsZero() {
-		b.tokens = math.Min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.perSecond)
-	}
-	b.last = now
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
-	return true
-}
-
-// windowServer allows at most n requests in any rolling window (a
-// sliding log) or, when fixed, in each window counted from the epoch, on a
-// fake clock.
-type windowServer struct {
-	n      int
-	window time.Duration
-	fixed  bool
-	times  []time.Time // the allowed requests, oldest first
-}
-
-func (w *windowServer) take(now time.Time) bool {
-	start := now.Add(-w.window)
-	if w.fixed {
-		start = now.Truncate(w.window).Add(-1)
-	}
-	for len(w.times) > 0 && !w.times[0].After(start) {
-		w.times = w.times[1:]
-	}
-	if len(w.times) >= w.n {
-		return false
-	}
-	w.times = append(w.times, now)
-	return true
-}
 
 // accept tells p that the server accepted n answers, all at the clock's
 // time.
@@ -70,9 +28,6 @@ func refuse(p *pacer) {
 	p.observe(paceRefused, &APIError{StatusCode: 429, RetryAfter: time.Second}, time.Minute)
 }
 
-// limitServer is a server's rate limit on a fake clock.
-type limitServer interface{ take(now time.Time) bool }
-
 var (
 	paceOK      = &http.Response{StatusCode: http.StatusOK, Header: http.Header{}}
 	paceRefused = &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{}}
@@ -82,7 +37,7 @@ var (
 // rtt), with a client limiter lim if not nil, to a server limited by srv
 // that answers a refused request 429 with Retry-After: 1, until the server
 // accepted n. It returns the refusals and the time the walk took.
-func paceWalk(p *pacer, clk *paceClock, srv limitServer, lim *rate.Limiter, n int, rtt time.Duration) (refused int, took time.Duration) {
+func paceWalk(p *pacer, clk *paceClock, srv limits.Model, lim *rate.Limiter, n int, rtt time.Duration) (refused int, took time.Duration) {
 	start := clk.Now()
 	for accepted := 0; accepted < n; {
 		if lim != nil {
@@ -96,7 +51,7 @@ func paceWalk(p *pacer, clk *paceClock, srv limitServer, lim *rate.Limiter, n in
 			}
 			clk.Advance(d)
 		}
-		ok := srv.take(clk.Now())
+		ok := srv.Take(clk.Now())
 		clk.Advance(rtt)
 		p.done()
 		if ok {
@@ -129,7 +84,7 @@ func TestLearningFindsTheServersBucket(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			clk := &paceClock{t: rtNow}
 			p := newPacer(clk.Now, false)
-			srv := &bucketServer{perSecond: tt.rate, burst: tt.burst, tokens: tt.burst}
+			srv := limits.NewBucket(tt.rate, tt.burst)
 			refused, took := paceWalk(p, clk, srv, nil, 200, time.Millisecond)
 			assert.LessOrEqual(t, refused, tt.maxRefused)
 			assert.Less(t, took, tt.maxTook)
@@ -259,7 +214,10 @@ func TestLearningFindsAWindowLimit(t *testing.T) {
 				lim = rate.NewLimiter(50, 10)
 				lim.AllowN(clk.Now(), 1) // as the client's starts
 			}
-			srv := &windowServer{n: 50, window: time.Second, fixed: tt.fixed}
+			srv := limits.NewSlidingLog(50, time.Second)
+			if tt.fixed {
+				srv = limits.NewFixedWindow(50, time.Second)
+			}
 			refused, took := paceWalk(p, clk, srv, lim, 200, time.Millisecond)
 			assert.LessOrEqual(t, refused, tt.maxRefused)
 			assert.Less(t, took, tt.maxTook)
