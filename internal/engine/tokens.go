@@ -340,7 +340,7 @@ func (t *Tokens) foldClass(raw []byte, class byte, match NameMatch) []byte {
 
 // foldUnicode is foldName for a name with escapes or non-ASCII text.
 func (t *Tokens) foldUnicode(raw []byte, match NameMatch) []byte {
-	t.unquoted, _ = jsontext.AppendUnquote(t.unquoted[:0], raw) // invalid UTF-8 is U+FFFD: it matches nothing
+	t.unquoted, _ = appendUnquoted(t.unquoted[:0], raw[1:len(raw)-1]) // invalid UTF-8 is U+FFFD: it matches nothing
 	out := t.name[:0]
 	for _, r := range string(t.unquoted) {
 		var f rune
@@ -399,7 +399,7 @@ func (t *Tokens) unquote(raw []byte, class byte) string {
 	if class&classEscape == 0 && (class&classHigh == 0 || utf8.Valid(inner)) {
 		return t.makeString(inner)
 	}
-	b, _ := jsontext.AppendUnquote(t.unquoted[:0], raw) // invalid UTF-8 is U+FFFD, as encoding/json does
+	b, _ := appendUnquoted(t.unquoted[:0], inner) // invalid UTF-8 is U+FFFD, as encoding/json does
 	t.unquoted = b
 	return t.makeString(b)
 }
